@@ -1,0 +1,124 @@
+import type { ServiceBusReceivedMessage, ServiceBusReceiver } from '@azure/service-bus';
+import { TalkbackError } from '../../core/errors.js';
+import type { AbandonOptions, BusReceiver, LockedMessage } from '../ports.js';
+import { toLockedMessage } from './service-bus-message.js';
+
+/** What a receiver needs from its bus: its own SDK receiver, the shared lock registry, error translation. */
+export interface ReceiverContext {
+  createReceiver(subscription: string): ServiceBusReceiver;
+  /** lockToken -> the SDK message (settling needs the SDK's object, not our copy), shared by the bus's receivers. */
+  locks: Map<string, { subscription: string; message: ServiceBusReceivedMessage }>;
+  translate(error: unknown, action: string): TalkbackError;
+}
+
+/** Entries this long past their lock expiry are forgotten: their lock is gone at the broker too. */
+const FORGET_AFTER_MS = 60_000;
+
+/**
+ * A peek-lock receiver on one subscription. Its SDK receiver (one AMQP link) opens on the first
+ * receive. A message can be settled through any receiver of the same bus: the registry finds the
+ * SDK message by lock token and the SDK settles it on the link it arrived on (or, when that link
+ * is closed, through the management link by lock token).
+ */
+export class AzureServiceBusReceiver implements BusReceiver {
+  private sdk: ServiceBusReceiver | undefined;
+
+  constructor(
+    readonly subscription: string,
+    private readonly context: ReceiverContext,
+  ) {}
+
+  async receive(maxMessages: number, maxWaitMs: number): Promise<LockedMessage[]> {
+    this.forgetExpired();
+    try {
+      const messages = await this.receiver().receiveMessages(Math.max(1, Math.floor(maxMessages)), {
+        maxWaitTimeInMs: Math.max(0, maxWaitMs),
+      });
+      return messages.map((message) => {
+        if (message.lockToken) this.context.locks.set(message.lockToken, { subscription: this.subscription, message });
+        return toLockedMessage(message);
+      });
+    } catch (error) {
+      throw this.context.translate(error, `receive on ${this.subscription}`);
+    }
+  }
+
+  complete(message: LockedMessage): Promise<void> {
+    return this.settle(message, 'complete', (sdk, m) => sdk.completeMessage(m));
+  }
+
+  /**
+   * Service Bus has no delayed abandon: `delayMs` is ignored and the message is redelivered at once
+   * (as the Functions trigger does). Back-off belongs to the caller, e.g. by keeping the lock.
+   */
+  abandon(message: LockedMessage, _options?: AbandonOptions): Promise<void> {
+    return this.settle(message, 'abandon', (sdk, m) => sdk.abandonMessage(m));
+  }
+
+  deadLetter(message: LockedMessage, reason: string, description: string): Promise<void> {
+    return this.settle(message, 'dead-letter', (sdk, m) =>
+      sdk.deadLetterMessage(m, { deadLetterReason: reason, deadLetterErrorDescription: description }),
+    );
+  }
+
+  async renewLock(message: LockedMessage): Promise<Date> {
+    const entry = this.entryOf(message);
+    try {
+      return await this.receiver().renewMessageLock(entry);
+    } catch (error) {
+      throw this.forgetIfLost(message, this.context.translate(error, `renew lock on ${this.subscription}`));
+    }
+  }
+
+  async close(): Promise<void> {
+    const sdk = this.sdk;
+    this.sdk = undefined;
+    try {
+      await sdk?.close();
+    } catch (error) {
+      throw this.context.translate(error, `close receiver on ${this.subscription}`);
+    }
+  }
+
+  private receiver(): ServiceBusReceiver {
+    this.sdk ??= this.context.createReceiver(this.subscription);
+    return this.sdk;
+  }
+
+  private async settle(
+    message: LockedMessage,
+    action: string,
+    run: (sdk: ServiceBusReceiver, m: ServiceBusReceivedMessage) => Promise<void>,
+  ): Promise<void> {
+    const entry = this.entryOf(message);
+    try {
+      await run(this.receiver(), entry);
+      this.context.locks.delete(message.lockToken);
+    } catch (error) {
+      // Kept on a transient failure, so the caller may try the same settlement again.
+      throw this.forgetIfLost(message, this.context.translate(error, `${action} on ${this.subscription}`));
+    }
+  }
+
+  private entryOf(message: LockedMessage): ServiceBusReceivedMessage {
+    const entry = this.context.locks.get(message.lockToken);
+    if (entry === undefined || entry.subscription !== this.subscription) {
+      throw new TalkbackError('LockLost', `lock on message ${message.messageId} expired or was settled`, {
+        retryable: false,
+      });
+    }
+    return entry.message;
+  }
+
+  private forgetIfLost(message: LockedMessage, error: TalkbackError): TalkbackError {
+    if (error.code === 'LockLost') this.context.locks.delete(message.lockToken);
+    return error;
+  }
+
+  private forgetExpired(): void {
+    const before = Date.now() - FORGET_AFTER_MS;
+    for (const [token, { message }] of this.context.locks) {
+      if ((message.lockedUntilUtc?.getTime() ?? 0) < before) this.context.locks.delete(token);
+    }
+  }
+}

@@ -1,0 +1,396 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { TalkbackError, isTalkbackError } from '../../core/errors.js';
+import type { BusEvent } from '../../core/events.js';
+import { randomId } from '../../core/ids.js';
+import type {
+  AbandonOptions,
+  BusReceiver,
+  DeadLetteredMessage,
+  EventBus,
+  LockedMessage,
+  SubscriptionSpec,
+} from '../ports.js';
+
+export interface SqliteEventBusOptions {
+  /** The database file (its folder is created). Several processes may open the same file. */
+  path: string;
+  /** The topic's subscriptions; publish fans a message out to every one whose filter matches. */
+  subscriptions: readonly SubscriptionSpec[];
+  lockDurationMs?: number;
+  /** A message is dead-lettered (MaxDeliveryCountExceeded) instead of being locked an 11th time. */
+  maxDeliveryCount?: number;
+  duplicateDetectionWindowMs?: number;
+  /** How often a waiting receive looks for work published by another process or freed by a lock expiry. */
+  pollIntervalMs?: number;
+  /** The clock for enqueue, visibility, lock and duplicate-detection times (tests move it). */
+  now?: () => number;
+}
+
+export interface SubscriptionStats {
+  /** Waiting to be delivered (including those held back by an abandon delay). */
+  active: number;
+  locked: number;
+  deadLettered: number;
+}
+
+interface MessageRow {
+  seq: number;
+  message_id: string;
+  subject: string;
+  body: string;
+  enqueued_at: number;
+  delivery_count: number;
+}
+
+interface DeadRow extends MessageRow {
+  dl_reason: string;
+  dl_description: string;
+  dead_lettered_at: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS messages (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  subscription TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  enqueued_at INTEGER NOT NULL,
+  visible_at INTEGER NOT NULL,
+  delivery_count INTEGER NOT NULL DEFAULT 0,
+  lock_token TEXT,
+  locked_until INTEGER,
+  state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'dead')),
+  dl_reason TEXT,
+  dl_description TEXT,
+  dead_lettered_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS messages_by_subscription ON messages (subscription, state, seq);
+CREATE INDEX IF NOT EXISTS messages_by_lock ON messages (lock_token) WHERE lock_token IS NOT NULL;
+CREATE TABLE IF NOT EXISTS published (message_id TEXT PRIMARY KEY, published_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS published_by_time ON published (published_at);
+`;
+
+/** Turns a better-sqlite3 error into the one error type; busy/IO trouble is worth retrying. */
+function translate(error: unknown, action: string): TalkbackError {
+  if (isTalkbackError(error)) return error;
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  const retryable =
+    typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|IOERR|FULL|PROTOCOL|CANTOPEN)/.test(code);
+  return new TalkbackError('BusFailed', `${action}: ${message}`, { retryable, cause: error });
+}
+
+const lockLost = (message: LockedMessage) =>
+  new TalkbackError('LockLost', `lock on message ${message.messageId} expired or was settled`, {
+    retryable: false,
+  });
+
+/**
+ * The embedded topic with Service Bus semantics: fan-out to filtered subscriptions, peek-lock,
+ * delivery count, dead-lettering after maxDeliveryCount, duplicate detection on the message id.
+ * WAL + synchronous=FULL: once publish resolves the message survives kill -9.
+ * Receivers in this process wake on publish at once; other processes find work by polling.
+ */
+export class SqliteEventBus implements EventBus {
+  private readonly db: Database.Database;
+  private readonly subscriptions: readonly SubscriptionSpec[];
+  private readonly lockDurationMs: number;
+  private readonly maxDeliveryCount: number;
+  private readonly duplicateWindowMs: number;
+  private readonly pollIntervalMs: number;
+  private readonly now: () => number;
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private closed = false;
+
+  constructor(options: SqliteEventBusOptions) {
+    this.subscriptions = options.subscriptions;
+    this.lockDurationMs = options.lockDurationMs ?? 30_000;
+    this.maxDeliveryCount = options.maxDeliveryCount ?? 10;
+    this.duplicateWindowMs = options.duplicateDetectionWindowMs ?? 600_000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.now = options.now ?? Date.now;
+    try {
+      if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+      this.db = new Database(options.path);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('busy_timeout = 5000');
+      this.db.exec(SCHEMA);
+    } catch (error) {
+      throw translate(error, `opening the bus database ${options.path}`);
+    }
+  }
+
+  async publish(event: BusEvent): Promise<void> {
+    const targets = this.subscriptions.filter(
+      (s) => s.subjects === '*' || s.subjects.includes(event.subject),
+    );
+    const accepted = this.run('publish', () =>
+      this.db.transaction(() => {
+        const now = this.now();
+        this.db.prepare('DELETE FROM published WHERE published_at <= ?').run(now - this.duplicateWindowMs);
+        const seen = this.db.prepare('SELECT 1 FROM published WHERE message_id = ?').get(event.id);
+        if (seen !== undefined) return false;
+        this.db.prepare('INSERT OR REPLACE INTO published (message_id, published_at) VALUES (?, ?)').run(event.id, now);
+        const insert = this.db.prepare(
+          `INSERT INTO messages (subscription, message_id, subject, body, enqueued_at, visible_at)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        );
+        const body = JSON.stringify(event);
+        for (const target of targets) insert.run(target.name, event.id, event.subject, body, now, now);
+        return true;
+      }).immediate(),
+    );
+    if (accepted) for (const target of targets) this.wake(target.name);
+  }
+
+  receiver(subscription: string): BusReceiver {
+    if (!this.subscriptions.some((s) => s.name === subscription)) {
+      throw new TalkbackError('NotFound', `no subscription named ${subscription}`, { retryable: false });
+    }
+    return new SqliteBusReceiver(this, subscription);
+  }
+
+  async deadLetters(subscription: string, max = 100): Promise<DeadLetteredMessage[]> {
+    const rows = this.run('listing dead letters', () =>
+      this.db
+        .prepare(
+          `SELECT * FROM messages WHERE subscription = ? AND state = 'dead'
+           ORDER BY dead_lettered_at, seq LIMIT ?`,
+        )
+        .all(subscription, max) as DeadRow[],
+    );
+    return rows.map((row) => ({
+      messageId: row.message_id,
+      subject: row.subject,
+      body: JSON.parse(row.body) as unknown,
+      deliveryCount: row.delivery_count,
+      reason: row.dl_reason,
+      description: row.dl_description,
+      deadLetteredAt: new Date(row.dead_lettered_at),
+    }));
+  }
+
+  /** Message counts per subscription, for the dashboard. */
+  stats(): Record<string, SubscriptionStats> {
+    const result: Record<string, SubscriptionStats> = {};
+    for (const s of this.subscriptions) result[s.name] = { active: 0, locked: 0, deadLettered: 0 };
+    const rows = this.run('reading stats', () =>
+      this.db
+        .prepare(
+          `SELECT subscription,
+             SUM(state = 'active' AND IFNULL(locked_until, 0) <= @now) AS active,
+             SUM(state = 'active' AND IFNULL(locked_until, 0) > @now) AS locked,
+             SUM(state = 'dead') AS deadLettered
+           FROM messages GROUP BY subscription`,
+        )
+        .all({ now: this.now() }) as Array<{ subscription: string } & SubscriptionStats>,
+    );
+    for (const { subscription, ...counts } of rows) result[subscription] = counts;
+    return result;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const name of this.waiters.keys()) this.wake(name);
+    this.db.close();
+  }
+
+  // ------------------------------------------------ used by SqliteBusReceiver
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Locks up to `max` deliverable messages in enqueue order; dead-letters those out of deliveries. */
+  lockBatch(subscription: string, max: number): LockedMessage[] {
+    return this.run('receive', () =>
+      this.db.transaction(() => {
+        const now = this.now();
+        const select = this.db.prepare(
+          `SELECT seq, message_id, subject, body, enqueued_at, delivery_count FROM messages
+           WHERE subscription = ? AND state = 'active' AND visible_at <= ?
+             AND (locked_until IS NULL OR locked_until <= ?) AND seq > ?
+           ORDER BY seq LIMIT ?`,
+        );
+        const lock = this.db.prepare(
+          'UPDATE messages SET delivery_count = delivery_count + 1, lock_token = ?, locked_until = ? WHERE seq = ?',
+        );
+        const locked: LockedMessage[] = [];
+        let after = 0;
+        while (locked.length < max) {
+          const rows = select.all(subscription, now, now, after, max - locked.length) as MessageRow[];
+          if (rows.length === 0) break;
+          for (const row of rows) {
+            after = row.seq;
+            if (row.delivery_count >= this.maxDeliveryCount) {
+              const why = `lock expired after ${row.delivery_count} deliveries`;
+              this.deadLetterRow(row.seq, 'MaxDeliveryCountExceeded', why, now);
+              continue;
+            }
+            const lockToken = randomId();
+            const lockedUntil = now + this.lockDurationMs;
+            lock.run(lockToken, lockedUntil, row.seq);
+            locked.push({
+              messageId: row.message_id,
+              subject: row.subject,
+              body: JSON.parse(row.body) as unknown,
+              deliveryCount: row.delivery_count + 1,
+              enqueuedAt: new Date(row.enqueued_at),
+              lockedUntil: new Date(lockedUntil),
+              lockToken,
+            });
+          }
+        }
+        return locked;
+      }).immediate(),
+    );
+  }
+
+  /** Applies `settle` to the row still held under the message's lock; throws LockLost when there is none. */
+  settle(subscription: string, message: LockedMessage, action: string, settle: (seq: number, deliveryCount: number, now: number) => void): void {
+    this.run(action, () =>
+      this.db.transaction(() => {
+        const now = this.now();
+        const row = this.db
+          .prepare(
+            `SELECT seq, delivery_count FROM messages
+             WHERE lock_token = ? AND subscription = ? AND state = 'active' AND locked_until > ?`,
+          )
+          .get(message.lockToken, subscription, now) as { seq: number; delivery_count: number } | undefined;
+        if (row === undefined) throw lockLost(message);
+        settle(row.seq, row.delivery_count, now);
+      }).immediate(),
+    );
+  }
+
+  complete(subscription: string, message: LockedMessage): void {
+    this.settle(subscription, message, 'complete', (seq) => {
+      this.db.prepare('DELETE FROM messages WHERE seq = ?').run(seq);
+    });
+  }
+
+  abandon(subscription: string, message: LockedMessage, delayMs: number): void {
+    this.settle(subscription, message, 'abandon', (seq, deliveryCount, now) => {
+      if (deliveryCount >= this.maxDeliveryCount) {
+        this.deadLetterRow(seq, 'MaxDeliveryCountExceeded', `abandoned after ${deliveryCount} deliveries`, now);
+        return;
+      }
+      this.db
+        .prepare('UPDATE messages SET lock_token = NULL, locked_until = NULL, visible_at = ? WHERE seq = ?')
+        .run(now + Math.max(0, delayMs), seq);
+    });
+    if (delayMs <= 0) this.wake(subscription);
+  }
+
+  deadLetter(subscription: string, message: LockedMessage, reason: string, description: string): void {
+    this.settle(subscription, message, 'dead-letter', (seq, _count, now) => {
+      this.deadLetterRow(seq, reason, description, now);
+    });
+  }
+
+  renewLock(subscription: string, message: LockedMessage): Date {
+    let until = 0;
+    this.settle(subscription, message, 'renew lock', (seq, _count, now) => {
+      until = now + this.lockDurationMs;
+      this.db.prepare('UPDATE messages SET locked_until = ? WHERE seq = ?').run(until, seq);
+    });
+    return new Date(until);
+  }
+
+  /** Resolves on a publish or release for the subscription, on close, or after `ms` (capped at the poll interval). */
+  waitForWork(subscription: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const set = this.waiters.get(subscription) ?? new Set<() => void>();
+      this.waiters.set(subscription, set);
+      const done = () => {
+        clearTimeout(timer);
+        set.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.min(ms, this.pollIntervalMs));
+      set.add(done);
+    });
+  }
+
+  private wake(subscription: string): void {
+    for (const done of [...(this.waiters.get(subscription) ?? [])]) done();
+  }
+
+  private deadLetterRow(seq: number, reason: string, description: string, now: number): void {
+    this.db
+      .prepare(
+        `UPDATE messages SET state = 'dead', lock_token = NULL, locked_until = NULL,
+           dl_reason = ?, dl_description = ?, dead_lettered_at = ? WHERE seq = ?`,
+      )
+      .run(reason, description, now, seq);
+  }
+
+  private run<T>(action: string, work: () => T): T {
+    if (this.closed) throw new TalkbackError('BusFailed', `${action}: the bus is closed`, { retryable: false });
+    try {
+      return work();
+    } catch (error) {
+      throw translate(error, action);
+    }
+  }
+}
+
+class SqliteBusReceiver implements BusReceiver {
+  private closed = false;
+
+  constructor(
+    private readonly bus: SqliteEventBus,
+    readonly subscription: string,
+  ) {}
+
+  async receive(maxMessages: number, maxWaitMs: number): Promise<LockedMessage[]> {
+    const deadline = Date.now() + maxWaitMs;
+    for (;;) {
+      this.assertOpen();
+      const messages = this.bus.lockBatch(this.subscription, Math.max(1, maxMessages));
+      if (messages.length > 0) return messages;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return [];
+      await this.bus.waitForWork(this.subscription, remaining);
+      if (this.closed || this.bus.isClosed) return [];
+    }
+  }
+
+  async complete(message: LockedMessage): Promise<void> {
+    this.assertOpen();
+    this.bus.complete(this.subscription, message);
+  }
+
+  async abandon(message: LockedMessage, options: AbandonOptions = {}): Promise<void> {
+    this.assertOpen();
+    this.bus.abandon(this.subscription, message, options.delayMs ?? 0);
+  }
+
+  async deadLetter(message: LockedMessage, reason: string, description: string): Promise<void> {
+    this.assertOpen();
+    this.bus.deadLetter(this.subscription, message, reason, description);
+  }
+
+  async renewLock(message: LockedMessage): Promise<Date> {
+    this.assertOpen();
+    const until = this.bus.renewLock(this.subscription, message);
+    // As the Service Bus SDK does, the message reflects its renewed lock.
+    message.lockedUntil = until;
+    return until;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) {
+      throw new TalkbackError('BusFailed', `receiver for ${this.subscription} is closed`, { retryable: false });
+    }
+  }
+}

@@ -1,0 +1,107 @@
+import { TalkbackError, isTalkbackError, type ErrorCode } from '../../core/errors.js';
+
+interface Rule {
+  code: ErrorCode;
+  retryable: boolean;
+  retryAfterMs?: number;
+}
+
+/**
+ * ServiceBusError codes whose meaning we know. For these the rule decides `retryable`: a
+ * ServiceBusError built from a message and a code is always `retryable: true` (the MessagingError
+ * default), and core-amqp even marks UnauthorizedError retryable in case keys are being rotated —
+ * but a message redelivered ten times against a wrong key only ends up dead-lettered anyway.
+ * Codes not listed (GeneralError, future codes) keep the error's own `retryable`.
+ */
+const RULES: Readonly<Record<string, Rule>> = {
+  MessageLockLost: { code: 'LockLost', retryable: false },
+  SessionLockLost: { code: 'LockLost', retryable: false },
+  // The broker asks clients to back off ~10 s when it is busy (core-amqp waits as long).
+  ServiceBusy: { code: 'Throttled', retryable: true, retryAfterMs: 10_000 },
+  ServiceTimeout: { code: 'Timeout', retryable: true },
+  ServiceCommunicationProblem: { code: 'ServiceUnavailable', retryable: true },
+  // QuotaExceeded means the entity is full (a subscriber fell behind) or the namespace's connection
+  // limit is reached. Both clear without a code change once receivers catch up or connections close
+  // (Microsoft's guidance: "retry might help if messages were removed in the meantime"), and the
+  // bus's max delivery count bounds the retries — so retryable, as throttling.
+  QuotaExceeded: { code: 'Throttled', retryable: true },
+  UnauthorizedAccess: { code: 'Unauthorized', retryable: false },
+  MessagingEntityNotFound: { code: 'NotFound', retryable: false },
+  MessageNotFound: { code: 'NotFound', retryable: false },
+  MessagingEntityDisabled: { code: 'BusFailed', retryable: false },
+  MessagingEntityAlreadyExists: { code: 'Conflict', retryable: false },
+  MessageSizeExceeded: { code: 'PayloadTooLarge', retryable: false },
+  SessionCannotBeLocked: { code: 'BusFailed', retryable: true },
+};
+
+/** core-amqp's MessagingError codes for the same conditions (as the SDK itself maps them). */
+const AMQP_CODES: Readonly<Record<string, string>> = {
+  MessagingEntityNotFoundError: 'MessagingEntityNotFound',
+  MessageLockLostError: 'MessageLockLost',
+  MessageNotFoundError: 'MessageNotFound',
+  MessageTooLargeError: 'MessageSizeExceeded',
+  MessagingEntityAlreadyExistsError: 'MessagingEntityAlreadyExists',
+  MessagingEntityDisabledError: 'MessagingEntityDisabled',
+  QuotaExceededError: 'QuotaExceeded',
+  ServerBusyError: 'ServiceBusy',
+  OperationTimeoutError: 'ServiceTimeout',
+  ServiceUnavailableError: 'ServiceTimeout',
+  ServiceCommunicationError: 'ServiceCommunicationProblem',
+  SessionCannotBeLockedError: 'SessionCannotBeLocked',
+  SessionLockLostError: 'SessionLockLost',
+  UnauthorizedError: 'UnauthorizedAccess',
+};
+
+/** What the SDK throws (a plain Error) when a message is settled twice. */
+const ALREADY_SETTLED = 'The message has either been deleted or already settled';
+
+interface ErrorFields {
+  name?: unknown;
+  code?: unknown;
+  message?: unknown;
+  retryable?: unknown;
+}
+
+/**
+ * Turns what @azure/service-bus throws — ServiceBusError (code + retryable), core-amqp's
+ * MessagingError, or anything else — into a TalkbackError. `action` says what failed
+ * ("publish message.received", "complete on speech"). `secrets` (the connection string, its key)
+ * are cut out of the message, and so is any SharedAccessKey/signature the text may carry.
+ */
+export function translateServiceBusError(error: unknown, action: string, secrets: readonly string[] = []): TalkbackError {
+  if (isTalkbackError(error)) return error;
+  const e: ErrorFields = typeof error === 'object' && error !== null ? (error as ErrorFields) : {};
+  const text = typeof e.message === 'string' && e.message !== '' ? e.message : String(error);
+  const sdkCode = typeof e.code === 'string' ? e.code : undefined;
+  const ownRetryable = typeof e.retryable === 'boolean' ? e.retryable : true;
+  const message = (label: string) => redact(`Service Bus: ${action} failed (${label}): ${text}`, secrets);
+
+  if (e.name === 'ServiceBusError' || e.name === 'MessagingError') {
+    const code = sdkCode === undefined ? 'GeneralError' : (AMQP_CODES[sdkCode] ?? sdkCode);
+    const rule = RULES[code];
+    return new TalkbackError(rule?.code ?? 'BusFailed', message(code), {
+      retryable: rule?.retryable ?? ownRetryable,
+      retryAfterMs: rule?.retryAfterMs,
+      cause: error,
+      details: { serviceBusCode: code },
+    });
+  }
+  if (text.includes(ALREADY_SETTLED)) {
+    return new TalkbackError('LockLost', message('already settled'), { retryable: false, cause: error });
+  }
+  if (e.name === 'AbortError' || e.name === 'TimeoutError') {
+    return new TalkbackError('Timeout', message('timed out'), { retryable: true, cause: error });
+  }
+  // Unknown: retryable, like core's toTalkbackError — a redelivery after a fix can still succeed.
+  return new TalkbackError('BusFailed', message(sdkCode ?? (typeof e.name === 'string' ? e.name : 'error')), {
+    retryable: true,
+    cause: error,
+  });
+}
+
+const KEY_PATTERNS = [/(SharedAccessKey\s*=\s*)[^;"'\s]+/gi, /(SharedAccessSignature\s*=?\s*)[^;"'\s]+/gi, /(\bsig=)[^&;"'\s]+/gi];
+
+function redact(text: string, secrets: readonly string[]): string {
+  const cut = secrets.filter((s) => s.length >= 4).reduce((t, s) => t.split(s).join('[redacted]'), text);
+  return KEY_PATTERNS.reduce((t, pattern) => t.replace(pattern, '$1[redacted]'), cut);
+}

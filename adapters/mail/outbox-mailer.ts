@@ -1,0 +1,111 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { TalkbackError } from '../../core/errors.js';
+import type { Mailer, OutgoingMail } from '../ports.js';
+
+export interface OutboxMailerOptions {
+  /** Folder the .eml files are written to (created if missing). */
+  directory: string;
+}
+
+/** Errors a later attempt can get past: a full disk, too many open files, a busy file. */
+const RETRYABLE_FS_CODES = new Set(['ENOSPC', 'EMFILE', 'ENFILE', 'EBUSY', 'EAGAIN', 'EIO']);
+
+/**
+ * The embedded Mailer: each email becomes `<idempotencyKey>.eml` (RFC 5322, composed by nodemailer)
+ * in a folder any mail client opens. A file appears whole or not at all (temp file, fsync, rename),
+ * and a key that was already sent is not written again, so redelivery leaves exactly one file.
+ */
+export class OutboxMailer implements Mailer {
+  private readonly directory: string;
+
+  constructor(options: OutboxMailerOptions) {
+    this.directory = options.directory;
+  }
+
+  async send(mail: OutgoingMail): Promise<{ messageId: string }> {
+    const name = fileStem(mail.idempotencyKey);
+    const messageId = `<${name}@talkback.local>`;
+    const target = join(this.directory, `${name}.eml`);
+    try {
+      await mkdir(this.directory, { recursive: true });
+      if (await exists(target)) return { messageId };
+      const raw = await compose(mail, messageId);
+      await writeAtomically(this.directory, target, raw);
+      return { messageId };
+    } catch (error) {
+      throw translate(error, target);
+    }
+  }
+
+  async close(): Promise<void> {}
+}
+
+/**
+ * The key as a file name: kept when it is already [A-Za-z0-9_-]; otherwise sanitised and suffixed
+ * with a hash of the original, so two keys that differ only in replaced characters never share a file.
+ */
+export function fileStem(idempotencyKey: string): string {
+  if (/^[A-Za-z0-9_-]{1,128}$/.test(idempotencyKey)) return idempotencyKey;
+  const safe = idempotencyKey.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 64);
+  const hash = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 16);
+  return `${safe}-${hash}`;
+}
+
+function compose(mail: OutgoingMail, messageId: string): Promise<Buffer> {
+  return new MailComposer({
+    from: mail.from,
+    to: [...mail.to],
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    messageId,
+    date: new Date(),
+    attachments: mail.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
+  })
+    .compile()
+    .build();
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+async function writeAtomically(directory: string, target: string, data: Buffer): Promise<void> {
+  // A dot-prefixed name without the .eml extension: readers of the outbox never pick it up.
+  const temp = join(directory, `.${randomUUID()}.tmp`);
+  try {
+    const file = await open(temp, 'wx');
+    try {
+      await file.writeFile(data);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temp, target);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw error;
+  }
+  // Persist the rename itself; a folder that cannot be opened for fsync (some platforms) is not an error.
+  const dir = await open(directory, 'r').catch(() => undefined);
+  if (dir) await dir.sync().catch(() => undefined).finally(() => dir.close().catch(() => undefined));
+}
+
+function translate(error: unknown, target: string): TalkbackError {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return new TalkbackError('MailFailed', `cannot write ${target}: ${message}`, {
+    retryable: code === undefined || RETRYABLE_FS_CODES.has(code),
+    cause: error,
+    details: code === undefined ? undefined : { fsCode: code },
+  });
+}

@@ -1,0 +1,144 @@
+/**
+ * The capabilities talkback needs from the outside world. Each port has an Azure adapter and an
+ * embedded default (zero set-up); one contract suite per port runs against every adapter.
+ * Every method throws TalkbackError (code + retryable) and nothing else.
+ */
+import type { BusEvent, Subject } from '../core/events.js';
+import type { Language } from '../core/language.js';
+import type { InteractionRecord, RecordKey } from '../core/record.js';
+
+// ---------------------------------------------------------------- EventBus
+
+/** A subscription on the topic: its name and the subjects it accepts ('*' = every subject). */
+export interface SubscriptionSpec {
+  name: string;
+  subjects: readonly Subject[] | '*';
+}
+
+/** A message received in peek-lock mode: it stays invisible to others until settled or its lock expires. */
+export interface LockedMessage {
+  messageId: string;
+  subject: string;
+  /** The body as published (validate it with core/parse-event before use). */
+  body: unknown;
+  /** 1 on the first delivery; incremented each time the message is locked again. */
+  deliveryCount: number;
+  enqueuedAt: Date;
+  lockedUntil: Date;
+  lockToken: string;
+}
+
+export interface AbandonOptions {
+  /** Keep the message invisible for this long before the next delivery (the embedded bus only). */
+  delayMs?: number;
+}
+
+export interface DeadLetteredMessage {
+  messageId: string;
+  subject: string;
+  body: unknown;
+  deliveryCount: number;
+  reason: string;
+  description: string;
+  deadLetteredAt: Date;
+}
+
+export interface BusReceiver {
+  readonly subscription: string;
+  /** Locks and returns up to `maxMessages`, waiting at most `maxWaitMs` for the first one. */
+  receive(maxMessages: number, maxWaitMs: number): Promise<LockedMessage[]>;
+  complete(message: LockedMessage): Promise<void>;
+  abandon(message: LockedMessage, options?: AbandonOptions): Promise<void>;
+  deadLetter(message: LockedMessage, reason: string, description: string): Promise<void>;
+  /** Extends the lock; throws LockLost when it already expired and the message may be with someone else. */
+  renewLock(message: LockedMessage): Promise<Date>;
+  close(): Promise<void>;
+}
+
+export interface EventBus {
+  /** Publishes with message id = event.id; a repeat within the duplicate-detection window is dropped. */
+  publish(event: BusEvent): Promise<void>;
+  receiver(subscription: string): BusReceiver;
+  /** Dead-lettered messages of a subscription, oldest first (for the dashboard and tests). */
+  deadLetters(subscription: string, max?: number): Promise<DeadLetteredMessage[]>;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- InteractionStore
+
+/**
+ * Computes the next version of a record from the current one (undefined = none yet).
+ * Return undefined to leave the record unchanged. May be called more than once when a
+ * concurrent writer wins the race, so it must be pure.
+ */
+export type RecordChange = (current: InteractionRecord | undefined) => InteractionRecord | undefined;
+
+export interface InteractionStore {
+  get(key: RecordKey): Promise<InteractionRecord | undefined>;
+  /** Applies a change under optimistic concurrency (ETag / transaction); returns the stored record. */
+  update(key: RecordKey, change: RecordChange): Promise<InteractionRecord | undefined>;
+  /** Records updated in [from, to), newest first, at most `max`. */
+  listUpdated(from: Date, to: Date, max: number): Promise<InteractionRecord[]>;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- AudioStore
+
+export interface StoredAudio {
+  name: string;
+  contentType: string;
+  bytes: number;
+}
+
+export interface AudioStore {
+  /** Writes the blob only if absent (If-None-Match: *). `created` is false when it already existed. */
+  putIfAbsent(name: string, data: Uint8Array, contentType: string): Promise<{ created: boolean }>;
+  get(name: string): Promise<Buffer | undefined>;
+  /** A read-only, time-limited link to the blob (a SAS URL). */
+  readLink(name: string, ttlMs: number): Promise<{ url: string; expiresAt: Date }>;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- SpeechSynthesizer
+
+export interface SynthesisRequest {
+  text: string;
+  language: Language;
+}
+
+export interface SynthesizedAudio {
+  data: Buffer;
+  contentType: 'audio/mpeg';
+  extension: 'mp3';
+  durationMs: number;
+  voice: string;
+}
+
+export interface SpeechSynthesizer {
+  synthesize(request: SynthesisRequest): Promise<SynthesizedAudio>;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- Mailer
+
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
+
+export interface OutgoingMail {
+  /** Stable per logical email; adapters that can de-duplicate use it. */
+  idempotencyKey: string;
+  from: string;
+  to: readonly string[];
+  subject: string;
+  text: string;
+  html: string;
+  attachments: readonly MailAttachment[];
+}
+
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<{ messageId: string }>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,123 @@
+import { TalkbackError } from '../../core/errors.js';
+import type { Language } from '../../core/language.js';
+import type { SpeechSynthesizer, SynthesisRequest, SynthesizedAudio } from '../ports.js';
+import { runEspeak, type EspeakRun } from './espeak-engine.js';
+import { encodeMp3 } from './mp3-encoder.js';
+import { parseWav, type Pcm16 } from './wav.js';
+
+export interface EspeakSpeechSynthesizerOptions {
+  /** eSpeak NG voice per language (`espeak-ng --voices`); defaults: ko → 'ko', en → 'en-us'. */
+  voices?: Partial<Record<Language, string>>;
+  /** MP3 bit rate, one of the MPEG-2 Layer III rates (eSpeak speaks at 22.05 kHz). Default 64. */
+  bitrateKbps?: number;
+  /** Words per minute, 80–450; eSpeak's own default is 175. */
+  speed?: number;
+}
+
+const DEFAULT_VOICES: Record<Language, string> = { ko: 'ko', en: 'en-us' };
+const MPEG2_BITRATES = [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
+/** Voice names as eSpeak lists them ('en-us', 'gmw/en-US', 'en+f3'); never one that reads as an option. */
+const VOICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_+/-]*$/;
+
+/**
+ * What eSpeak receives: plain text without control characters (a NUL would end its input) and
+ * without '[[', which its command line reads as the start of phoneme mnemonics. SSML is never
+ * parsed because -m is never passed.
+ */
+export function espeakPlainText(text: string): string {
+  return text
+    .replace(/\p{Cc}/gu, ' ')
+    .replace(/\[(?=\[)/g, '[ ')
+    .trim();
+}
+
+/**
+ * The embedded speech synthesizer: eSpeak NG compiled to WASM (offline, every voice built in),
+ * encoded to MP3 with lamejs. Robotic next to Azure's neural voices, but needs no account.
+ */
+export class EspeakSpeechSynthesizer implements SpeechSynthesizer {
+  private readonly voices: Record<Language, string>;
+  private readonly bitrateKbps: number;
+  private readonly engineOptions: string[];
+  private readonly pending = new Set<Promise<unknown>>();
+  private closed = false;
+
+  constructor(options: EspeakSpeechSynthesizerOptions = {}) {
+    this.voices = { ...DEFAULT_VOICES, ...options.voices };
+    for (const [language, voice] of Object.entries(this.voices)) {
+      if (!VOICE_NAME.test(voice)) invalid(`eSpeak voice for ${language} is not a voice name: "${voice}"`);
+    }
+    this.bitrateKbps = options.bitrateKbps ?? 64;
+    if (!MPEG2_BITRATES.includes(this.bitrateKbps)) {
+      invalid(`bitrateKbps must be one of ${MPEG2_BITRATES.join(', ')}; got ${this.bitrateKbps}`);
+    }
+    const speed = options.speed;
+    if (speed !== undefined && !(Number.isInteger(speed) && speed >= 80 && speed <= 450)) {
+      invalid(`speed must be an integer from 80 to 450 words per minute; got ${speed}`);
+    }
+    this.engineOptions = speed === undefined ? [] : ['-s', String(speed)];
+  }
+
+  async synthesize(request: SynthesisRequest): Promise<SynthesizedAudio> {
+    if (this.closed) throw new TalkbackError('SpeechFailed', 'the speech synthesizer is closed', { retryable: true });
+    const voice = this.voices[request.language];
+    if (voice === undefined) {
+      throw new TalkbackError('SpeechFailed', `no eSpeak voice for language "${String(request.language)}"`);
+    }
+    const text = espeakPlainText(request.text);
+    if (text === '') throw new TalkbackError('SpeechFailed', 'nothing to speak: the text is empty');
+
+    const work = this.speak(voice, text);
+    this.pending.add(work);
+    try {
+      return await work;
+    } finally {
+      this.pending.delete(work);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.pending]);
+  }
+
+  private async speak(voice: string, text: string): Promise<SynthesizedAudio> {
+    let run: EspeakRun;
+    let pcm: Pcm16 | undefined;
+    try {
+      run = await runEspeak(['-v', voice, ...this.engineOptions], text);
+      if (run.status === 0 && run.wav !== undefined) pcm = parseWav(run.wav);
+    } catch (error) {
+      // The runtime failed (compile, instantiate, out of memory): not the text's fault.
+      throw new TalkbackError('SpeechFailed', `eSpeak NG failed: ${describe(error)}`, { retryable: true, cause: error });
+    }
+    if (pcm === undefined) {
+      // eSpeak itself refused (unknown voice, bad setting): the same input fails the same way again.
+      const said = run.stderr.join(' ').trim() || 'no audio written';
+      throw new TalkbackError('SpeechFailed', `eSpeak NG (voice ${voice}) exited with status ${run.status}: ${said}`, {
+        details: { voice, status: run.status },
+      });
+    }
+    if (pcm.channels !== 1) {
+      throw new TalkbackError('SpeechFailed', `eSpeak NG wrote ${pcm.channels} channels, expected mono`);
+    }
+    if (pcm.samples.length === 0) throw new TalkbackError('SpeechFailed', 'nothing to speak: eSpeak produced no audio');
+
+    const data = await encodeMp3(pcm.samples, { sampleRate: pcm.sampleRate, bitrateKbps: this.bitrateKbps });
+    return {
+      data,
+      contentType: 'audio/mpeg',
+      extension: 'mp3',
+      durationMs: Math.round((pcm.samples.length * 1000) / pcm.sampleRate),
+      voice,
+    };
+  }
+}
+
+function invalid(message: string): never {
+  throw new TalkbackError('ConfigInvalid', message, { retryable: false });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

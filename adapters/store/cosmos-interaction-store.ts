@@ -1,0 +1,207 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CosmosClient, type ConnectionPolicy, type Container } from '@azure/cosmos';
+import { TalkbackError, toTalkbackError } from '../../core/errors.js';
+import { interactionRecordSchema, type InteractionRecord, type RecordKey } from '../../core/record.js';
+import type { InteractionStore, RecordChange } from '../ports.js';
+import { cosmosStatus, translateCosmosError } from './cosmos-errors.js';
+
+export type CosmosInteractionStoreOptions = ({ endpoint: string; key: string } | { connectionString: string }) & {
+  /** Default 'talkback'. */
+  databaseId?: string;
+  /** Default 'interactions'; created with partition key /conversationId. */
+  containerId?: string;
+  /** The container's default time-to-live (RECORD_TTL_DAYS * 86400); absent = records never expire. */
+  defaultTtlSeconds?: number;
+  requestTimeoutMs?: number;
+  /** Read-change-write rounds before giving up under contention. Default 20. */
+  maxUpdateAttempts?: number;
+  /** SDK connection settings, e.g. `{ enableEndpointDiscovery: false }` for a plain-HTTP test server. */
+  connectionPolicy?: ConnectionPolicy;
+};
+
+const PARTITION_KEY_PATH = '/conversationId';
+
+/**
+ * Interaction records in Cosmos DB, one document per interaction, partitioned by conversation.
+ * update() is optimistic: read with its ETag, apply the pure change, replace If-Match the ETag (or
+ * create when there was none); a lost race (412 / 409) re-reads and re-applies, so concurrent
+ * updates never lose one and a claim is taken by exactly one writer.
+ */
+export class CosmosInteractionStore implements InteractionStore {
+  private readonly client: CosmosClient;
+  private readonly secrets: string[];
+  private readonly databaseId: string;
+  private readonly containerId: string;
+  private readonly defaultTtlSeconds: number | undefined;
+  private readonly maxUpdateAttempts: number;
+  private containerPromise: Promise<Container> | undefined;
+  private closed = false;
+
+  constructor(options: CosmosInteractionStoreOptions) {
+    const { endpoint, key } = credentials(options);
+    this.secrets = 'connectionString' in options ? [options.connectionString, key] : [key];
+    this.databaseId = options.databaseId ?? 'talkback';
+    this.containerId = options.containerId ?? 'interactions';
+    this.defaultTtlSeconds = options.defaultTtlSeconds;
+    this.maxUpdateAttempts = Math.max(1, options.maxUpdateAttempts ?? 20);
+    const connectionPolicy: ConnectionPolicy = { ...options.connectionPolicy };
+    if (options.requestTimeoutMs !== undefined) connectionPolicy.requestTimeout = options.requestTimeoutMs;
+    this.client = new CosmosClient({ endpoint, key, connectionPolicy, userAgentSuffix: 'talkback' });
+  }
+
+  async get(key: RecordKey): Promise<InteractionRecord | undefined> {
+    const container = await this.container();
+    return (await this.read(container, key)).record;
+  }
+
+  async update(key: RecordKey, change: RecordChange): Promise<InteractionRecord | undefined> {
+    const container = await this.container();
+    for (let attempt = 1; attempt <= this.maxUpdateAttempts; attempt++) {
+      const { record: current, etag } = await this.read(container, key);
+      const next = applyChange(change, current, key);
+      if (next === undefined) return current;
+      try {
+        const response =
+          etag === undefined
+            ? await container.items.create(next)
+            : await container.item(key.id, key.conversationId).replace(next, { accessCondition: { type: 'IfMatch', condition: etag } });
+        return response.resource === undefined ? next : this.toRecord(response.resource);
+      } catch (error) {
+        // Lost a race: on create 409 (another writer created it first); on replace 412 (replaced since
+        // our read) or 404 (expired by TTL since our read). Anything else is a real failure.
+        const status = cosmosStatus(error);
+        const lostRace = etag === undefined ? status === 409 : status === 412 || status === 404;
+        if (!lostRace) throw translateCosmosError(error, 'write', this.secrets);
+      }
+      await sleep(Math.random() * Math.min(100, 2 ** attempt));
+    }
+    throw new TalkbackError('PreconditionFailed', `Cosmos DB update of ${key.id} lost the race ${this.maxUpdateAttempts} times`, {
+      retryable: true,
+      details: { attempts: this.maxUpdateAttempts },
+    });
+  }
+
+  async listUpdated(from: Date, to: Date, max: number): Promise<InteractionRecord[]> {
+    const top = Math.floor(max);
+    if (!(top > 0)) return [];
+    const container = await this.container();
+    try {
+      const { resources } = await container.items
+        .query<Record<string, unknown>>({
+          query: 'SELECT TOP @max * FROM c WHERE c.updatedAt >= @from AND c.updatedAt < @to ORDER BY c.updatedAt DESC',
+          parameters: [
+            { name: '@max', value: top },
+            { name: '@from', value: from.toISOString() },
+            { name: '@to', value: to.toISOString() },
+          ],
+        })
+        .fetchAll();
+      return resources.slice(0, top).map((doc) => this.toRecord(doc));
+    } catch (error) {
+      throw translateCosmosError(error, 'query', this.secrets);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.client.dispose();
+  }
+
+  private async read(container: Container, key: RecordKey): Promise<{ record?: InteractionRecord; etag?: string }> {
+    try {
+      const { resource } = await container.item(key.id, key.conversationId).read<Record<string, unknown>>();
+      if (resource === undefined) return {};
+      return { record: this.toRecord(resource), etag: typeof resource._etag === 'string' ? resource._etag : undefined };
+    } catch (error) {
+      if (cosmosStatus(error) === 404) return {};
+      throw translateCosmosError(error, 'read', this.secrets);
+    }
+  }
+
+  /** Database and container are created once, on first use; a failed attempt is retried by the next call. */
+  private container(): Promise<Container> {
+    if (this.closed) return Promise.reject(new TalkbackError('StorageFailed', 'the interaction store is closed', { retryable: false }));
+    this.containerPromise ??= this.createContainer().catch((error: unknown) => {
+      this.containerPromise = undefined;
+      throw translateCosmosError(error, 'container set-up', this.secrets);
+    });
+    return this.containerPromise;
+  }
+
+  private async createContainer(): Promise<Container> {
+    const { database } = await createRacing(() => this.client.databases.createIfNotExists({ id: this.databaseId }));
+    const { container } = await createRacing(() =>
+      database.containers.createIfNotExists({
+        id: this.containerId,
+        partitionKey: { paths: [PARTITION_KEY_PATH] },
+        ...(this.defaultTtlSeconds === undefined ? {} : { defaultTtl: this.defaultTtlSeconds }),
+      }),
+    );
+    return container;
+  }
+
+  /** Drops Cosmos system properties (_etag, _rid, _self, _ts, _attachments, _lsn) and validates the rest. */
+  private toRecord(doc: object): InteractionRecord {
+    const plain = Object.fromEntries(Object.entries(doc).filter(([name]) => !name.startsWith('_')));
+    const parsed = interactionRecordSchema.safeParse(plain);
+    if (!parsed.success) {
+      throw new TalkbackError('Internal', `stored interaction record ${String(plain.id)} is invalid: ${parsed.error.message}`, {
+        retryable: false,
+      });
+    }
+    return parsed.data;
+  }
+}
+
+function credentials(options: CosmosInteractionStoreOptions): { endpoint: string; key: string } {
+  if (!('connectionString' in options)) return { endpoint: options.endpoint, key: options.key };
+  // AccountEndpoint=https://x.documents.azure.com:443/;AccountKey=base64==; (the key itself contains '=').
+  const parts = new Map(
+    options.connectionString
+      .split(';')
+      .map((part) => [part.slice(0, part.indexOf('=')).trim().toLowerCase(), part.slice(part.indexOf('=') + 1).trim()] as const),
+  );
+  const endpoint = parts.get('accountendpoint');
+  const key = parts.get('accountkey');
+  if (!endpoint || !key || !URL.canParse(endpoint)) {
+    // Never echo the connection string: it holds the account key.
+    throw new TalkbackError('ConfigInvalid', 'the Cosmos DB connection string needs AccountEndpoint=<url> and AccountKey=<key>', {
+      retryable: false,
+    });
+  }
+  return { endpoint, key };
+}
+
+/**
+ * createIfNotExists is a read then a create: when several workers start at once, the losers' create
+ * answers 409. The resource exists then, so asking again reads it.
+ */
+async function createRacing<T>(create: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await create();
+    } catch (error) {
+      if (cosmosStatus(error) !== 409 || attempt >= 3) throw error;
+    }
+  }
+}
+
+/** Runs the caller's pure change. A record that is invalid or under another key is a bug: retrying cannot help. */
+function applyChange(change: RecordChange, current: InteractionRecord | undefined, key: RecordKey): InteractionRecord | undefined {
+  let next: InteractionRecord | undefined;
+  try {
+    next = change(current);
+  } catch (error) {
+    throw toTalkbackError(error);
+  }
+  if (next === undefined) return undefined;
+  if (next.id !== key.id || next.conversationId !== key.conversationId) {
+    throw new TalkbackError('Internal', `a change to ${key.id} returned a record under another key`, { retryable: false });
+  }
+  const parsed = interactionRecordSchema.safeParse(next);
+  if (!parsed.success) {
+    throw new TalkbackError('Internal', `a change to ${key.id} returned an invalid record: ${parsed.error.message}`, { retryable: false });
+  }
+  return parsed.data;
+}

@@ -1,0 +1,144 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { isTalkbackError, TalkbackError, toTalkbackError } from '../../core/errors.js';
+import { interactionRecordSchema, type InteractionRecord, type RecordKey } from '../../core/record.js';
+import type { InteractionStore, RecordChange } from '../ports.js';
+
+export interface SqliteInteractionStoreOptions {
+  /** Database file (its folder is created if missing), or ':memory:'. */
+  path: string;
+  /** How long a write waits for another connection (or process) holding the file's write lock. */
+  busyTimeoutMs?: number;
+}
+
+interface Row {
+  doc: string;
+}
+
+/**
+ * The embedded InteractionStore: one row per interaction, the record kept whole as JSON. Each
+ * update is one IMMEDIATE transaction (the write lock is taken before the read), so concurrent
+ * writers — in this process or another one on the same file — never lose an update.
+ * `updated_at` is the record's own updatedAt, normalised to millisecond ISO so strings sort by time.
+ */
+export class SqliteInteractionStore implements InteractionStore {
+  private readonly db: Database.Database;
+  private readonly selectOne: Database.Statement<[string, string], Row>;
+  private readonly upsert: Database.Statement<[string, string, string, string]>;
+  private readonly selectUpdated: Database.Statement<[string, string, number], Row>;
+  private readonly transact: Database.Transaction<(key: RecordKey, change: RecordChange) => InteractionRecord | undefined>;
+
+  constructor(options: SqliteInteractionStoreOptions) {
+    try {
+      if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+      this.db = new Database(options.path);
+      this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.exec(`
+        CREATE TABLE IF NOT EXISTS interactions (
+          conversation_id TEXT NOT NULL,
+          id TEXT NOT NULL,
+          doc TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          PRIMARY KEY (conversation_id, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS interactions_updated_at ON interactions (updated_at);
+      `);
+      this.selectOne = this.db.prepare('SELECT doc FROM interactions WHERE conversation_id = ? AND id = ?');
+      this.upsert = this.db.prepare(
+        `INSERT INTO interactions (conversation_id, id, doc, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (conversation_id, id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at`,
+      );
+      this.selectUpdated = this.db.prepare(
+        `SELECT doc FROM interactions WHERE updated_at >= ? AND updated_at < ?
+         ORDER BY updated_at DESC, conversation_id, id LIMIT ?`,
+      );
+    } catch (error) {
+      throw translate(error, `cannot open the interaction store at ${options.path}`);
+    }
+    this.transact = this.db.transaction((key: RecordKey, change: RecordChange) => {
+      const current = this.read(key);
+      const next = change(current);
+      if (next === undefined) return current;
+      const record = validated(next, key);
+      this.upsert.run(key.conversationId, key.id, JSON.stringify(record), sortableTime(record.updatedAt));
+      return record;
+    });
+  }
+
+  async get(key: RecordKey): Promise<InteractionRecord | undefined> {
+    return this.run('read', () => this.read(key));
+  }
+
+  async update(key: RecordKey, change: RecordChange): Promise<InteractionRecord | undefined> {
+    return this.run('update', () => this.transact.immediate(key, change));
+  }
+
+  async listUpdated(from: Date, to: Date, max: number): Promise<InteractionRecord[]> {
+    if (max <= 0) return [];
+    return this.run('list', () =>
+      this.selectUpdated
+        .all(from.toISOString(), to.toISOString(), Math.floor(max))
+        .map((row) => parseStored(row.doc)),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private read(key: RecordKey): InteractionRecord | undefined {
+    const row = this.selectOne.get(key.conversationId, key.id);
+    return row === undefined ? undefined : parseStored(row.doc);
+  }
+
+  private run<T>(operation: string, work: () => T): T {
+    if (!this.db.open) throw new TalkbackError('StorageFailed', 'the interaction store is closed', { retryable: false });
+    try {
+      return work();
+    } catch (error) {
+      throw translate(error, `interaction store ${operation} failed`);
+    }
+  }
+}
+
+function sortableTime(iso: string): string {
+  return new Date(iso).toISOString();
+}
+
+/** A change that yields an invalid record, or one under another key, is a bug: retrying cannot help. */
+function validated(next: InteractionRecord, key: RecordKey): InteractionRecord {
+  const result = interactionRecordSchema.safeParse(next);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new TalkbackError('Internal', `a record change produced an invalid record: ${problems}`, { retryable: false });
+  }
+  if (result.data.conversationId !== key.conversationId || result.data.id !== key.id) {
+    throw new TalkbackError('Internal', 'a record change produced a record under another key', { retryable: false });
+  }
+  return result.data;
+}
+
+function parseStored(doc: string): InteractionRecord {
+  const result = interactionRecordSchema.safeParse(JSON.parse(doc));
+  if (!result.success) {
+    throw new TalkbackError('Internal', 'a stored interaction record does not match the schema', { retryable: false });
+  }
+  return result.data;
+}
+
+/** SQLITE_BUSY/LOCKED (another writer held the lock past busy_timeout), FULL and IOERR may pass; the rest will not. */
+function translate(error: unknown, message: string): TalkbackError {
+  if (isTalkbackError(error)) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return toTalkbackError(error);
+  const retryable = /^SQLITE_(BUSY|LOCKED|FULL|IOERR)/.test(code);
+  const detail = error instanceof Error ? error.message : code;
+  return new TalkbackError('StorageFailed', `${message}: ${detail}`, {
+    retryable,
+    cause: error,
+    details: { sqliteCode: code },
+  });
+}

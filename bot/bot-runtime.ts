@@ -1,0 +1,93 @@
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type Activity,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+  type ConversationReference,
+} from 'botbuilder';
+import type { StoredConversationReference } from '../core/events.js';
+import type { Logger } from '../core/logger.js';
+import { translateConnectorError } from './connector-error.js';
+import { TalkbackBot, type TalkbackBotOptions } from './talkback-bot.js';
+
+export interface BotRuntimeOptions extends TalkbackBotOptions {
+  /** Empty: anonymous (local only). Set: every request must carry a valid Bot Framework token. */
+  appId?: string | undefined;
+  appPassword?: string | undefined;
+  appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  tenantId?: string | undefined;
+  logger: Logger;
+  /** Extra Bot Framework auth settings (e.g. a test's OpenID metadata URL). */
+  authOverrides?: ConfigurationBotFrameworkAuthenticationOptions;
+}
+
+export interface BotHttpRequest {
+  method: string;
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+}
+
+export interface BotHttpResponse {
+  status: number;
+  body?: string;
+}
+
+/** The bot behind CloudAdapter, reachable from any HTTP host through plain request/response values. */
+export class BotRuntime {
+  readonly appId: string;
+  private readonly adapter: CloudAdapter;
+  private readonly bot: TalkbackBot;
+
+  constructor(private readonly options: BotRuntimeOptions) {
+    this.appId = options.appId ?? '';
+    const auth = new ConfigurationBotFrameworkAuthentication({
+      MicrosoftAppId: this.appId,
+      MicrosoftAppPassword: options.appPassword ?? '',
+      MicrosoftAppType: options.appType,
+      MicrosoftAppTenantId: options.tenantId ?? '',
+      ...options.authOverrides,
+    });
+    this.adapter = new CloudAdapter(auth);
+    this.adapter.onTurnError = async (context, error) => {
+      // The turn fails as a whole (the channel sees 500 and may retry with the same activity id).
+      options.logger.error(
+        { err: { message: error.message, name: error.name }, conversationId: context.activity.conversation?.id },
+        'bot turn failed',
+      );
+      throw error;
+    };
+    this.bot = new TalkbackBot(options);
+  }
+
+  async process(request: BotHttpRequest): Promise<BotHttpResponse> {
+    const response: BotHttpResponse = { status: 200 };
+    const collector = {
+      socket: undefined,
+      status: (code: number) => void (response.status = code),
+      header: () => undefined,
+      send: (body: unknown) => void (response.body = typeof body === 'string' ? body : JSON.stringify(body)),
+      end: () => undefined,
+    };
+    try {
+      await this.adapter.process(request, collector, (context) => this.bot.run(context));
+    } catch (error) {
+      // botbuilder validates the activity shape with zod and throws on a malformed one.
+      this.options.logger.warn({ err: { message: (error as Error).message } }, 'rejected a malformed activity');
+      return { status: 400, body: 'malformed activity' };
+    }
+    if (response.status >= 500) return { status: response.status, body: 'the message could not be accepted, retry' };
+    if (response.status === 401) return { status: 401, body: 'unauthorized' };
+    return response;
+  }
+
+  /** Sends a proactive message into an existing conversation. */
+  async sendToConversation(reference: StoredConversationReference, activity: Partial<Activity>): Promise<void> {
+    try {
+      await this.adapter.continueConversationAsync(this.appId, reference as unknown as Partial<ConversationReference>, async (context) => {
+        await context.sendActivity(activity);
+      });
+    } catch (error) {
+      throw translateConnectorError(error);
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import type { ConversationReference } from 'botbuilder';
+import type { MessageReceived } from '../core/events.js';
+import { messageEventId } from '../core/ids.js';
+import type { Language } from '../core/language.js';
+
+export interface IncomingMessage {
+  text: string;
+  language: Language;
+  activityId: string;
+  from: { id: string; name?: string | undefined };
+  reference: Partial<ConversationReference>;
+  receivedAt: Date;
+}
+
+/** The message.received event for an accepted activity; its id makes a channel's retry the same event. */
+export function toMessageReceived(message: IncomingMessage): MessageReceived {
+  const reference = message.reference;
+  const conversationId = reference.conversation?.id ?? '';
+  const channelId = reference.channelId ?? '';
+  const id = messageEventId(channelId, conversationId, message.activityId);
+  return {
+    id,
+    correlationId: id,
+    subject: 'message.received',
+    occurredAt: message.receivedAt.toISOString(),
+    data: {
+      conversationId,
+      channelId,
+      customer: { id: message.from.id, name: message.from.name ?? '' },
+      language: message.language,
+      text: message.text,
+      receivedAt: message.receivedAt.toISOString(),
+      activityId: message.activityId,
+      // JSON round trip: the reference must be plain data to travel on the bus.
+      reference: JSON.parse(JSON.stringify(reference)) as MessageReceived['data']['reference'],
+    },
+  };
+}

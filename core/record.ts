@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { LANGUAGES } from './language.js';
+
+/**
+ * One document per interaction (id = the message.received event id), partitioned by conversation.
+ * Stages fill in as events arrive, in any order; claims guard the side effects that cannot be
+ * undone (an email, a chat reply) so that at-least-once delivery never sends twice.
+ */
+export const STAGES = ['received', 'spoken', 'emailed', 'replied'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const CLAIM_ACTIONS = ['mail', 'reply'] as const;
+export type ClaimAction = (typeof CLAIM_ACTIONS)[number];
+
+const claimSchema = z.object({
+  owner: z.string(),
+  /** ISO time after which another worker may take the claim over (the owner crashed). */
+  expiresAt: z.iso.datetime(),
+  doneAt: z.iso.datetime().optional(),
+  /** What the side effect produced (e.g. the email's message id), so a re-run can report it. */
+  result: z.string().optional(),
+});
+export type Claim = z.infer<typeof claimSchema>;
+
+const failureSchema = z.object({
+  function: z.string(),
+  code: z.string(),
+  message: z.string(),
+  at: z.iso.datetime(),
+  eventId: z.string(),
+});
+export type Failure = z.infer<typeof failureSchema>;
+
+export const interactionRecordSchema = z.object({
+  id: z.string().min(1),
+  conversationId: z.string().min(1),
+  channelId: z.string().optional(),
+  customer: z.object({ id: z.string(), name: z.string() }).optional(),
+  language: z.enum(LANGUAGES).optional(),
+  text: z.string().optional(),
+  stages: z.partialRecord(z.enum(STAGES), z.iso.datetime()),
+  audio: z
+    .object({
+      blobName: z.string(),
+      contentType: z.string(),
+      bytes: z.number(),
+      durationMs: z.number(),
+      voice: z.string(),
+    })
+    .optional(),
+  mail: z.object({ recipients: z.array(z.string()), messageId: z.string() }).optional(),
+  claims: z.partialRecord(z.enum(CLAIM_ACTIONS), claimSchema),
+  failures: z.array(failureSchema),
+  /** Event ids already applied, so a redelivered event changes nothing. */
+  appliedEvents: z.array(z.string()),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type InteractionRecord = z.infer<typeof interactionRecordSchema>;
+
+export interface RecordKey {
+  conversationId: string;
+  id: string;
+}
+
+export function emptyRecord(key: RecordKey, now: string): InteractionRecord {
+  return {
+    id: key.id,
+    conversationId: key.conversationId,
+    stages: {},
+    claims: {},
+    failures: [],
+    appliedEvents: [],
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+export function isComplete(record: InteractionRecord): boolean {
+  return STAGES.every((stage) => record.stages[stage] !== undefined);
+}

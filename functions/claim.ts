@@ -1,0 +1,48 @@
+import type { InteractionStore } from '../adapters/ports.js';
+import { TalkbackError } from '../core/errors.js';
+import type { ClaimAction, RecordKey } from '../core/record.js';
+import { completeClaim, releaseClaim, takeClaim, type ClaimOutcome } from '../core/record-changes.js';
+import type { Services } from './services.js';
+
+/**
+ * Guards a side effect that cannot be undone (an email, a chat reply) with a claim on the interaction
+ * record, so that at-least-once delivery carries it out once. Returns what the side effect produced,
+ * now or on an earlier delivery.
+ */
+export async function once(
+  services: Services,
+  key: RecordKey,
+  action: ClaimAction,
+  effect: () => Promise<string>,
+): Promise<{ result: string; fresh: boolean }> {
+  const store = await services.store();
+  const owner = services.workerId;
+  let outcome = 'held' as ClaimOutcome;
+  const leaseMs = 2 * services.config.LOCK_DURATION_MS;
+  const record = await store.update(key, (current) => {
+    const taken = takeClaim(current, key, { action, owner, leaseMs, now: services.now() });
+    outcome = taken.outcome;
+    return taken.next;
+  });
+  if (outcome === 'done') return { result: record?.claims[action]?.result ?? '', fresh: false };
+  if (outcome === 'held') {
+    throw new TalkbackError('ClaimHeld', `another worker is carrying out "${action}"`, { retryable: true });
+  }
+  let result: string;
+  try {
+    result = await effect();
+  } catch (error) {
+    await release(store, key, action, owner, services.now().toISOString());
+    throw error;
+  }
+  await store.update(key, (current) => completeClaim(current, key, action, owner, services.now().toISOString(), result));
+  return { result, fresh: true };
+}
+
+async function release(store: InteractionStore, key: RecordKey, action: ClaimAction, owner: string, now: string) {
+  try {
+    await store.update(key, (current) => releaseClaim(current, action, owner, now));
+  } catch {
+    // The lease expires by itself; the original error matters more.
+  }
+}

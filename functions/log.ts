@@ -1,0 +1,15 @@
+import { applyEvent } from '../core/record-changes.js';
+import { defineSubscriber } from './declarations.js';
+
+/** Every event → the interaction's record: one document, stages filled in as events arrive, in any order. */
+export const log = defineSubscriber({
+  kind: 'subscriber',
+  name: 'log',
+  subscription: 'log',
+  subjects: '*',
+  async handler(event, { services }) {
+    const key = { conversationId: event.data.conversationId, id: event.correlationId };
+    const store = await services.store();
+    await store.update(key, (current) => applyEvent(current, event, services.now().toISOString()));
+  },
+});

@@ -1,0 +1,49 @@
+import { renderTranscriptEmail } from '../core/email.js';
+import type { MailSent } from '../core/events.js';
+import { followUpEventId } from '../core/ids.js';
+import { once } from './claim.js';
+import { defineSubscriber } from './declarations.js';
+
+/** audio.stored → one email to staff: transcript, customer, channel, the audio attached (when small) and linked. */
+export const mail = defineSubscriber({
+  kind: 'subscriber',
+  name: 'mail',
+  subscription: 'mail',
+  subjects: ['audio.stored'],
+  async handler(event, { services, logger }) {
+    const { config } = services;
+    const key = { conversationId: event.data.conversationId, id: event.correlationId };
+    const recipients = [...config.STAFF_EMAILS];
+    const { result: messageId, fresh } = await once(services, key, 'mail', async () => {
+      const audio = await services.audio();
+      const link = await audio.readLink(event.data.blobName, config.AUDIO_LINK_TTL_HOURS * 3_600_000);
+      const attach = event.data.bytes <= config.MAIL_ATTACH_MAX_BYTES;
+      const bytes = attach ? await audio.get(event.data.blobName) : undefined;
+      const rendered = renderTranscriptEmail({
+        event,
+        audioUrl: link.url,
+        audioAttached: bytes !== undefined,
+        linkExpiresAt: link.expiresAt.toISOString(),
+      });
+      const sent = await (await services.mailer()).send({
+        idempotencyKey: event.correlationId,
+        from: config.MAIL_FROM,
+        to: recipients,
+        ...rendered,
+        attachments: bytes
+          ? [{ filename: `talkback-${event.correlationId}.mp3`, contentType: event.data.contentType, content: bytes }]
+          : [],
+      });
+      return sent.messageId;
+    });
+    const sentEvent: MailSent = {
+      id: followUpEventId('mail.sent', event.correlationId),
+      correlationId: event.correlationId,
+      subject: 'mail.sent',
+      occurredAt: services.now().toISOString(),
+      data: { conversationId: key.conversationId, at: services.now().toISOString(), recipients, messageId },
+    };
+    await (await services.bus()).publish(sentEvent);
+    logger.debug({ fresh, recipients: recipients.length }, 'staff emailed');
+  },
+});

@@ -1,0 +1,57 @@
+import { loadConfig } from '../core/config.js';
+import { isTalkbackError } from '../core/errors.js';
+import { createLogger } from '../core/logger.js';
+import { startLocalHost } from './host.js';
+
+/** `npm start`: the local host with embedded defaults, or against Azure when its settings are present. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  const startedAt = Date.now();
+  const host = await startLocalHost(config, { logger });
+  const endpoint = `${host.url}/api/messages`;
+  const ports = host.adapters.describe();
+  const lines = [
+    `talkback is listening on ${host.url} (started in ${Date.now() - startedAt} ms)`,
+    `  bot endpoint:  ${endpoint}`,
+    `  health:        ${host.url}/api/health     dashboard: ${host.url}/`,
+    `  Bot Framework Emulator: open a bot at ${endpoint}${config.MicrosoftAppId ? '' : ' and leave Microsoft App ID and password empty'}`,
+    `  Agents Playground:      TEAMSAPPTESTER_BROWSER=none npx -p @microsoft/m365agentsplayground agentsplayground -e ${endpoint} -c emulator`,
+    ...(config.MicrosoftAppId ? [] : [`  authentication is off (no MicrosoftAppId): bound to ${config.HOST} only`]),
+    `  bus: ${ports.bus}`,
+    `  records: ${ports.store}`,
+    `  audio: ${ports.audio}`,
+    `  speech: ${ports.speech}`,
+    `  mail: ${ports.mailer}`,
+    'Ctrl-C stops; unfinished work resumes at the next start.',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let signals = 0;
+  const shutdown = (signal: string) => {
+    signals += 1;
+    if (signals > 1) {
+      process.stdout.write('stopping now\n');
+      process.exit(130);
+    }
+    process.stdout.write(`${signal}: finishing in-flight work (Ctrl-C again to force)...\n`);
+    host.stop().then(
+      () => {
+        process.stdout.write('stopped cleanly\n');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: (error as Error).message }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  const message = isTalkbackError(error) ? `${error.code}: ${error.message}` : String((error as Error)?.stack ?? error);
+  process.stderr.write(`talkback could not start\n${message}\n`);
+  process.exit(1);
+});

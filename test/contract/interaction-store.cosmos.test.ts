@@ -1,0 +1,24 @@
+import { CosmosInteractionStore } from '../../adapters/store/cosmos-interaction-store.js';
+import { COSMOS_TEST_CONNECTION_POLICY, startCosmosServer } from '../support/cosmos-server.js';
+import { runInteractionStoreContract } from './interaction-store.contract.js';
+
+// Each store gets its own in-memory server: a fresh, empty account that also exercises the
+// lazy database/container creation every time.
+runInteractionStoreContract({
+  name: 'CosmosInteractionStore (@vercel/cosmosdb-server)',
+  create: async () => {
+    const server = await startCosmosServer();
+    const store = new CosmosInteractionStore({
+      endpoint: server.endpoint,
+      key: server.key,
+      connectionPolicy: { ...COSMOS_TEST_CONNECTION_POLICY },
+    });
+    return {
+      store,
+      cleanup: async () => {
+        await store.close();
+        await server.stop();
+      },
+    };
+  },
+});

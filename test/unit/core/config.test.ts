@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, redactedConfig, SECRET_SETTINGS } from '../../../core/config.js';
+
+function problemsOf(env: Record<string, string>): { message: string; code: unknown; retryable: unknown; problems: unknown } {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    const e = error as { message: string; code: unknown; retryable: unknown; details?: { problems?: unknown } };
+    return { message: e.message, code: e.code, retryable: e.retryable, problems: e.details?.problems };
+  }
+  throw new Error('loadConfig accepted an invalid environment');
+}
+
+describe('loadConfig', () => {
+  it('starts with no settings at all: embedded defaults, frozen', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      PORT: 3978,
+      HOST: '127.0.0.1',
+      TALKBACK_DATA_DIR: '.talkback',
+      MAX_DELIVERY_COUNT: 10,
+      STAFF_EMAILS: ['staff@localhost'],
+      MAIL_FROM: 'talkback@localhost',
+      SERVICEBUS_TOPIC: 'chat-events',
+      SENDGRID_BASE_URL: 'https://api.sendgrid.com',
+    });
+    for (const azure of ['SERVICEBUS_CONNECTION_STRING', 'COSMOS_ENDPOINT', 'SENDGRID_API_KEY', 'SPEECH_KEY'] as const) {
+      expect(config[azure]).toBeUndefined();
+    }
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.STAFF_EMAILS)).toBe(true);
+  });
+
+  it('reads numbers from strings and treats a blank setting as absent', () => {
+    const config = loadConfig({ PORT: '8080', MAX_CONCURRENT_CALLS: ' 8 ', COSMOS_ENDPOINT: '  ', SENDGRID_API_KEY: '' });
+    expect(config.PORT).toBe(8080);
+    expect(config.MAX_CONCURRENT_CALLS).toBe(8);
+    expect(config.COSMOS_ENDPOINT).toBeUndefined();
+    expect(config.SENDGRID_API_KEY).toBeUndefined();
+  });
+
+  it('splits STAFF_EMAILS on commas and semicolons, ignoring blanks', () => {
+    expect(loadConfig({ STAFF_EMAILS: ' a@example.com; b@example.org ,, c@example.net;' }).STAFF_EMAILS).toEqual([
+      'a@example.com',
+      'b@example.org',
+      'c@example.net',
+    ]);
+    expect(problemsOf({ STAFF_EMAILS: 'a@example.com, not-an-address' }).message).toMatch(/STAFF_EMAILS\.1: must be an e-mail address/);
+    expect(problemsOf({ STAFF_EMAILS: ' ; , ' }).message).toMatch(/STAFF_EMAILS/);
+  });
+
+  it('lists every problem at once, as a permanent ConfigInvalid', () => {
+    const failure = problemsOf({
+      PORT: 'abc',
+      COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/',
+      SPEECH_REGION: 'koreacentral',
+      LOG_LEVEL: 'loud',
+    });
+    expect(failure).toMatchObject({ code: 'ConfigInvalid', retryable: false, problems: 4 });
+    expect(failure.message).toMatch(/^ {2}- PORT: /m);
+    expect(failure.message).toMatch(/^ {2}- COSMOS_KEY: required when COSMOS_ENDPOINT is set$/m);
+    expect(failure.message).toMatch(/^ {2}- SPEECH_KEY: required when SPEECH_REGION is set$/m);
+    expect(failure.message).toMatch(/^ {2}- LOG_LEVEL: /m);
+  });
+
+  it('never repeats a secret value in its error message', () => {
+    const failure = problemsOf({ COSMOS_CONNECTION_STRING: 'AccountKey=TopSecret123==', SERVICEBUS_CONNECTION_STRING: 'SharedAccessKey=Hush456' });
+    expect(failure.problems).toBe(2);
+    expect(failure.message).not.toContain('TopSecret123');
+    expect(failure.message).not.toContain('Hush456');
+  });
+
+  it('selects an Azure service only with a complete, well-formed setting', () => {
+    const config = loadConfig({
+      COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/',
+      COSMOS_KEY: 'k',
+      SERVICEBUS_CONNECTION_STRING: 'Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=a;SharedAccessKey=b',
+    });
+    expect(config.COSMOS_ENDPOINT).toBe('https://acct.documents.azure.com:443/');
+    expect(problemsOf({ COSMOS_ENDPOINT: 'not a url', COSMOS_KEY: 'k' }).message).toMatch(/COSMOS_ENDPOINT/);
+  });
+});
+
+describe('redactedConfig', () => {
+  it('hides every secret that is set and keeps everything else', () => {
+    const secrets = {
+      SERVICEBUS_CONNECTION_STRING: 'Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKey=sb-secret',
+      COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/',
+      COSMOS_KEY: 'cosmos-secret',
+      COSMOS_CONNECTION_STRING: 'AccountEndpoint=https://acct.documents.azure.com:443/;AccountKey=cs-secret',
+      AZURE_STORAGE_CONNECTION_STRING: 'AccountName=a;AccountKey=storage-secret',
+      SPEECH_KEY: 'speech-secret',
+      SPEECH_REGION: 'koreacentral',
+      SENDGRID_API_KEY: 'SG.sendgrid-secret',
+      MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
+      MicrosoftAppPassword: 'app-secret',
+    };
+    const shown = redactedConfig(loadConfig(secrets));
+    const text = JSON.stringify(shown);
+    expect(text).not.toMatch(/secret/);
+    for (const key of SECRET_SETTINGS) expect(shown[key]).toBe('***');
+    expect(shown['COSMOS_ENDPOINT']).toBe('https://acct.documents.azure.com:443/');
+    expect(shown['SPEECH_REGION']).toBe('koreacentral');
+    expect(shown['MicrosoftAppId']).toBe('00000000-0000-0000-0000-000000000001');
+    expect(redactedConfig(loadConfig({}))['SENDGRID_API_KEY']).toBeUndefined();
+  });
+});

@@ -1,0 +1,257 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SqliteEventBus, type SqliteEventBusOptions } from '../../../adapters/bus/sqlite-event-bus.js';
+import type { LockedMessage } from '../../../adapters/ports.js';
+import { TalkbackError } from '../../../core/errors.js';
+import { createLogger } from '../../../core/logger.js';
+import { retryDelayMs, startPump, type Pump, type PumpOptions, type SettledInfo } from '../../../local/pump.js';
+import { messageReceivedEvent } from '../../support/events.js';
+
+let dir: string;
+let bus: SqliteEventBus;
+let pumps: Pump[];
+let settled: SettledInfo[];
+let logs: Array<Record<string, unknown>>;
+
+function openBus(options: Partial<SqliteEventBusOptions> = {}): SqliteEventBus {
+  return new SqliteEventBus({ path: join(dir, 'bus.db'), subscriptions: [{ name: 'speech', subjects: ['message.received'] }], ...options });
+}
+
+function pump(options: Partial<PumpOptions> & Pick<PumpOptions, 'handle'>): Pump {
+  const logger = createLogger('info', { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
+  const started = startPump({
+    receiver: bus.receiver('speech'),
+    logger,
+    name: 'speech',
+    receiveWaitMs: 100,
+    retryBaseDelayMs: 20,
+    onSettled: (info) => settled.push(info),
+    ...options,
+  });
+  pumps.push(started);
+  return started;
+}
+
+async function publish(count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const event = messageReceivedEvent();
+    await bus.publish(event);
+    ids.push(event.id);
+  }
+  return ids;
+}
+
+const until = (check: () => void) => vi.waitFor(check, { timeout: 20_000, interval: 10 });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'talkback-pump-'));
+  bus = openBus();
+  pumps = [];
+  settled = [];
+  logs = [];
+});
+
+afterEach(async () => {
+  for (const p of pumps) await p.stop(0);
+  await bus.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('startPump', () => {
+  it('completes a message when the handler resolves, and logs one status line for it', async () => {
+    const ids = await publish(3);
+    const handled: string[] = [];
+    pump({ handle: async (m) => void handled.push(m.messageId) });
+
+    await until(() => expect(settled).toHaveLength(3));
+    expect(handled.sort()).toEqual([...ids].sort());
+    expect(settled.map((s) => s.outcome)).toEqual(['complete', 'complete', 'complete']);
+    expect(bus.stats().speech).toEqual({ active: 0, locked: 0, deadLettered: 0 });
+    const line = logs.find((l) => l.eventId === ids[0]);
+    expect(line).toMatchObject({ level: 30, function: 'speech', outcome: 'complete', deliveryCount: 1 });
+    expect(typeof line?.ms).toBe('number');
+  });
+
+  it('abandons a retryable failure with exponential backoff until the handler succeeds', async () => {
+    const [id] = await publish(1);
+    const attempts: number[] = [];
+    pump({
+      random: () => 0.5, // no jitter: the delays are exactly base * 2^(n-1)
+      handle: async (m) => {
+        attempts.push(m.deliveryCount);
+        if (attempts.length < 3) throw new TalkbackError('Throttled', 'slow down', { retryable: true });
+      },
+    });
+
+    await until(() => expect(settled.at(-1)?.outcome).toBe('complete'));
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(settled.map((s) => [s.messageId, s.outcome, s.deliveryCount, s.delayMs])).toEqual([
+      [id, 'abandon', 1, 20],
+      [id, 'abandon', 2, 40],
+      [id, 'complete', 3, undefined],
+    ]);
+    expect(settled[0]?.error?.code).toBe('Throttled');
+  });
+
+  it('dead-letters a permanent failure with its code as the reason, after one attempt', async () => {
+    const [id] = await publish(1);
+    let attempts = 0;
+    pump({
+      handle: async () => {
+        attempts += 1;
+        throw new TalkbackError('EventInvalid', 'data.text: required', { retryable: false });
+      },
+    });
+
+    await until(() => expect(settled).toHaveLength(1));
+    expect(attempts).toBe(1);
+    expect(settled[0]?.outcome).toBe('deadletter');
+    const [dead] = await bus.deadLetters('speech');
+    expect(dead).toMatchObject({ messageId: id, reason: 'EventInvalid', description: 'data.text: required', deliveryCount: 1 });
+  });
+
+  it('leaves the bus to dead-letter a message that keeps failing past the max delivery count', async () => {
+    await bus.close();
+    bus = openBus({ maxDeliveryCount: 3 });
+    const [id] = await publish(1);
+    let attempts = 0;
+    pump({
+      retryBaseDelayMs: 1,
+      handle: async () => {
+        attempts += 1;
+        throw new Error('speech service down');
+      },
+    });
+
+    await until(() => expect(settled).toHaveLength(3));
+    expect(attempts).toBe(3);
+    const [dead] = await bus.deadLetters('speech');
+    expect(dead).toMatchObject({ messageId: id, reason: 'MaxDeliveryCountExceeded', deliveryCount: 3 });
+  });
+
+  it('never runs more than maxConcurrentCalls handlers at once', async () => {
+    await publish(10);
+    let running = 0;
+    let peak = 0;
+    pump({
+      maxConcurrentCalls: 3,
+      handle: async () => {
+        running += 1;
+        peak = Math.max(peak, running);
+        await sleep(5 + Math.floor(Math.random() * 20));
+        running -= 1;
+      },
+    });
+
+    await until(() => expect(settled).toHaveLength(10));
+    expect(settled.every((s) => s.outcome === 'complete')).toBe(true);
+    expect(peak).toBe(3);
+  });
+
+  it('renews the lock while a handler runs', async () => {
+    await bus.close();
+    bus = openBus({ lockDurationMs: 5_000 });
+    await publish(1);
+    pump({
+      lockDurationMs: 100, // renew every 50 ms
+      handle: async (m: LockedMessage) => {
+        const first = m.lockedUntil.getTime();
+        await until(() => expect(m.lockedUntil.getTime()).toBeGreaterThan(first));
+      },
+    });
+
+    await until(() => expect(settled).toHaveLength(1));
+    expect(settled[0]?.outcome).toBe('complete');
+  });
+
+  it('does not settle a message whose lock was lost while the handler ran', async () => {
+    await bus.close();
+    let clock = Date.now();
+    bus = openBus({ lockDurationMs: 30_000, now: () => clock });
+    const [id] = await publish(1);
+    let taken: LockedMessage | undefined;
+    pump({
+      maxConcurrentCalls: 1,
+      handle: async () => {
+        clock += 30_000; // the lock expires and someone else gets the message
+        [taken] = await bus.receiver('speech').receive(1, 0);
+      },
+    });
+
+    await until(() => expect(settled).toHaveLength(1));
+    expect(settled[0]).toMatchObject({ messageId: id, outcome: 'lockLost' });
+    expect(taken?.deliveryCount).toBe(2);
+    await bus.receiver('speech').complete(taken!);
+    expect(await bus.deadLetters('speech')).toEqual([]);
+  });
+
+  it('on stop, releases the locks of handlers still running so a new receiver gets them at once', async () => {
+    await publish(3);
+    let started = 0;
+    let finish!: () => void;
+    const gate = new Promise<void>((resolve) => (finish = resolve));
+    const stopping = pump({
+      maxConcurrentCalls: 2,
+      handle: async () => {
+        started += 1;
+        await gate;
+      },
+    });
+    await until(() => expect(started).toBe(2));
+
+    await stopping.stop(20);
+    expect(stopping.inFlight).toBe(0);
+    expect(settled.map((s) => s.outcome)).toEqual(['released', 'released']);
+    const next = await bus.receiver('speech').receive(10, 0);
+    expect(next.map((m) => m.deliveryCount).sort()).toEqual([1, 2, 2]);
+
+    finish();
+    await sleep(20);
+    expect(settled).toHaveLength(2); // the late handlers settled nothing
+    for (const message of next) await bus.receiver('speech').complete(message);
+  });
+
+  it('waits for running handlers within the grace period and settles them', async () => {
+    await publish(1);
+    let started = false;
+    const stopping = pump({
+      handle: async () => {
+        started = true;
+        await sleep(50);
+      },
+    });
+    await until(() => expect(started).toBe(true));
+    await stopping.stop(30_000);
+    expect(settled.map((s) => s.outcome)).toEqual(['complete']);
+    expect(bus.stats().speech).toEqual({ active: 0, locked: 0, deadLettered: 0 });
+  });
+
+  it('logs a failing receive and keeps trying until stopped', async () => {
+    const p = pump({ receiveErrorDelayMs: 10, handle: async () => {} });
+    await bus.close();
+    await until(() => expect(logs.filter((l) => l.msg === 'receive failed; retrying').length).toBeGreaterThanOrEqual(2));
+    expect(logs.find((l) => l.msg === 'receive failed; retrying')).toMatchObject({ level: 50, code: 'BusFailed' });
+    await p.stop(0);
+  });
+});
+
+describe('retryDelayMs', () => {
+  const error = new TalkbackError('Timeout', 't', { retryable: true });
+
+  it('doubles from the base per delivery, with at most ±20% jitter, capped at the maximum', () => {
+    expect([1, 2, 3, 4].map((n) => retryDelayMs(n, error, 1_000, 60_000, () => 0.5))).toEqual([1_000, 2_000, 4_000, 8_000]);
+    expect(retryDelayMs(3, error, 1_000, 60_000, () => 0)).toBe(3_200);
+    expect(retryDelayMs(3, error, 1_000, 60_000, () => 0.999_999)).toBe(4_800);
+    expect(retryDelayMs(10, error, 1_000, 60_000, () => 0.999_999)).toBe(60_000);
+  });
+
+  it("uses the error's retry-after when given, capped at the maximum", () => {
+    const throttled = new TalkbackError('Throttled', 'later', { retryable: true, retryAfterMs: 7_000 });
+    expect(retryDelayMs(1, throttled, 1_000, 60_000, () => 0.5)).toBe(7_000);
+    expect(retryDelayMs(1, throttled, 1_000, 5_000, () => 0.5)).toBe(5_000);
+  });
+});
