@@ -23,71 +23,98 @@ const emailList = z
 
 const url = z.url({ protocol: /^https?$/ });
 
-export const settingsSchema = z
-  .object({
-    PORT: int(3978, 0, 65535),
-    HOST: z.string().default('127.0.0.1'),
-    TALKBACK_DATA_DIR: z.string().min(1).default('.talkback'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    MAX_MESSAGE_CHARS: int(2000, 1),
-    MAX_CONCURRENT_CALLS: int(4, 1, 256),
-    LOCK_DURATION_MS: int(30_000, 1_000),
-    MAX_DELIVERY_COUNT: int(10, 1, 2000),
-    DUPLICATE_DETECTION_WINDOW_MS: int(600_000, 0),
-    RETRY_BASE_DELAY_MS: int(1_000, 1),
-    RETRY_MAX_DELAY_MS: int(60_000, 1),
-    SHUTDOWN_GRACE_MS: int(10_000, 0),
-    STAFF_EMAILS: emailList,
-    MAIL_FROM: z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be an e-mail address').default('talkback@localhost'),
-    MAIL_ATTACH_MAX_BYTES: int(1_048_576, 0),
-    AUDIO_LINK_TTL_HOURS: int(72, 1, 24 * 365),
-    AUDIO_CONTAINER: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{1,61})[a-z0-9]$/, 'must be a valid container name').default('talkback'),
-    AZURITE_BLOB_PORT: int(10_000, 0, 65535),
-    DIGEST_SCHEDULE: z.string().default('0 0 18 * * *'),
+const fieldsSchema = z.object({
+  PORT: int(3978, 0, 65535),
+  HOST: z.string().default('127.0.0.1'),
+  TALKBACK_DATA_DIR: z.string().min(1).default('.talkback'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MAX_MESSAGE_CHARS: int(2000, 1),
+  MAX_CONCURRENT_CALLS: int(4, 1, 256),
+  LOCK_DURATION_MS: int(30_000, 1_000),
+  MAX_DELIVERY_COUNT: int(10, 1, 2000),
+  DUPLICATE_DETECTION_WINDOW_MS: int(600_000, 0),
+  RETRY_BASE_DELAY_MS: int(1_000, 1),
+  RETRY_MAX_DELAY_MS: int(60_000, 1),
+  SHUTDOWN_GRACE_MS: int(10_000, 0),
+  STAFF_EMAILS: emailList,
+  MAIL_FROM: z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be an e-mail address').default('talkback@localhost'),
+  MAIL_ATTACH_MAX_BYTES: int(1_048_576, 0),
+  AUDIO_LINK_TTL_HOURS: int(72, 1, 24 * 365),
+  AUDIO_CONTAINER: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{1,61})[a-z0-9]$/, 'must be a valid container name').default('talkback'),
+  AZURITE_BLOB_PORT: int(10_000, 0, 65535),
+  DIGEST_SCHEDULE: z.string().default('0 0 18 * * *'),
 
-    SERVICEBUS_CONNECTION_STRING: optionalString,
-    SERVICEBUS_TOPIC: z.string().min(1).default('chat-events'),
-    COSMOS_ENDPOINT: optionalString.pipe(url.optional()),
-    COSMOS_KEY: optionalString,
-    COSMOS_CONNECTION_STRING: optionalString,
-    COSMOS_DATABASE: z.string().min(1).default('talkback'),
-    COSMOS_CONTAINER: z.string().min(1).default('interactions'),
-    RECORD_TTL_DAYS: z.coerce.number().int().min(1).optional(),
-    AZURE_STORAGE_CONNECTION_STRING: optionalString,
-    SPEECH_KEY: optionalString,
-    SPEECH_REGION: optionalString,
-    SPEECH_VOICE_KO: z.string().min(1).default('ko-KR-SunHiNeural'),
-    SPEECH_VOICE_EN: z.string().min(1).default('en-US-JennyNeural'),
-    SENDGRID_API_KEY: optionalString,
-    SENDGRID_BASE_URL: url.default('https://api.sendgrid.com'),
-    MicrosoftAppId: optionalString,
-    MicrosoftAppPassword: optionalString,
-    MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
-    MicrosoftAppTenantId: optionalString,
-  })
-  .superRefine((s, ctx) => {
-    const need = (present: boolean, missing: string, because: string) => {
-      if (present) ctx.addIssue({ code: 'custom', path: [missing], message: `required when ${because} is set` });
-    };
-    need(s.COSMOS_ENDPOINT !== undefined && !s.COSMOS_KEY, 'COSMOS_KEY', 'COSMOS_ENDPOINT');
-    need(s.COSMOS_KEY !== undefined && !s.COSMOS_ENDPOINT && !s.COSMOS_CONNECTION_STRING, 'COSMOS_ENDPOINT', 'COSMOS_KEY');
-    need(s.SPEECH_KEY !== undefined && !s.SPEECH_REGION, 'SPEECH_REGION', 'SPEECH_KEY');
-    need(s.SPEECH_REGION !== undefined && !s.SPEECH_KEY, 'SPEECH_KEY', 'SPEECH_REGION');
-    need(s.MicrosoftAppId !== undefined && s.MicrosoftAppType !== 'UserAssignedMSI' && !s.MicrosoftAppPassword, 'MicrosoftAppPassword', 'MicrosoftAppId');
-    need(s.MicrosoftAppType !== 'MultiTenant' && s.MicrosoftAppId !== undefined && !s.MicrosoftAppTenantId, 'MicrosoftAppTenantId', `MicrosoftAppType=${s.MicrosoftAppType}`);
-    if (s.RETRY_MAX_DELAY_MS < s.RETRY_BASE_DELAY_MS) {
-      ctx.addIssue({ code: 'custom', path: ['RETRY_MAX_DELAY_MS'], message: 'must be at least RETRY_BASE_DELAY_MS' });
-    }
-    if (s.COSMOS_CONNECTION_STRING !== undefined && !/AccountEndpoint=/i.test(s.COSMOS_CONNECTION_STRING)) {
-      ctx.addIssue({ code: 'custom', path: ['COSMOS_CONNECTION_STRING'], message: 'must contain AccountEndpoint=' });
-    }
-    if (s.AZURE_STORAGE_CONNECTION_STRING !== undefined && !/(AccountName=|UseDevelopmentStorage=true|BlobEndpoint=)/i.test(s.AZURE_STORAGE_CONNECTION_STRING)) {
-      ctx.addIssue({ code: 'custom', path: ['AZURE_STORAGE_CONNECTION_STRING'], message: 'is not a storage connection string' });
-    }
-    if (s.SERVICEBUS_CONNECTION_STRING !== undefined && !/Endpoint=sb:\/\//i.test(s.SERVICEBUS_CONNECTION_STRING)) {
-      ctx.addIssue({ code: 'custom', path: ['SERVICEBUS_CONNECTION_STRING'], message: 'must contain Endpoint=sb://' });
-    }
-  });
+  SERVICEBUS_CONNECTION_STRING: optionalString,
+  SERVICEBUS_TOPIC: z.string().min(1).default('chat-events'),
+  COSMOS_ENDPOINT: optionalString.pipe(url.optional()),
+  COSMOS_KEY: optionalString,
+  COSMOS_CONNECTION_STRING: optionalString,
+  COSMOS_DATABASE: z.string().min(1).default('talkback'),
+  COSMOS_CONTAINER: z.string().min(1).default('interactions'),
+  RECORD_TTL_DAYS: z.coerce.number().int().min(1).optional(),
+  AZURE_STORAGE_CONNECTION_STRING: optionalString,
+  SPEECH_KEY: optionalString,
+  SPEECH_REGION: optionalString,
+  SPEECH_VOICE_KO: z.string().min(1).default('ko-KR-SunHiNeural'),
+  SPEECH_VOICE_EN: z.string().min(1).default('en-US-JennyNeural'),
+  SENDGRID_API_KEY: optionalString,
+  SENDGRID_BASE_URL: url.default('https://api.sendgrid.com'),
+  MicrosoftAppId: optionalString,
+  MicrosoftAppPassword: optionalString,
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  MicrosoftAppTenantId: optionalString,
+});
+
+type Fields = z.output<typeof fieldsSchema>;
+
+/**
+ * A rule across settings. zod skips refinements once any setting is invalid, which would hide
+ * these problems behind an unrelated one; `when` runs a rule unless a setting it reads is itself
+ * invalid, so start-up lists every problem at once.
+ */
+function rule(reads: readonly (keyof Fields)[], path: keyof Fields, message: string, holds: (s: Fields) => boolean) {
+  return {
+    holds,
+    params: {
+      path: [path],
+      message,
+      when: (payload: z.core.ParsePayload) => !payload.issues.some((i) => reads.includes(i.path?.[0] as keyof Fields)),
+    },
+  };
+}
+
+const requiredWith = (missing: keyof Fields, given: keyof Fields, holds: (s: Fields) => boolean) =>
+  rule([missing, given], missing, `required when ${given} is set`, holds);
+
+const crossRules = [
+  requiredWith('COSMOS_KEY', 'COSMOS_ENDPOINT', (s) => s.COSMOS_ENDPOINT === undefined || s.COSMOS_KEY !== undefined),
+  rule(['COSMOS_KEY', 'COSMOS_ENDPOINT', 'COSMOS_CONNECTION_STRING'], 'COSMOS_ENDPOINT', 'required when COSMOS_KEY is set', (s) =>
+    s.COSMOS_KEY === undefined || s.COSMOS_ENDPOINT !== undefined || s.COSMOS_CONNECTION_STRING !== undefined,
+  ),
+  requiredWith('SPEECH_REGION', 'SPEECH_KEY', (s) => s.SPEECH_KEY === undefined || s.SPEECH_REGION !== undefined),
+  requiredWith('SPEECH_KEY', 'SPEECH_REGION', (s) => s.SPEECH_REGION === undefined || s.SPEECH_KEY !== undefined),
+  rule(['MicrosoftAppId', 'MicrosoftAppType', 'MicrosoftAppPassword'], 'MicrosoftAppPassword', 'required when MicrosoftAppId is set', (s) =>
+    s.MicrosoftAppId === undefined || s.MicrosoftAppType === 'UserAssignedMSI' || s.MicrosoftAppPassword !== undefined,
+  ),
+  rule(['MicrosoftAppId', 'MicrosoftAppType', 'MicrosoftAppTenantId'], 'MicrosoftAppTenantId', 'required when MicrosoftAppType is not MultiTenant', (s) =>
+    s.MicrosoftAppType === 'MultiTenant' || s.MicrosoftAppId === undefined || s.MicrosoftAppTenantId !== undefined,
+  ),
+  rule(['RETRY_BASE_DELAY_MS', 'RETRY_MAX_DELAY_MS'], 'RETRY_MAX_DELAY_MS', 'must be at least RETRY_BASE_DELAY_MS', (s) =>
+    s.RETRY_MAX_DELAY_MS >= s.RETRY_BASE_DELAY_MS,
+  ),
+  rule(['COSMOS_CONNECTION_STRING'], 'COSMOS_CONNECTION_STRING', 'must contain AccountEndpoint=', (s) =>
+    s.COSMOS_CONNECTION_STRING === undefined || /AccountEndpoint=/i.test(s.COSMOS_CONNECTION_STRING),
+  ),
+  rule(['AZURE_STORAGE_CONNECTION_STRING'], 'AZURE_STORAGE_CONNECTION_STRING', 'is not a storage connection string', (s) =>
+    s.AZURE_STORAGE_CONNECTION_STRING === undefined ||
+    /(AccountName=|UseDevelopmentStorage=true|BlobEndpoint=)/i.test(s.AZURE_STORAGE_CONNECTION_STRING),
+  ),
+  rule(['SERVICEBUS_CONNECTION_STRING'], 'SERVICEBUS_CONNECTION_STRING', 'must contain Endpoint=sb://', (s) =>
+    s.SERVICEBUS_CONNECTION_STRING === undefined || /Endpoint=sb:\/\//i.test(s.SERVICEBUS_CONNECTION_STRING),
+  ),
+];
+
+export const settingsSchema = crossRules.reduce((schema, r) => schema.refine(r.holds, r.params), fieldsSchema);
 
 export type Settings = z.infer<typeof settingsSchema>;
 export type Config = Readonly<Settings>;

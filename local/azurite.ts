@@ -95,7 +95,7 @@ function configuration(m: AzuriteModules, host: string, port: number, location: 
     false, // disableProductStyleUrl
     inMemory,
     // A chunk store per server: the default one is shared by every in-memory server of the process.
-    undefined,
+    inMemory ? new m.MemoryExtentChunkStore(m.defaultMemoryLimit) : undefined,
   );
 }
 

@@ -51,7 +51,11 @@ export class AzureServiceBusEventBus implements EventBus {
       throw new TalkbackError('ConfigInvalid', cause.message, { retryable: false });
     }
     this.context = {
-      createReceiver: (subscription) => this.track(subscription),
+      openReceiver: (subscription) => this.openReceiver(subscription),
+      closeReceiver: async (receiver) => {
+        this.receivers.delete(receiver);
+        await receiver.close();
+      },
       locks: new Map(),
       translate: (error, action) => translateServiceBusError(error, action, this.secrets),
     };
@@ -105,18 +109,13 @@ export class AzureServiceBusEventBus implements EventBus {
     }
   }
 
-  private track(subscription: string): ServiceBusReceiver {
+  private openReceiver(subscription: string): ServiceBusReceiver {
     this.assertOpen();
     const receiver = this.client.createReceiver(this.topicName, subscription, {
       receiveMode: 'peekLock',
       maxAutoLockRenewalDurationInMs: 0,
     });
     this.receivers.add(receiver);
-    const close = receiver.close.bind(receiver);
-    receiver.close = async () => {
-      this.receivers.delete(receiver);
-      await close();
-    };
     return receiver;
   }
 

@@ -5,7 +5,8 @@ import { toLockedMessage } from './service-bus-message.js';
 
 /** What a receiver needs from its bus: its own SDK receiver, the shared lock registry, error translation. */
 export interface ReceiverContext {
-  createReceiver(subscription: string): ServiceBusReceiver;
+  openReceiver(subscription: string): ServiceBusReceiver;
+  closeReceiver(receiver: ServiceBusReceiver): Promise<void>;
   /** lockToken -> the SDK message (settling needs the SDK's object, not our copy), shared by the bus's receivers. */
   locks: Map<string, { subscription: string; message: ServiceBusReceivedMessage }>;
   translate(error: unknown, action: string): TalkbackError;
@@ -74,14 +75,14 @@ export class AzureServiceBusReceiver implements BusReceiver {
     const sdk = this.sdk;
     this.sdk = undefined;
     try {
-      await sdk?.close();
+      if (sdk) await this.context.closeReceiver(sdk);
     } catch (error) {
       throw this.context.translate(error, `close receiver on ${this.subscription}`);
     }
   }
 
   private receiver(): ServiceBusReceiver {
-    this.sdk ??= this.context.createReceiver(this.subscription);
+    this.sdk ??= this.context.openReceiver(this.subscription);
     return this.sdk;
   }
 

@@ -34,6 +34,13 @@ const RULES: Readonly<Record<string, Rule>> = {
   SessionCannotBeLocked: { code: 'BusFailed', retryable: true },
 };
 
+/**
+ * A socket-level failure (ECONNREFUSED, ENOTFOUND, ...): the SDK reports it as GeneralError with
+ * `retryable: false` and does not retry it itself, but for a message an unreachable namespace is an
+ * outage to wait out, not a reason to dead-letter — redelivery is bounded by the max delivery count.
+ */
+const NETWORK: Rule = { code: 'ServiceUnavailable', retryable: true };
+
 /** core-amqp's MessagingError codes for the same conditions (as the SDK itself maps them). */
 const AMQP_CODES: Readonly<Record<string, string>> = {
   MessagingEntityNotFoundError: 'MessagingEntityNotFound',
@@ -60,6 +67,7 @@ interface ErrorFields {
   code?: unknown;
   message?: unknown;
   retryable?: unknown;
+  syscall?: unknown;
 }
 
 /**
@@ -78,7 +86,7 @@ export function translateServiceBusError(error: unknown, action: string, secrets
 
   if (e.name === 'ServiceBusError' || e.name === 'MessagingError') {
     const code = sdkCode === undefined ? 'GeneralError' : (AMQP_CODES[sdkCode] ?? sdkCode);
-    const rule = RULES[code];
+    const rule = RULES[code] ?? (typeof e.syscall === 'string' ? NETWORK : undefined);
     return new TalkbackError(rule?.code ?? 'BusFailed', message(code), {
       retryable: rule?.retryable ?? ownRetryable,
       retryAfterMs: rule?.retryAfterMs,
@@ -88,6 +96,9 @@ export function translateServiceBusError(error: unknown, action: string, secrets
   }
   if (text.includes(ALREADY_SETTLED)) {
     return new TalkbackError('LockLost', message('already settled'), { retryable: false, cause: error });
+  }
+  if (typeof e.syscall === 'string') {
+    return new TalkbackError('ServiceUnavailable', message(sdkCode ?? e.syscall), { retryable: true, cause: error });
   }
   if (e.name === 'AbortError' || e.name === 'TimeoutError') {
     return new TalkbackError('Timeout', message('timed out'), { retryable: true, cause: error });

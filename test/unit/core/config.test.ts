@@ -63,6 +63,28 @@ describe('loadConfig', () => {
     expect(failure.message).toMatch(/^ {2}- LOG_LEVEL: /m);
   });
 
+  it.each([
+    [{ COSMOS_KEY: 'k' }, 'COSMOS_ENDPOINT: required when COSMOS_KEY is set'],
+    [{ SPEECH_KEY: 'k' }, 'SPEECH_REGION: required when SPEECH_KEY is set'],
+    [{ MicrosoftAppId: 'app' }, 'MicrosoftAppPassword: required when MicrosoftAppId is set'],
+    [{ MicrosoftAppId: 'app', MicrosoftAppPassword: 'p', MicrosoftAppType: 'SingleTenant' }, 'MicrosoftAppTenantId: required when MicrosoftAppType is not MultiTenant'],
+    [{ RETRY_BASE_DELAY_MS: '5000', RETRY_MAX_DELAY_MS: '1000' }, 'RETRY_MAX_DELAY_MS: must be at least RETRY_BASE_DELAY_MS'],
+    [{ COSMOS_CONNECTION_STRING: 'x' }, 'COSMOS_CONNECTION_STRING: must contain AccountEndpoint='],
+    [{ AZURE_STORAGE_CONNECTION_STRING: 'x' }, 'AZURE_STORAGE_CONNECTION_STRING: is not a storage connection string'],
+    [{ SERVICEBUS_CONNECTION_STRING: 'x' }, 'SERVICEBUS_CONNECTION_STRING: must contain Endpoint=sb://'],
+  ])('reports a cross-setting rule alongside an unrelated invalid setting: %o', (env, problem) => {
+    const failure = problemsOf({ ...env, MAX_CONCURRENT_CALLS: '0' });
+    expect(failure.problems).toBe(2);
+    expect(failure.message).toContain(`- ${problem}`);
+    expect(failure.message).toContain('- MAX_CONCURRENT_CALLS: ');
+  });
+
+  it('accepts the combinations the rules allow', () => {
+    expect(() => loadConfig({ COSMOS_KEY: 'k', COSMOS_CONNECTION_STRING: 'AccountEndpoint=https://a/;AccountKey=k' })).not.toThrow();
+    expect(() => loadConfig({ MicrosoftAppId: 'app', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: 't' })).not.toThrow();
+    expect(() => loadConfig({ AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' })).not.toThrow();
+  });
+
   it('never repeats a secret value in its error message', () => {
     const failure = problemsOf({ COSMOS_CONNECTION_STRING: 'AccountKey=TopSecret123==', SERVICEBUS_CONNECTION_STRING: 'SharedAccessKey=Hush456' });
     expect(failure.problems).toBe(2);

@@ -82,6 +82,20 @@ describe('startAzurite', () => {
     }
   });
 
+  it('keeps in-memory emulators of one process apart: stopping one leaves the blobs of the other', async () => {
+    const a = await startAzurite();
+    const b = await startAzurite();
+    try {
+      const data = new Uint8Array(randomBytes(5_000));
+      await storeOn(b.connectionString).putIfAbsent('audio/e1.mp3', data, 'audio/mpeg');
+      await a.stop();
+      expect(Buffer.compare((await storeOn(b.connectionString).get('audio/e1.mp3'))!, data)).toBe(0);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
   it('refuses a port that is taken with ConfigInvalid', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

@@ -151,6 +151,8 @@ describe('SendGridMailer', () => {
     try {
       const error = await sendError(orphan);
       expect(error).toMatchObject({ code: 'ServiceUnavailable', retryable: true, details: { networkCode: 'ECONNREFUSED' } });
+      // axios errors carry the request config, Authorization included: none of it may survive.
+      expect(inspect(error, { depth: null })).not.toContain(API_KEY);
     } finally {
       await orphan.close();
     }

@@ -109,6 +109,15 @@ describe('CosmosInteractionStore container set-up', () => {
     expect(databases.filter((d) => d.id === container.database.id)).toHaveLength(1);
   });
 
+  it('copes with several workers setting up the same database and container at once', async () => {
+    const databaseId = `db-${randomId()}`;
+    const workers = Array.from({ length: 4 }, () => newStore({}, databaseId).store);
+    const results = await Promise.all(workers.map((store) => store.get({ conversationId: 'c', id: 'r' })));
+    expect(results).toEqual([undefined, undefined, undefined, undefined]);
+    const { resources } = await raw.database(databaseId).containers.readAll().fetchAll();
+    expect(resources.map((c) => c.id)).toEqual(['interactions']);
+  });
+
   it('sets no TTL when none is configured, and uses the configured names', async () => {
     const databaseId = `db-${randomId()}`;
     const { store } = newStore({ containerId: 'records' }, databaseId);
