@@ -16,7 +16,10 @@ export function escapeHtml(text: string): string {
 export function headerSafe(text: string, max = 200): string {
   // eslint-disable-next-line no-control-regex
   const flat = text.replace(/[\r\n\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  if (flat.length <= max) return flat;
+  // Never cut between the two halves of a surrogate pair (an emoji): a lone half is not valid text.
+  const cut = /[\ud800-\udbff]/.test(flat.charAt(max - 2)) ? max - 2 : max - 1;
+  return `${flat.slice(0, cut).trimEnd()}…`;
 }
 
 const CHANNEL_NAMES: Record<string, string> = {

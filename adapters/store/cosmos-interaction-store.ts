@@ -70,7 +70,7 @@ export class CosmosInteractionStore implements InteractionStore {
         // Lost a race: on create 409 (another writer created it first); on replace 412 (replaced since
         // our read) or 404 (expired by TTL since our read). Anything else is a real failure.
         const status = cosmosStatus(error);
-        const lostRace = etag === undefined ? status === 409 : status === 412;
+        const lostRace = etag === undefined ? status === 409 : status === 412 || status === 404;
         if (!lostRace) throw translateCosmosError(error, 'write', this.secrets);
       }
       await sleep(Math.random() * Math.min(100, 2 ** attempt));

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 export interface ChannelActivity {
   conversationId: string;
   replyToId: string | undefined;
+  /** performance.now() when the activity arrived. */
+  receivedAt: number;
   body: {
     type?: string;
     text?: string;
@@ -31,6 +33,7 @@ export async function startFakeChannel() {
       received.push({
         conversationId: decodeURIComponent(match[1] ?? ''),
         replyToId: match[2] === undefined ? undefined : decodeURIComponent(match[2]),
+        receivedAt: performance.now(),
         body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChannelActivity['body'],
       });
       counter += 1;

@@ -1,0 +1,53 @@
+/**
+ * Milliseconds per synthesis with the embedded eSpeak NG synthesizer, for ~50 and ~200 characters
+ * of Korean and English. Run: node_modules/.bin/tsx test/bench/speech.ts [rounds]
+ * The machine is shared: the load average is printed with the numbers.
+ */
+import { loadavg } from 'node:os';
+import { runEspeak } from '../../adapters/speech/espeak-engine.js';
+import { EspeakSpeechSynthesizer } from '../../adapters/speech/espeak-speech-synthesizer.js';
+import type { Language } from '../../core/language.js';
+
+const ROUNDS = Number(process.argv[2] ?? 5);
+const EN = 'Hello, your order has been received and will ship soon. We will let you know when it is on its way.';
+const KO = '안녕하세요. 주문하신 상품이 접수되었습니다. 내일 아침에 발송될 예정이며, 배송이 시작되면 다시 알려 드리겠습니다. 감사합니다.';
+
+const cases: Array<{ label: string; language: Language; text: string }> = [];
+for (const [language, sample] of [['en', EN], ['ko', KO]] as const) {
+  for (const length of [50, 200]) {
+    const text = sample.repeat(Math.ceil(length / sample.length)).slice(0, length);
+    cases.push({ label: `${language} ${text.length} chars`, language, text });
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+const since = (start: number) => performance.now() - start;
+
+const synthesizer = new EspeakSpeechSynthesizer();
+let start = performance.now();
+await synthesizer.synthesize({ text: 'warm up', language: 'en' });
+console.log(`first call (compiles the WASM): ${since(start).toFixed(0)} ms`);
+
+console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}; median of ${ROUNDS} rounds`);
+for (const { label, language, text } of cases) {
+  const total: number[] = [];
+  const engine: number[] = [];
+  let audioMs = 0;
+  for (let round = 0; round < ROUNDS; round += 1) {
+    start = performance.now();
+    audioMs = (await synthesizer.synthesize({ text, language })).durationMs;
+    total.push(since(start));
+    start = performance.now();
+    await runEspeak(['-v', language === 'ko' ? 'ko' : 'en-us'], text);
+    engine.push(since(start));
+  }
+  console.log(
+    `${label.padEnd(14)} synthesize ${median(total).toFixed(0).padStart(5)} ms` +
+      ` (eSpeak alone ${median(engine).toFixed(0).padStart(4)} ms) for ${(audioMs / 1000).toFixed(1)} s of audio`,
+  );
+}
+start = performance.now();
+await runEspeak(['--version'], '');
+console.log(`eSpeak fixed cost per run (fresh instance, no text): ${since(start).toFixed(0)} ms`);
+console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+await synthesizer.close();
