@@ -55,14 +55,17 @@ let modules: AzuriteModules | undefined;
 function load(): AzuriteModules {
   if (modules) return modules;
   const require = createRequire(import.meta.url);
-  const base = 'azurite/dist/src';
+  const azurite = <T>(path: string): T => require(`azurite/dist/src/${path}`) as T;
   // Telemetry is only sent once its client is initialised (azurite's main does that; we never do),
   // but switch it off explicitly so a future version cannot start phoning home from a library call.
-  require(`${base}/common/Telemetry`).AzuriteTelemetryClient.enableTelemetry = false;
-  const memory = require(`${base}/common/persistence/MemoryExtentStore`);
+  azurite<{ AzuriteTelemetryClient: { enableTelemetry: boolean } }>('common/Telemetry').AzuriteTelemetryClient.enableTelemetry = false;
+  const memory = azurite<{
+    MemoryExtentChunkStore: AzuriteModules['MemoryExtentChunkStore'];
+    DEFAULT_EXTENT_MEMORY_LIMIT: number;
+  }>('common/persistence/MemoryExtentStore');
   modules = {
-    BlobServer: require(`${base}/blob/BlobServer`).default,
-    BlobConfiguration: require(`${base}/blob/BlobConfiguration`).default,
+    BlobServer: azurite<{ default: AzuriteModules['BlobServer'] }>('blob/BlobServer').default,
+    BlobConfiguration: azurite<{ default: AzuriteModules['BlobConfiguration'] }>('blob/BlobConfiguration').default,
     MemoryExtentChunkStore: memory.MemoryExtentChunkStore,
     defaultMemoryLimit: memory.DEFAULT_EXTENT_MEMORY_LIMIT,
   };

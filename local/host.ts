@@ -7,7 +7,7 @@ import { createAdapters, type Adapters } from '../adapters/index.js';
 import type { Config } from '../core/config.js';
 import { TalkbackError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
-import { functions, subscribers, subscriptions } from '../functions/all.js';
+import { functions, subscribers, subscriptions, timers } from '../functions/all.js';
 import { createServices } from '../functions/create-services.js';
 import type { HttpFunction } from '../functions/declarations.js';
 import { runSubscriber } from '../functions/run-subscriber.js';
@@ -16,6 +16,7 @@ import { startAzurite } from './azurite.js';
 import { dashboardRoute } from './dashboard.js';
 import { createHttpServer } from './http-server.js';
 import { startPump, type Pump } from './pump.js';
+import { startTimers, type Timers } from './timers.js';
 
 export interface LocalHostOptions {
   logger?: Logger;
@@ -59,6 +60,7 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     ...(options.botAuthOverrides ? { botAuthOverrides: options.botAuthOverrides } : {}),
   });
   const pumps: Pump[] = [];
+  let timerRuns: Timers | undefined;
   const server = createHttpServer(
     functions.filter((f): f is HttpFunction => f.kind === 'http'),
     services,
@@ -92,12 +94,14 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
         }),
       );
     }
+    timerRuns = startTimers(timers, services);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.PORT, config.HOST, () => resolve());
     });
   } catch (error) {
     await Promise.allSettled(pumps.map((p) => p.stop(0)));
+    await timerRuns?.stop();
     await adapters.close();
     await azurite?.stop();
     throw error;
@@ -114,7 +118,7 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
       stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        await Promise.all(pumps.map((p) => p.stop(config.SHUTDOWN_GRACE_MS)));
+        await Promise.all([...pumps.map((p) => p.stop(config.SHUTDOWN_GRACE_MS)), timerRuns?.stop()]);
         server.closeAllConnections();
         await closed;
         await adapters.close();

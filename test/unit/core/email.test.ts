@@ -70,6 +70,7 @@ describe('renderTranscriptEmail', () => {
     const email = render({
       data: { text: `Hi\r\nBcc: attacker@evil.example\n${'긴 메시지 😀 '.repeat(40)}`, customer: { id: 'u1', name: 'Mallory\nCc: x@y' } },
     });
+    // eslint-disable-next-line no-control-regex
     expect(email.subject).not.toMatch(/[\r\n\u0000-\u001f]/);
     expect(email.subject.length).toBeLessThanOrEqual(120);
     expect(wellFormed(email.subject)).toBe(true);

@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto';
+import { renderDigestEmail } from '../core/digest-email.js';
+import type { TimerFunction } from './declarations.js';
+
+const DAY_MS = 24 * 3_600_000;
+const MAX_RECORDS = 500;
+
+/** Daily: each staff member gets a summary of the last 24 hours' conversations. */
+export const digest: TimerFunction = {
+  kind: 'timer',
+  name: 'digest',
+  schedule: (services) => services.config.DIGEST_SCHEDULE,
+  async handler({ services, logger }) {
+    const to = services.now();
+    const from = new Date(to.getTime() - DAY_MS);
+    const records = await (await services.store()).listUpdated(from, to, MAX_RECORDS);
+    const rendered = renderDigestEmail(records, from, to);
+    const mailer = await services.mailer();
+    const day = to.toISOString().slice(0, 10);
+    for (const recipient of services.config.STAFF_EMAILS) {
+      const who = createHash('sha256').update(recipient).digest('hex').slice(0, 12);
+      await mailer.send({
+        // One digest per recipient and day, however often the timer fires.
+        idempotencyKey: `digest-${day}-${who}`,
+        from: services.config.MAIL_FROM,
+        to: [recipient],
+        ...rendered,
+        attachments: [],
+      });
+    }
+    logger.info({ records: records.length, recipients: services.config.STAFF_EMAILS.length }, 'digest sent');
+  },
+};
