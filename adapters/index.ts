@@ -24,11 +24,11 @@ export interface AdapterOptions {
 }
 
 export interface Adapters {
-  bus(): Promise<EventBus>;
-  store(): Promise<InteractionStore>;
-  audio(): Promise<AudioStore>;
-  speech(): Promise<SpeechSynthesizer>;
-  mailer(): Promise<Mailer>;
+  bus: () => Promise<EventBus>;
+  store: () => Promise<InteractionStore>;
+  audio: () => Promise<AudioStore>;
+  speech: () => Promise<SpeechSynthesizer>;
+  mailer: () => Promise<Mailer>;
   /** Which adapter serves each port, for the start-up banner and /api/health. */
   describe(): Record<'bus' | 'store' | 'audio' | 'speech' | 'mailer', string>;
   close(): Promise<void>;

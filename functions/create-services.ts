@@ -25,7 +25,7 @@ export function createServices(config: Config, logger: Logger, adapters: Adapter
     audio: adapters.audio,
     speech: adapters.speech,
     mailer: adapters.mailer,
-    bot() {
+    bot: () => {
       bot ??= import('../bot/bot-runtime.js').then(
         ({ BotRuntime }) =>
           new BotRuntime({

@@ -1,3 +1,4 @@
+import type { ReadableStream } from 'node:stream/web';
 import type { HttpRequest } from '@azure/functions';
 
 /** Reads a request body, refusing to buffer more than `maxBytes`. Undefined: too large. */
@@ -7,7 +8,7 @@ export async function readBodyLimited(request: HttpRequest, maxBytes: number): P
   if (!request.body) return '';
   const chunks: Uint8Array[] = [];
   let total = 0;
-  const reader = request.body.getReader();
+  const reader = (request.body as ReadableStream<Uint8Array>).getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;

@@ -12,11 +12,11 @@ export interface Services {
   logger: Logger;
   /** Name of this worker, the owner of the claims it takes. */
   workerId: string;
-  now(): Date;
-  bus(): Promise<EventBus>;
-  store(): Promise<InteractionStore>;
-  audio(): Promise<AudioStore>;
-  speech(): Promise<SpeechSynthesizer>;
-  mailer(): Promise<Mailer>;
-  bot(): Promise<BotRuntime>;
+  now: () => Date;
+  bus: () => Promise<EventBus>;
+  store: () => Promise<InteractionStore>;
+  audio: () => Promise<AudioStore>;
+  speech: () => Promise<SpeechSynthesizer>;
+  mailer: () => Promise<Mailer>;
+  bot: () => Promise<BotRuntime>;
 }

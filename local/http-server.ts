@@ -84,7 +84,7 @@ function readAtMost(req: IncomingMessage, max: number): Promise<Uint8Array | und
 
 async function writeResponse(res: ServerResponse, response: HttpResponseInit): Promise<void> {
   const headers: Record<string, string> = {};
-  new Headers(response.headers as ConstructorParameters<typeof Headers>[0]).forEach((value, name) => (headers[name] = value));
+  new Headers(response.headers).forEach((value, name) => (headers[name] = value));
   let body: string | Buffer | undefined;
   if (response.jsonBody !== undefined) {
     body = JSON.stringify(response.jsonBody);

@@ -62,9 +62,13 @@ export class AzureBlobAudioStore implements AudioStore {
 
   async get(name: string): Promise<Buffer | undefined> {
     try {
-      return await this.container.getBlobClient(name).downloadToBuffer(0, undefined, {
+      // One GET (downloadToBuffer would first send a HEAD to learn the size).
+      const response = await this.container.getBlobClient(name).download(0, undefined, {
         abortSignal: AbortSignal.timeout(this.requestTimeoutMs),
       });
+      const chunks: Buffer[] = [];
+      for await (const chunk of response.readableStreamBody ?? []) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw toBlobStorageError(error, `download ${name}`);

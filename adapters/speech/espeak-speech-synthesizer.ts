@@ -1,7 +1,7 @@
 import { TalkbackError } from '../../core/errors.js';
 import type { Language } from '../../core/language.js';
 import type { SpeechSynthesizer, SynthesisRequest, SynthesizedAudio } from '../ports.js';
-import { runEspeak, type EspeakRun } from './espeak-engine.js';
+import { EspeakEngine, type EspeakRun } from './espeak-engine.js';
 import { encodeMp3 } from './mp3-encoder.js';
 import { parseWav, type Pcm16 } from './wav.js';
 
@@ -39,6 +39,7 @@ export class EspeakSpeechSynthesizer implements SpeechSynthesizer {
   private readonly voices: Record<Language, string>;
   private readonly bitrateKbps: number;
   private readonly engineOptions: string[];
+  private readonly engine = new EspeakEngine();
   private readonly pending = new Set<Promise<unknown>>();
   private closed = false;
 
@@ -79,16 +80,17 @@ export class EspeakSpeechSynthesizer implements SpeechSynthesizer {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.allSettled([...this.pending]);
+    await this.engine.close();
   }
 
   private async speak(voice: string, text: string): Promise<SynthesizedAudio> {
     let run: EspeakRun;
     let pcm: Pcm16 | undefined;
     try {
-      run = await runEspeak(['-v', voice, ...this.engineOptions], text);
-      if (run.status === 0 && run.wav !== undefined) pcm = parseWav(run.wav);
+      run = await this.engine.run(['-v', voice, ...this.engineOptions], text);
+      if (run.status === 0 && run.output !== undefined) pcm = parseWav(run.output);
     } catch (error) {
-      // The runtime failed (compile, instantiate, out of memory): not the text's fault.
+      // The runtime failed (compile, instantiate, a trap such as out of memory): not the text's fault.
       throw new TalkbackError('SpeechFailed', `eSpeak NG failed: ${describe(error)}`, { retryable: true, cause: error });
     }
     if (pcm === undefined) {

@@ -24,7 +24,7 @@ const PARTITION_KEY_PATH = '/conversationId';
 /**
  * Interaction records in Cosmos DB, one document per interaction, partitioned by conversation.
  * update() is optimistic: read with its ETag, apply the pure change, replace If-Match the ETag (or
- * create when there was none); a lost race (412 / 409) re-reads and re-applies, so concurrent
+ * create when there was none); a lost race (412 / 409 / 404) re-reads and re-applies, so concurrent
  * updates never lose one and a claim is taken by exactly one writer.
  */
 export class CosmosInteractionStore implements InteractionStore {
@@ -155,22 +155,25 @@ export class CosmosInteractionStore implements InteractionStore {
 }
 
 function credentials(options: CosmosInteractionStoreOptions): { endpoint: string; key: string } {
-  if (!('connectionString' in options)) return { endpoint: options.endpoint, key: options.key };
-  // AccountEndpoint=https://x.documents.azure.com:443/;AccountKey=base64==; (the key itself contains '=').
-  const parts = new Map(
-    options.connectionString
-      .split(';')
-      .map((part) => [part.slice(0, part.indexOf('=')).trim().toLowerCase(), part.slice(part.indexOf('=') + 1).trim()] as const),
-  );
-  const endpoint = parts.get('accountendpoint');
-  const key = parts.get('accountkey');
+  const { endpoint, key } = 'connectionString' in options ? parseConnectionString(options.connectionString) : options;
   if (!endpoint || !key || !URL.canParse(endpoint)) {
-    // Never echo the connection string: it holds the account key.
-    throw new TalkbackError('ConfigInvalid', 'the Cosmos DB connection string needs AccountEndpoint=<url> and AccountKey=<key>', {
+    // Never echo the key or the connection string that holds it.
+    throw new TalkbackError('ConfigInvalid', 'Cosmos DB needs an endpoint URL and a key (AccountEndpoint=<url>;AccountKey=<key>)', {
       retryable: false,
     });
   }
   return { endpoint, key };
+}
+
+/** AccountEndpoint=https://x.documents.azure.com:443/;AccountKey=base64==; (the key itself contains '='). */
+function parseConnectionString(connectionString: string): { endpoint?: string; key?: string } {
+  const parts = new Map(
+    connectionString.split(';').map((part) => {
+      const at = part.indexOf('=');
+      return at < 0 ? (['', ''] as const) : ([part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim()] as const);
+    }),
+  );
+  return { endpoint: parts.get('accountendpoint'), key: parts.get('accountkey') };
 }
 
 /**

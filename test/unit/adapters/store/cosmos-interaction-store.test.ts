@@ -137,6 +137,12 @@ describe('CosmosInteractionStore container set-up', () => {
     expect(await rawDoc(raw.database(databaseId).container('interactions'), key)).toMatchObject({ id: 'rec-cs', conversationId: 'conv-cs' });
   });
 
+  it('refuses an endpoint that is not a URL as ConfigInvalid', () => {
+    expect(() => new CosmosInteractionStore({ endpoint: 'not a url', key: server.key })).toThrow(
+      expect.objectContaining({ name: 'TalkbackError', code: 'ConfigInvalid', retryable: false }),
+    );
+  });
+
   it('refuses a malformed connection string without echoing the key', () => {
     const secret = 'c3VwZXItc2VjcmV0LWFjY291bnQta2V5';
     const make = () => new CosmosInteractionStore({ connectionString: `AccountEndpoint=not a url;AccountKey=${secret}` });

@@ -1,0 +1,153 @@
+/**
+ * The eSpeak NG command line (npm espeak-ng, Emscripten) as a program that can run many times in
+ * one WASM instance. The build is a one-shot program: main() leaves C globals behind (getopt's
+ * optind, the wave-file state) and the runtime exports no callMain. So the instance starts without
+ * running main(), its 32 MB linear memory is copied, and every run begins by restoring that copy:
+ * a fresh process for the price of a memcpy, where a new instance per run costs ~120 ms on a quiet
+ * machine and several hundred on a busy one. The WebAssembly.Module is compiled once per process.
+ */
+import ESpeakNG, { type EspeakFileSystem, type EspeakModule } from 'espeak-ng';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+export interface EspeakRun {
+  /** main()'s exit status. */
+  status: number;
+  /** What eSpeak wrote to stderr (its error messages). */
+  stderr: string[];
+  /** The file main() wrote at OUTPUT_PATH, if it wrote one. */
+  output: Uint8Array | undefined;
+}
+
+export interface EspeakProgram {
+  /** Runs main('espeak-ng', ...args) to completion with `input` as the file INPUT_PATH. Synchronous. */
+  run(args: readonly string[], input: string): EspeakRun;
+}
+
+export const INPUT_PATH = '/talkback-input.txt';
+export const OUTPUT_PATH = '/talkback-output.wav';
+
+// The project's lib has no WebAssembly declarations; this is the little that is used.
+interface WasmApi {
+  compile(bytes: Uint8Array): Promise<object>;
+  instantiate(module: object, imports: object): Promise<{ exports: object }>;
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** The instance's own exports (emscripten's wrappers are bypassed: they assume one main() run). */
+interface EspeakExports {
+  memory: { buffer: ArrayBuffer };
+  stackSave(): number;
+  stackRestore(pointer: number): void;
+  stackAlloc(bytes: number): number;
+  __main_argc_argv(argc: number, argv: number): number;
+}
+
+/** Thrown by our quit() through the WASM stack when the C code calls exit(). */
+class Exit {
+  constructor(readonly status: number) {}
+}
+
+/** The runtime's own note when C code calls exit(); not an eSpeak message. */
+const RUNTIME_NOTE = /^program exited \(with status: \d+\)/;
+
+let compiled: Promise<object> | undefined;
+
+function compiledModule(): Promise<object> {
+  compiled ??= (async () => {
+    const entry = createRequire(import.meta.url).resolve('espeak-ng');
+    return wasm.compile(await readFile(join(dirname(entry), 'espeak-ng.wasm')));
+  })().catch((error: unknown) => {
+    compiled = undefined; // let a later call try again
+    throw error;
+  });
+  return compiled;
+}
+
+/** A new, initialised instance, ready to run main(). */
+export async function loadEspeak(): Promise<EspeakProgram> {
+  const module = await compiledModule();
+  const stderr: string[] = [];
+  let exports: EspeakExports | undefined;
+  let instantiationFailed: (error: unknown) => void = () => undefined;
+  const failure = new Promise<never>((_, reject) => (instantiationFailed = reject));
+  const emscripten: EspeakModule = {
+    noInitialRun: true,
+    print: () => undefined,
+    printErr: (line) => {
+      if (!RUNTIME_NOTE.test(line)) stderr.push(line);
+    },
+    quit: (status) => {
+      throw new Exit(status);
+    },
+    instantiateWasm: (imports, receiveInstance) => {
+      wasm
+        .instantiate(module, imports)
+        .then((instance) => {
+          exports = instance.exports as EspeakExports;
+          receiveInstance(instance, module);
+        })
+        .catch(instantiationFailed); // the ready promise would never settle
+      return {};
+    },
+  };
+  await Promise.race([ESpeakNG(emscripten), failure]);
+  const fs = emscripten.FS;
+  if (exports === undefined || fs === undefined) throw new Error('the eSpeak NG runtime did not start');
+  const program = exports;
+  const pristine = new Uint8Array(program.memory.buffer).slice();
+  const stackTop = program.stackSave();
+
+  return {
+    run(args, input) {
+      new Uint8Array(program.memory.buffer).set(pristine);
+      program.stackRestore(stackTop);
+      stderr.length = 0;
+      fs.writeFile(INPUT_PATH, input);
+      let status: number;
+      try {
+        const argv = ['espeak-ng', ...args];
+        status = program.__main_argc_argv(argv.length, pushArgv(program, argv));
+      } catch (error) {
+        if (!(error instanceof Exit)) throw error;
+        status = error.status;
+      } finally {
+        closeFiles(fs);
+      }
+      return { status, stderr: [...stderr], output: take(fs, OUTPUT_PATH) };
+    },
+  };
+}
+
+/** Writes argv (NUL-terminated UTF-8 strings and a NULL-terminated pointer array) on the WASM stack. */
+function pushArgv(program: EspeakExports, argv: readonly string[]): number {
+  const pointers = argv.map((arg) => {
+    const bytes = Buffer.from(`${arg}\0`, 'utf8');
+    const pointer = program.stackAlloc(bytes.length);
+    new Uint8Array(program.memory.buffer).set(bytes, pointer);
+    return pointer;
+  });
+  const array = program.stackAlloc((pointers.length + 1) * 4);
+  const view = new DataView(program.memory.buffer);
+  pointers.forEach((pointer, index) => view.setUint32(array + index * 4, pointer, true));
+  view.setUint32(array + pointers.length * 4, 0, true);
+  return array;
+}
+
+/** exit() skips fclose(): drop what main() left open, except stdin, stdout and stderr. */
+function closeFiles(fs: EspeakFileSystem): void {
+  for (const stream of fs.streams) if (stream && stream.fd > 2) fs.close(stream);
+}
+
+/** Reads and deletes a file of the virtual file system; undefined when main() did not write it. */
+function take(fs: EspeakFileSystem, path: string): Uint8Array | undefined {
+  let bytes: Uint8Array;
+  try {
+    bytes = fs.readFile(path);
+  } catch {
+    return undefined;
+  }
+  fs.unlink(path);
+  return bytes;
+}
