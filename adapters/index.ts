@@ -34,6 +34,10 @@ export interface Adapters {
   close(): Promise<void>;
 }
 
+function isPlainHttp(endpointOrConnectionString: string): boolean {
+  return /(^|AccountEndpoint=)http:\/\//i.test(endpointOrConnectionString);
+}
+
 interface Closable {
   close(): Promise<void>;
 }
@@ -86,6 +90,10 @@ export function createAdapters(config: Config, options: AdapterOptions): Adapter
           databaseId: config.COSMOS_DATABASE,
           containerId: config.COSMOS_CONTAINER,
           ...(config.RECORD_TTL_DAYS ? { defaultTtlSeconds: config.RECORD_TTL_DAYS * 86_400 } : {}),
+          // A plain-HTTP endpoint is an emulator: endpoint discovery would rewrite it to https.
+          ...(isPlainHttp(config.COSMOS_ENDPOINT ?? config.COSMOS_CONNECTION_STRING ?? '')
+            ? { connectionPolicy: { enableEndpointDiscovery: false } }
+            : {}),
         });
       }
       const { SqliteInteractionStore } = await import('./store/sqlite-interaction-store.js');

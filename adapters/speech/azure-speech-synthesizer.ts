@@ -30,6 +30,17 @@ export interface AzureSpeechSynthesizerOptions {
 
 /** 100-nanosecond ticks per millisecond (the unit of SpeechSynthesisResult.audioDuration). */
 const TICKS_PER_MS = 10_000;
+/** Bytes per millisecond of the constant 48 kbit/s MP3 the adapter asks for. */
+const MP3_BYTES_PER_MS = 48_000 / 8 / 1_000;
+
+/**
+ * The service reports the duration in its SessionEnd metadata (the SDK asks for it); should that
+ * be missing, the constant bit rate gives it from the byte count.
+ */
+function durationMsOf(result: SpeechSynthesisResult, data: Buffer): number {
+  const ticks = result.audioDuration;
+  return typeof ticks === 'number' && ticks > 0 ? Math.round(ticks / TICKS_PER_MS) : Math.round(data.length / MP3_BYTES_PER_MS);
+}
 
 /**
  * SpeechSynthesizer on Azure Speech: SSML with a neural voice per language, MP3 24 kHz 48 kbit/s,
@@ -67,8 +78,7 @@ export class AzureSpeechSynthesizer implements SpeechSynthesizer {
       if (data.length === 0) {
         throw new TalkbackError('SpeechFailed', 'Azure Speech returned no audio', { retryable: true });
       }
-      const durationMs = Math.round(result.audioDuration / TICKS_PER_MS);
-      return { data, contentType: 'audio/mpeg', extension: 'mp3', durationMs, voice };
+      return { data, contentType: 'audio/mpeg', extension: 'mp3', durationMs: durationMsOf(result, data), voice };
     }
     if (result.reason === ResultReason.Canceled) {
       const details = CancellationDetails.fromResult(result);

@@ -50,7 +50,7 @@ export function translateSpeechCancellation(
       : (RULES[errorCode] ?? { code: 'SpeechFailed', retryable: true });
   const name = CancellationErrorCode[errorCode] ?? String(errorCode);
   const why = reason === CancellationReason.Error ? name : `${CancellationReason[reason] ?? String(reason)}/${name}`;
-  const text = errorDetails.trim() === '' ? 'no details' : errorDetails.trim();
+  const text = errorDetails.replace(/\s+/g, ' ').trim() || 'no details';
   return new TalkbackError(rule.code, redact(`Azure Speech: synthesis canceled (${why}): ${text}`, secrets), {
     retryable: rule.retryable,
     details: { cancellationErrorCode: name, ...(status === undefined ? {} : { status }) },

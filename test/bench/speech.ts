@@ -39,20 +39,20 @@ await engine.run(['--version'], '');
 
 console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}; median of ${ROUNDS} rounds`);
 for (const { label, language, text } of cases) {
-  const total: number[] = [];
-  const engine: number[] = [];
+  const totalMs: number[] = [];
+  const engineMs: number[] = [];
   let audioMs = 0;
   for (let round = 0; round < ROUNDS; round += 1) {
     start = performance.now();
     audioMs = (await synthesizer.synthesize({ text, language })).durationMs;
-    total.push(since(start));
+    totalMs.push(since(start));
     start = performance.now();
     await engine.run(['-v', language === 'ko' ? 'ko' : 'en-us'], text);
-    engine.push(since(start));
+    engineMs.push(since(start));
   }
   console.log(
-    `${label.padEnd(14)} synthesize ${median(total).toFixed(0).padStart(5)} ms` +
-      ` (eSpeak alone ${median(engine).toFixed(0).padStart(4)} ms) for ${(audioMs / 1000).toFixed(1)} s of audio`,
+    `${label.padEnd(14)} synthesize ${median(totalMs).toFixed(0).padStart(5)} ms` +
+      ` (eSpeak alone ${median(engineMs).toFixed(0).padStart(4)} ms) for ${(audioMs / 1000).toFixed(1)} s of audio`,
   );
 }
 start = performance.now();
