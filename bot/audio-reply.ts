@@ -1,4 +1,4 @@
-import { CardFactory, MessageFactory, type Activity } from 'botbuilder';
+import type { Activity, Attachment } from 'botbuilder';
 import type { Language } from '../core/language.js';
 import { replies } from './replies.js';
 
@@ -9,6 +9,10 @@ export function audioReplyFormat(channelId: string): AudioReplyFormat {
   return channelId === 'msteams' ? 'card' : 'attachment';
 }
 
+/**
+ * The proactive message carrying the audio. Built as plain Bot Framework JSON (what CardFactory and
+ * MessageFactory produce) so that the reply function's module does not load botbuilder until it sends.
+ */
 export function audioReplyActivity(input: {
   channelId: string;
   language: Language;
@@ -16,14 +20,15 @@ export function audioReplyActivity(input: {
   fileName: string;
 }): Partial<Activity> {
   const text = replies.audioReady[input.language];
-  if (audioReplyFormat(input.channelId) === 'card') {
-    const card = CardFactory.heroCard(text, undefined, [
-      { type: 'openUrl', title: replies.listen[input.language], value: input.audioUrl },
-    ]);
-    return MessageFactory.attachment(card);
-  }
-  return MessageFactory.attachment(
-    { contentType: 'audio/mpeg', contentUrl: input.audioUrl, name: input.fileName },
-    text,
-  );
+  const attachment: Attachment =
+    audioReplyFormat(input.channelId) === 'card'
+      ? {
+          contentType: 'application/vnd.microsoft.card.hero',
+          content: {
+            title: text,
+            buttons: [{ type: 'openUrl', title: replies.listen[input.language], value: input.audioUrl }],
+          },
+        }
+      : { contentType: 'audio/mpeg', contentUrl: input.audioUrl, name: input.fileName };
+  return { type: 'message', text: audioReplyFormat(input.channelId) === 'card' ? '' : text, attachmentLayout: 'list', attachments: [attachment] };
 }

@@ -1,4 +1,5 @@
 import { renderTranscriptEmail } from '../core/email.js';
+import { TalkbackError } from '../core/errors.js';
 import type { MailSent } from '../core/events.js';
 import { followUpEventId } from '../core/ids.js';
 import { once } from './claim.js';
@@ -19,10 +20,15 @@ export const mail = defineSubscriber({
       const link = await audio.readLink(event.data.blobName, config.AUDIO_LINK_TTL_HOURS * 3_600_000);
       const attach = event.data.bytes <= config.MAIL_ATTACH_MAX_BYTES;
       const bytes = attach ? await audio.get(event.data.blobName) : undefined;
+      if (attach && bytes === undefined) {
+        // audio.stored is published only after the upload, so the blob is being re-created (e.g. the
+        // store lost it in a crash and speech's redelivery writes it again): try again later.
+        throw new TalkbackError('NotFound', `audio ${event.data.blobName} is not in the store yet`, { retryable: true });
+      }
       const rendered = renderTranscriptEmail({
         event,
         audioUrl: link.url,
-        audioAttached: bytes !== undefined,
+        audioAttached: attach,
         linkExpiresAt: link.expiresAt.toISOString(),
       });
       const sent = await (await services.mailer()).send({

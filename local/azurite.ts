@@ -24,6 +24,12 @@ export interface RunningAzurite {
   connectionString: string;
   blobEndpoint: string;
   port: number;
+  /**
+   * Writes Azurite's blob index to disk now if it changed. Azurite saves it only every 5 s, so a
+   * crash could forget a blob whose upload already succeeded; the local host flushes after each
+   * handled message, before the message is completed.
+   */
+  flush(): Promise<void>;
   /** Closes the listener and the metadata/extent files; the data under `location` stays. */
   stop(): Promise<void>;
 }
@@ -40,6 +46,22 @@ interface BlobServer {
   /** Releases the stores when start() failed half-way (close() refuses a server that never ran). */
   afterClose(): Promise<void>;
   extentStore?: { activeWriteExtents?: { fd?: number }[] };
+  metadataStore?: { db?: LokiDb };
+  extentMetadataStore?: { db?: LokiDb };
+}
+
+interface LokiDb {
+  autosaveDirty(): boolean;
+  saveDatabase(callback: (error?: unknown) => void): void;
+}
+
+async function flush(server: BlobServer): Promise<void> {
+  const dbs = [server.metadataStore?.db, server.extentMetadataStore?.db].filter(
+    (db): db is LokiDb => db !== undefined && db.autosaveDirty(),
+  );
+  await Promise.all(
+    dbs.map((db) => new Promise<void>((resolve, reject) => db.saveDatabase((error) => (error ? reject(toTalkbackError(error, 'StorageFailed')) : resolve())))),
+  );
 }
 
 interface AzuriteModules {
@@ -128,6 +150,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     port,
     blobEndpoint,
     connectionString: `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${ACCOUNT_KEY};BlobEndpoint=${blobEndpoint};`,
+    flush: () => (options.location === undefined || stopped ? Promise.resolve() : flush(server)),
     stop() {
       stopped ??= stop(server, options.location === undefined);
       return stopped;

@@ -79,8 +79,8 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
           retryMaxDelayMs: config.RETRY_MAX_DELAY_MS,
           logger,
           name: fn.name,
-          handle: (message) =>
-            runSubscriber(
+          handle: async (message) => {
+            await runSubscriber(
               fn,
               message.body,
               services,
@@ -90,7 +90,10 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
                 logHandler: () => undefined,
                 triggerMetadata: { messageId: message.messageId, deliveryCount: message.deliveryCount },
               }),
-            ),
+            );
+            // Make a blob written by this handler durable before its message is completed.
+            await azurite?.flush();
+          },
         }),
       );
     }

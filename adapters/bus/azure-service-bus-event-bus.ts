@@ -98,10 +98,11 @@ export class AzureServiceBusEventBus implements EventBus {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const links = [this.sender, ...this.receivers];
+    const links: Array<{ close(): Promise<void> }> = [...this.receivers];
+    if (this.sender) links.push(this.sender);
     this.receivers.clear();
     this.context.locks.clear();
-    await Promise.allSettled(links.map((link) => link?.close()));
+    await Promise.allSettled(links.map((link) => link.close()));
     try {
       await this.client.close();
     } catch (error) {

@@ -19,7 +19,9 @@ const FORGET_AFTER_MS = 60_000;
  * A peek-lock receiver on one subscription. Its SDK receiver (one AMQP link) opens on the first
  * receive. A message can be settled through any receiver of the same bus: the registry finds the
  * SDK message by lock token and the SDK settles it on the link it arrived on (or, when that link
- * is closed, through the management link by lock token).
+ * is closed, through the management link by lock token). One receive at a time per receiver (the
+ * SDK refuses a second concurrent receiveMessages on a link): a pump that wants more in flight
+ * opens more receivers.
  */
 export class AzureServiceBusReceiver implements BusReceiver {
   private sdk: ServiceBusReceiver | undefined;

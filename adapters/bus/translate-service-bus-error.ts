@@ -78,7 +78,7 @@ interface ErrorFields {
  */
 export function translateServiceBusError(error: unknown, action: string, secrets: readonly string[] = []): TalkbackError {
   if (isTalkbackError(error)) return error;
-  const e: ErrorFields = typeof error === 'object' && error !== null ? (error as ErrorFields) : {};
+  const e: ErrorFields = typeof error === 'object' && error !== null ? error : {};
   const text = typeof e.message === 'string' && e.message !== '' ? e.message : String(error);
   const sdkCode = typeof e.code === 'string' ? e.code : undefined;
   const ownRetryable = typeof e.retryable === 'boolean' ? e.retryable : true;

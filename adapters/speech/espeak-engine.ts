@@ -31,7 +31,7 @@ export class EspeakEngine {
     const loading = (this.program ??= loadEspeak());
     try {
       const program = await loading;
-      return program.run([...options, '-w', OUTPUT_PATH, text], text);
+      return program.run([...options, '-w', OUTPUT_PATH, '-f', INPUT_PATH], text);
     } catch (error) {
       if (this.program === loading) this.program = undefined;
       throw error;

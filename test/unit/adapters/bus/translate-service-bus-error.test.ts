@@ -1,4 +1,4 @@
-import { MessagingError, ServiceBusError, type ServiceBusErrorCode } from '@azure/service-bus';
+import { MessagingError, ServiceBusError } from '@azure/service-bus';
 import { describe, expect, it } from 'vitest';
 import { translateServiceBusError } from '../../../../adapters/bus/translate-service-bus-error.js';
 import { TalkbackError } from '../../../../core/errors.js';
@@ -21,7 +21,7 @@ describe('translateServiceBusError', () => {
     ['MessagingEntityAlreadyExists', 'Conflict', false],
     ['MessageSizeExceeded', 'PayloadTooLarge', false],
   ] as const)('maps ServiceBusError %s to %s, retryable %s', (sbCode, code, retryable) => {
-    const sdkError = new ServiceBusError(`the service said ${sbCode}`, sbCode as ServiceBusErrorCode);
+    const sdkError = new ServiceBusError(`the service said ${sbCode}`, sbCode);
     const error = translateServiceBusError(sdkError, 'publish message.received e-1');
     expect(error).toBeInstanceOf(TalkbackError);
     expect({ code: error.code, retryable: error.retryable }).toEqual({ code, retryable });
