@@ -1,43 +1,8 @@
 /**
- * The Azure Functions registration entry (package.json "main"): the same declarations the local
- * host runs, registered with app.http / app.serviceBusTopic / app.timer.
+ * Registers every function at once, unbundled (node dist/functions/index.js, tests). The deployed app
+ * loads functions/entries/*.ts instead, bundled one file per function (functions/build/bundle.ts).
  */
-import { app } from './azure-functions.js';
 import { functions } from './all.js';
-import { azureServices } from './azure-services.js';
-import { TOPIC, type Invocation } from './declarations.js';
-import { runSubscriber } from './run-subscriber.js';
-import type { InvocationContext } from '@azure/functions';
+import { register } from './register.js';
 
-function invocation(name: string, context: InvocationContext): Invocation {
-  const services = azureServices();
-  return { services, context, logger: services.logger.child({ function: name, invocationId: context.invocationId }) };
-}
-
-for (const fn of functions) {
-  switch (fn.kind) {
-    case 'http':
-      app.http(fn.name, {
-        route: fn.route,
-        methods: fn.methods,
-        authLevel: 'anonymous',
-        handler: (request, context) => fn.handler(request, invocation(fn.name, context)),
-      });
-      break;
-    case 'subscriber':
-      app.serviceBusTopic(fn.name, {
-        connection: 'ServiceBusConnection',
-        topicName: TOPIC,
-        subscriptionName: fn.subscription,
-        // A throw abandons the message; Service Bus redelivers it until MaxDeliveryCount, then dead-letters it.
-        handler: (message, context) => runSubscriber(fn, message, azureServices(), context),
-      });
-      break;
-    case 'timer':
-      app.timer(fn.name, {
-        schedule: fn.schedule(azureServices()),
-        handler: (_timer, context) => fn.handler(invocation(fn.name, context)),
-      });
-      break;
-  }
-}
+for (const fn of functions) register(fn);

@@ -1,9 +1,9 @@
-import { TalkbackError } from '../../core/errors.js';
+import { isTalkbackError, TalkbackError } from '../../core/errors.js';
 import type { Language } from '../../core/language.js';
 import type { SpeechSynthesizer, SynthesisRequest, SynthesizedAudio } from '../ports.js';
-import { EspeakEngine, type EspeakRun } from './espeak-engine.js';
+import { EspeakEngine } from './espeak-engine.js';
 import { encodeMp3 } from './mp3-encoder.js';
-import { parseWav, type Pcm16 } from './wav.js';
+import { parseWav } from './wav.js';
 
 export interface EspeakSpeechSynthesizerOptions {
   /** eSpeak NG voice per language (`espeak-ng --voices`); defaults: ko → 'ko', en → 'en-us'. */
@@ -72,6 +72,11 @@ export class EspeakSpeechSynthesizer implements SpeechSynthesizer {
     this.pending.add(work);
     try {
       return await work;
+    } catch (error) {
+      if (isTalkbackError(error)) throw error;
+      // The runtime or the encoder failed (compile, instantiate, a trap such as out of memory):
+      // not the text's fault, so another attempt may succeed.
+      throw new TalkbackError('SpeechFailed', `eSpeak NG failed: ${describe(error)}`, { retryable: true, cause: error });
     } finally {
       this.pending.delete(work);
     }
@@ -84,22 +89,15 @@ export class EspeakSpeechSynthesizer implements SpeechSynthesizer {
   }
 
   private async speak(voice: string, text: string): Promise<SynthesizedAudio> {
-    let run: EspeakRun;
-    let pcm: Pcm16 | undefined;
-    try {
-      run = await this.engine.run(['-v', voice, ...this.engineOptions], text);
-      if (run.status === 0 && run.output !== undefined) pcm = parseWav(run.output);
-    } catch (error) {
-      // The runtime failed (compile, instantiate, a trap such as out of memory): not the text's fault.
-      throw new TalkbackError('SpeechFailed', `eSpeak NG failed: ${describe(error)}`, { retryable: true, cause: error });
-    }
-    if (pcm === undefined) {
+    const run = await this.engine.run(['-v', voice, ...this.engineOptions], text);
+    if (run.status !== 0 || run.output === undefined) {
       // eSpeak itself refused (unknown voice, bad setting): the same input fails the same way again.
       const said = run.stderr.join(' ').trim() || 'no audio written';
       throw new TalkbackError('SpeechFailed', `eSpeak NG (voice ${voice}) exited with status ${run.status}: ${said}`, {
         details: { voice, status: run.status },
       });
     }
+    const pcm = parseWav(run.output);
     if (pcm.channels !== 1) {
       throw new TalkbackError('SpeechFailed', `eSpeak NG wrote ${pcm.channels} channels, expected mono`);
     }

@@ -45,8 +45,10 @@ interface EspeakExports {
 }
 
 /** Thrown by our quit() through the WASM stack when the C code calls exit(). */
-class Exit {
-  constructor(readonly status: number) {}
+class Exit extends Error {
+  constructor(readonly status: number) {
+    super(`exit(${status})`);
+  }
 }
 
 /** The runtime's own note when C code calls exit(); not an eSpeak message. */

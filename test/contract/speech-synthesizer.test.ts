@@ -9,19 +9,4 @@ runSpeechSynthesizerContract({
   },
 });
 
-// ---- Azure Speech joins here once adapters/speech/azure-speech-synthesizer.ts exists: ----------
-// runSpeechSynthesizerContract({
-//   name: 'AzureSpeechSynthesizer',
-//   skip:
-//     process.env.SPEECH_KEY && process.env.SPEECH_REGION
-//       ? undefined
-//       : 'SPEECH_KEY and SPEECH_REGION are not set (Azure Speech has no local emulator)',
-//   create: async () => {
-//     const synthesizer = new AzureSpeechSynthesizer({
-//       key: process.env.SPEECH_KEY ?? '',
-//       region: process.env.SPEECH_REGION ?? '',
-//       voices: { ko: 'ko-KR-SunHiNeural', en: 'en-US-JennyNeural' },
-//     });
-//     return { synthesizer, cleanup: () => synthesizer.close() };
-//   },
-// });
+// Azure Speech runs the same contract in speech-synthesizer.azure.test.ts (skipped without SPEECH_KEY/SPEECH_REGION).
