@@ -76,7 +76,8 @@ export class EspeakSpeechSynthesizer implements SpeechSynthesizer {
       if (isTalkbackError(error)) throw error;
       // The runtime or the encoder failed (compile, instantiate, a trap such as out of memory):
       // not the text's fault, so another attempt may succeed.
-      throw new TalkbackError('SpeechFailed', `eSpeak NG failed: ${describe(error)}`, { retryable: true, cause: error });
+      const message = `eSpeak NG failed: ${describe(error)}`;
+      throw new TalkbackError('SpeechFailed', message, { retryable: true, cause: error });
     } finally {
       this.pending.delete(work);
     }
