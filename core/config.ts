@@ -28,6 +28,7 @@ const fieldsSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   TALKBACK_DATA_DIR: z.string().min(1).default('.talkback'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'lines']).default('auto'),
   MAX_MESSAGE_CHARS: int(2000, 1),
   MAX_CONCURRENT_CALLS: int(4, 1, 256),
   LOCK_DURATION_MS: int(30_000, 1_000),

@@ -109,6 +109,12 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     await azurite?.stop();
     throw error;
   }
+  // Compile the speech engine now rather than on the first customer's message (not awaited: the
+  // host serves at once, and a message arriving meanwhile queues behind the warm-up).
+  void adapters
+    .speech()
+    .then((speech) => speech.synthesize({ text: 'ready', language: 'en' }))
+    .catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'speech warm-up failed'));
   const port = (server.address() as AddressInfo).port;
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   let stopping: Promise<void> | undefined;

@@ -2,16 +2,18 @@ import { loadConfig } from '../core/config.js';
 import { isTalkbackError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
 import { startLocalHost } from './host.js';
+import { lineDestination } from './log-lines.js';
 
 /** `npm start`: the local host with embedded defaults, or against Azure when its settings are present. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.LOG_LEVEL);
+  const lines = config.LOG_FORMAT === 'lines' || (config.LOG_FORMAT === 'auto' && process.stdout.isTTY);
+  const logger = createLogger(config.LOG_LEVEL, lines ? lineDestination() : undefined);
   const startedAt = Date.now();
   const host = await startLocalHost(config, { logger });
   const endpoint = `${host.url}/api/messages`;
   const ports = host.adapters.describe();
-  const lines = [
+  const banner = [
     `talkback is listening on ${host.url} (started in ${Date.now() - startedAt} ms)`,
     `  bot endpoint:  ${endpoint}`,
     `  health:        ${host.url}/api/health     dashboard: ${host.url}/`,
@@ -25,7 +27,7 @@ async function main(): Promise<void> {
     `  mail: ${ports.mailer}`,
     'Ctrl-C stops; unfinished work resumes at the next start.',
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  process.stdout.write(`${banner.join('\n')}\n`);
 
   let signals = 0;
   const shutdown = (signal: string) => {

@@ -28,7 +28,9 @@ const SPOKEN_AT_LEAST = 0.8;
 
 export function runSpeechSynthesizerContract(options: SpeechSynthesizerContractOptions): void {
   const suite = options.skip === undefined ? describe : describe.skip;
-  if (options.skip !== undefined) console.info(`SpeechSynthesizer contract for ${options.name} skipped: ${options.skip}`);
+  if (options.skip !== undefined) {
+    console.info(`SpeechSynthesizer contract for ${options.name} skipped: ${options.skip}`);
+  }
 
   suite(`SpeechSynthesizer contract: ${options.name}`, () => {
     const cleanups: Array<() => Promise<void>> = [];
