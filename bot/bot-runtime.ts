@@ -1,12 +1,13 @@
 import {
   CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
   type Activity,
   type ConfigurationBotFrameworkAuthenticationOptions,
   type ConversationReference,
 } from 'botbuilder';
+import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { StoredConversationReference } from '../core/events.js';
 import type { Logger } from '../core/logger.js';
+import { BotAuthentication } from './bot-authentication.js';
 import { translateConnectorError } from './connector-error.js';
 import { TalkbackBot, type TalkbackBotOptions } from './talkback-bot.js';
 
@@ -19,7 +20,14 @@ export interface BotRuntimeOptions extends TalkbackBotOptions {
   logger: Logger;
   /** Extra Bot Framework auth settings (e.g. a test's OpenID metadata URL). */
   authOverrides?: ConfigurationBotFrameworkAuthenticationOptions;
+  /**
+   * How the bot obtains the token it sends to channels, and which app id inbound tokens must name.
+   * Default: built from appId/appPassword/appType/tenantId (MSAL against Azure AD, or a managed identity).
+   */
+  credentialsFactory?: BotCredentialsFactory;
 }
+
+export type BotCredentialsFactory = ServiceClientCredentialsFactory;
 
 export interface BotHttpRequest {
   method: string;
@@ -40,13 +48,16 @@ export class BotRuntime {
 
   constructor(private readonly options: BotRuntimeOptions) {
     this.appId = options.appId ?? '';
-    const auth = new ConfigurationBotFrameworkAuthentication({
-      MicrosoftAppId: this.appId,
-      MicrosoftAppPassword: options.appPassword ?? '',
-      MicrosoftAppType: options.appType,
-      MicrosoftAppTenantId: options.tenantId ?? '',
-      ...options.authOverrides,
-    });
+    const auth = new BotAuthentication(
+      {
+        MicrosoftAppId: this.appId,
+        MicrosoftAppPassword: options.appPassword ?? '',
+        MicrosoftAppType: options.appType,
+        MicrosoftAppTenantId: options.tenantId ?? '',
+        ...options.authOverrides,
+      },
+      options.credentialsFactory,
+    );
     this.adapter = new CloudAdapter(auth);
     this.adapter.onTurnError = async (context, error) => {
       // The turn fails as a whole (the channel sees 500 and may retry with the same activity id).

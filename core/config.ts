@@ -97,6 +97,9 @@ const crossRules = [
   rule(['MicrosoftAppId', 'MicrosoftAppType', 'MicrosoftAppPassword'], 'MicrosoftAppPassword', 'required when MicrosoftAppId is set', (s) =>
     s.MicrosoftAppId === undefined || s.MicrosoftAppType === 'UserAssignedMSI' || s.MicrosoftAppPassword !== undefined,
   ),
+  rule(['MicrosoftAppType', 'MicrosoftAppPassword'], 'MicrosoftAppPassword', 'must not be set with MicrosoftAppType=UserAssignedMSI (the managed identity has no secret)', (s) =>
+    s.MicrosoftAppType !== 'UserAssignedMSI' || s.MicrosoftAppPassword === undefined,
+  ),
   rule(['MicrosoftAppId', 'MicrosoftAppType', 'MicrosoftAppTenantId'], 'MicrosoftAppTenantId', 'required when MicrosoftAppType is not MultiTenant', (s) =>
     s.MicrosoftAppType === 'MultiTenant' || s.MicrosoftAppId === undefined || s.MicrosoftAppTenantId !== undefined,
   ),

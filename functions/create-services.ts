@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Adapters } from '../adapters/index.js';
 import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
-import type { BotRuntime } from '../bot/bot-runtime.js';
+import type { BotCredentialsFactory, BotRuntime } from '../bot/bot-runtime.js';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { Services } from './services.js';
@@ -10,6 +10,8 @@ export interface ServicesOptions {
   workerId?: string;
   now?: () => Date;
   botAuthOverrides?: ConfigurationBotFrameworkAuthenticationOptions;
+  /** Replaces how the bot gets its outbound token (tests: a local token endpoint). */
+  botCredentialsFactory?: BotCredentialsFactory;
 }
 
 /** Wires the adapters and the bot into what handlers use; nothing is loaded until first asked for. */
@@ -37,6 +39,7 @@ export function createServices(config: Config, logger: Logger, adapters: Adapter
             logger,
             publish: async (event) => (await adapters.bus()).publish(event),
             ...(options.botAuthOverrides ? { authOverrides: options.botAuthOverrides } : {}),
+            ...(options.botCredentialsFactory ? { credentialsFactory: options.botCredentialsFactory } : {}),
           }),
       );
       return bot;

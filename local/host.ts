@@ -4,6 +4,7 @@ import path from 'node:path';
 import { InvocationContext } from '../functions/azure-functions.js';
 import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import { createAdapters, type Adapters } from '../adapters/index.js';
+import type { BotCredentialsFactory } from '../bot/bot-runtime.js';
 import type { Config } from '../core/config.js';
 import { TalkbackError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
@@ -21,6 +22,8 @@ import { startTimers, type Timers } from './timers.js';
 export interface LocalHostOptions {
   logger?: Logger;
   botAuthOverrides?: ConfigurationBotFrameworkAuthenticationOptions;
+  /** Replaces how the bot gets its outbound token (tests: a local token endpoint). */
+  botCredentialsFactory?: BotCredentialsFactory;
   /** Owner name of the claims this host takes; stable across restarts on the same data dir by default. */
   workerId?: string;
 }
@@ -58,6 +61,7 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     // The same host restarted on the same data dir takes its own unfinished claims back at once.
     workerId: options.workerId ?? `local:${dataDir}`,
     ...(options.botAuthOverrides ? { botAuthOverrides: options.botAuthOverrides } : {}),
+    ...(options.botCredentialsFactory ? { botCredentialsFactory: options.botCredentialsFactory } : {}),
   });
   const pumps: Pump[] = [];
   let timerRuns: Timers | undefined;

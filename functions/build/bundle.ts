@@ -3,10 +3,10 @@
  * function, ESM, with code splitting so the lazily imported adapters, the bot and their SDKs become
  * chunks (dist/app/chunks/) that load on first use only. Run: tsx functions/build/bundle.ts [--minify]
  */
-import { readdir, rm, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import { build, transform, type Metafile } from 'esbuild';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -18,16 +18,13 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
  */
 export const EXTERNAL = ['@azure/functions-core', 'better-sqlite3', 'espeak-ng', 'azurite'];
 
-// CommonJS dependencies bundled into ESM still call require() (for node builtins and
-// @azure/functions-core, which the worker serves through Module.prototype.require) and may read
-// __filename/__dirname: give every output file those three.
-const BANNER = [
-  "import { createRequire as __talkbackCreateRequire } from 'node:module';",
-  "import { fileURLToPath as __talkbackFileURLToPath } from 'node:url';",
-  'const require = __talkbackCreateRequire(import.meta.url);',
-  'const __filename = __talkbackFileURLToPath(import.meta.url);',
-  "const __dirname = __talkbackFileURLToPath(new URL('.', import.meta.url));",
-].join('\n');
+// CommonJS dependencies bundled into ESM still call require(): for node builtins, and for
+// @azure/functions-core, which the worker serves through Module.prototype.require, so it must stay a
+// real CommonJS require. __dirname/__filename are rewritten (define) rather than declared in the
+// banner: a declaration there collides with bundled ESM modules that declare their own.
+const BANNER =
+  "import { createRequire as __talkbackCreateRequire } from 'node:module';\n" +
+  'const require = __talkbackCreateRequire(import.meta.url);';
 
 export interface BundleOptions {
   outdir?: string;
@@ -50,14 +47,35 @@ export async function bundleFunctions({ outdir = path.join(ROOT, 'dist/app'), mi
     target: 'node20',
     external: EXTERNAL,
     banner: { js: BANNER },
+    define: { __dirname: 'import.meta.dirname', __filename: 'import.meta.filename' },
     minify,
+    // Maps without the sources themselves: stack traces map to file:line (run node with
+    // --enable-source-maps) at a fraction of the size.
     sourcemap: true,
+    sourcesContent: false,
     metafile: true,
     logLevel: 'warning',
   });
+  await checkSyntax(Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js')));
   // Beside the app, not in it: maps source modules to their chunks (bench, inspection).
   await writeFile(`${outdir}.meta.json`, JSON.stringify(result.metafile));
   return result.metafile;
+}
+
+/**
+ * The banner is pasted in unparsed: if it declared a name a bundled module also declares, that chunk
+ * would throw a SyntaxError only when first loaded, in production. Parse every output now instead.
+ */
+async function checkSyntax(files: string[]): Promise<void> {
+  for (const file of files) {
+    const code = await readFile(path.join(ROOT, file), 'utf8');
+    try {
+      await transform(code, { format: 'esm', loader: 'js', logLevel: 'silent' });
+    } catch (error) {
+      const text = (error as { errors?: { text: string }[] }).errors?.[0]?.text ?? String(error);
+      throw new Error(`${file} does not parse: ${text}`);
+    }
+  }
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -3,17 +3,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../core/config.js';
 import { createLogger } from '../../core/logger.js';
-import { startLocalHost, type LocalHost } from '../../local/host.js';
+import { startLocalHost, type LocalHost, type LocalHostOptions } from '../../local/host.js';
 
 export async function tempDataDir(prefix = 'talkback-e2e-'): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), prefix));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** A local host on free ports with its data in `dataDir`; settings may be overridden. */
+/** A local host on free ports with its data in `dataDir`; settings and host options may be overridden. */
 export async function startTestHost(
   dataDir: string,
   settings: Record<string, string> = {},
+  hostOptions: Omit<LocalHostOptions, 'logger'> = {},
 ): Promise<{ host: LocalHost; config: Config }> {
   const config = loadConfig({
     PORT: '0',
@@ -27,6 +28,6 @@ export async function startTestHost(
     ...settings,
   });
   const logger = createLogger(process.env['TEST_LOG_LEVEL'] ?? 'silent');
-  const host = await startLocalHost(config, { logger });
+  const host = await startLocalHost(config, { logger, ...hostOptions });
   return { host, config };
 }

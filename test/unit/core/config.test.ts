@@ -126,4 +126,11 @@ describe('redactedConfig', () => {
     expect(shown['MicrosoftAppId']).toBe('00000000-0000-0000-0000-000000000001');
     expect(redactedConfig(loadConfig({}))['SENDGRID_API_KEY']).toBeUndefined();
   });
+
+  it('refuses a password with a user-assigned managed identity, which botbuilder would only reject per request', () => {
+    const attempt = () =>
+      loadConfig({ MicrosoftAppId: 'id', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: 't', MicrosoftAppPassword: 'p' });
+    expect(attempt).toThrowError(/MicrosoftAppPassword: must not be set with MicrosoftAppType=UserAssignedMSI/);
+    expect(loadConfig({ MicrosoftAppId: 'id', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: 't' }).MicrosoftAppId).toBe('id');
+  });
 });

@@ -1,0 +1,64 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+/** The composition caches its services per module instance: each test loads a fresh one. */
+async function freshAzureServices() {
+  vi.resetModules();
+  const { azureServices } = await import('../../../functions/azure-services.js');
+  return azureServices;
+}
+
+const STORAGE = 'DefaultEndpointsProtocol=https;AccountName=talkbacktest;AccountKey=dGVzdA==;EndpointSuffix=core.windows.net';
+
+describe('azureServices (the Functions composition)', () => {
+  let saved: NodeJS.ProcessEnv;
+
+  beforeEach(() => {
+    saved = process.env;
+    // Only what each test sets: no setting of the machine running the tests leaks in.
+    process.env = { LOG_LEVEL: 'silent' };
+  });
+
+  afterEach(() => {
+    process.env = saved;
+  });
+
+  it('refuses to run the bot anonymously: no MicrosoftAppId is a permanent ConfigInvalid', async () => {
+    process.env['AZURE_STORAGE_CONNECTION_STRING'] = STORAGE;
+    const azureServices = await freshAzureServices();
+    let thrown: unknown;
+    try {
+      azureServices();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ name: 'TalkbackError', code: 'ConfigInvalid', retryable: false });
+    expect((thrown as Error).message).toContain('MicrosoftAppId');
+    expect((thrown as Error).message).not.toContain('AZURE_STORAGE_CONNECTION_STRING');
+  });
+
+  it('lists every missing setting at once', async () => {
+    const azureServices = await freshAzureServices();
+    expect(() => azureServices()).toThrow(/MicrosoftAppId.*AZURE_STORAGE_CONNECTION_STRING/);
+  });
+
+  it('builds the services once the app id, its password and a storage account are set', async () => {
+    Object.assign(process.env, {
+      MicrosoftAppId: '00000000-0000-4000-8000-000000000001',
+      MicrosoftAppPassword: 'secret',
+      AZURE_STORAGE_CONNECTION_STRING: STORAGE,
+    });
+    const azureServices = await freshAzureServices();
+    const services = azureServices();
+    expect(services.config.MicrosoftAppId).toBe('00000000-0000-4000-8000-000000000001');
+    expect(services.config.AZURE_STORAGE_CONNECTION_STRING).toBe(STORAGE);
+    expect(azureServices()).toBe(services);
+  });
+
+  it('reads process.env as it is at the first invocation, not at import', async () => {
+    const azureServices = await freshAzureServices();
+    process.env['MicrosoftAppId'] = '00000000-0000-4000-8000-000000000002';
+    process.env['MicrosoftAppPassword'] = 'secret';
+    process.env['AZURE_STORAGE_CONNECTION_STRING'] = STORAGE;
+    expect(azureServices().config.MicrosoftAppId).toBe('00000000-0000-4000-8000-000000000002');
+  });
+});
