@@ -12,6 +12,11 @@ export interface EspeakSpeechSynthesizerOptions {
   bitrateKbps?: number;
   /** Words per minute, 80–450; eSpeak's own default is 175. */
   speed?: number;
+  /**
+   * Longest text accepted, in characters. Default 10 000 (~25 minutes of Korean speech): the WAV
+   * is held in memory (~2.5 MB per minute), and 100 000 characters already make ~250 MB of it.
+   */
+  maxChars?: number;
 }
 
 const DEFAULT_VOICES: Record<Language, string> = { ko: 'ko', en: 'en-us' };
@@ -39,6 +44,7 @@ export class EspeakSpeechSynthesizer implements SpeechSynthesizer {
   private readonly voices: Record<Language, string>;
   private readonly bitrateKbps: number;
   private readonly engineOptions: string[];
+  private readonly maxChars: number;
   private readonly engine = new EspeakEngine();
   private readonly pending = new Set<Promise<unknown>>();
   private closed = false;
@@ -57,6 +63,8 @@ export class EspeakSpeechSynthesizer implements SpeechSynthesizer {
       invalid(`speed must be an integer from 80 to 450 words per minute; got ${speed}`);
     }
     this.engineOptions = speed === undefined ? [] : ['-s', String(speed)];
+    this.maxChars = options.maxChars ?? 10_000;
+    if (!(Number.isInteger(this.maxChars) && this.maxChars > 0)) invalid(`maxChars must be a positive integer`);
   }
 
   async synthesize(request: SynthesisRequest): Promise<SynthesizedAudio> {
@@ -67,6 +75,11 @@ export class EspeakSpeechSynthesizer implements SpeechSynthesizer {
     }
     const text = espeakPlainText(request.text);
     if (text === '') throw new TalkbackError('SpeechFailed', 'nothing to speak: the text is empty');
+    if (text.length > this.maxChars) {
+      throw new TalkbackError('SpeechFailed', `text too long to speak: ${text.length} > ${this.maxChars} characters`, {
+        details: { chars: text.length, maxChars: this.maxChars },
+      });
+    }
 
     const work = this.speak(voice, text);
     this.pending.add(work);

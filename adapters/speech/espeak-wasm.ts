@@ -116,6 +116,7 @@ export async function loadEspeak(): Promise<EspeakProgram> {
         status = error.status;
       } finally {
         closeFiles(fs);
+        fs.unlink(INPUT_PATH);
       }
       return { status, stderr: [...stderr], output: take(fs, OUTPUT_PATH) };
     },

@@ -5,6 +5,7 @@
  *  - bundled: dist/app/entries/<name>.js (functions/build/bundle.ts), and the same minified.
  * "import" is the entry alone; "+ first use" then imports the lazily loaded modules that the
  * function's first invocation loads (its adapters, the bot) with every Azure adapter selected.
+ * The row "all" imports every entry, as the worker does at start-up, then every function's first use.
  * Times: median of COLDSTART_RUNS (7) processes without hooks; files: one extra run with a recorder.
  * Prints a table and writes bench-results/coldstart.json. Expects `npm run build:functions` first.
  */
@@ -57,10 +58,10 @@ interface Sample {
   files?: number;
 }
 
-const body = (entry: string, firstUse: string[], record: boolean) => `
+const body = (entries: string[], firstUse: string[], record: boolean) => `
   const url = (file) => new URL('file://' + file).href;
   let start = performance.now();
-  await import(url(${JSON.stringify(entry)}));
+  for (const file of ${JSON.stringify(entries)}) await import(url(file));
   const importMs = performance.now() - start;
   const importFiles = ${record} ? loadedFiles().length : undefined;
   start = performance.now();
@@ -87,14 +88,16 @@ async function main() {
     bundled('bundled+minified', minDir, minMeta),
   ];
   const functions = (await readdir(path.join(ROOT, 'functions/entries'))).map((f) => path.basename(f, '.ts'));
+  const cases = [...functions.map((fn) => [fn, [fn]] as const), ['all', functions] as const];
   const results: { function: string; variant: string; samples: Sample[] }[] = [];
-  for (const fn of functions) {
+  for (const [fn, included] of cases) {
     const row = variants.map((v) => ({ function: fn, variant: v.name, samples: [] as Sample[] }));
     // Round-robin over the variants, so machine noise falls on all of them alike.
     for (let run = 0; run <= RUNS; run += 1) {
       for (const [i, v] of variants.entries()) {
         const record = run === RUNS;
-        const script = body(v.entry(fn), (FIRST_USE[fn] ?? []).map(v.module), record);
+        const firstUse = [...new Set(included.flatMap((f) => FIRST_USE[f] ?? []))];
+        const script = body(included.map(v.entry), firstUse.map(v.module), record);
         row[i]!.samples.push(await runScript<Sample>({ body: script, env: FAKE_AZURE_SETTINGS, record, cwd: ROOT }));
       }
     }
