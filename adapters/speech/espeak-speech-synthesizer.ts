@@ -1,9 +1,7 @@
 import { isTalkbackError, TalkbackError } from '../../core/errors.js';
 import type { Language } from '../../core/language.js';
 import type { SpeechSynthesizer, SynthesisRequest, SynthesizedAudio } from '../ports.js';
-import { EspeakEngine } from './espeak-engine.js';
-import { encodeMp3 } from './mp3-encoder.js';
-import { parseWav } from './wav.js';
+import { EspeakThread } from './espeak-thread.js';
 
 export interface EspeakSpeechSynthesizerOptions {
   /** eSpeak NG voice per language (`espeak-ng --voices`); defaults: ko → 'ko', en → 'en-us'. */
@@ -45,7 +43,7 @@ export class EspeakSpeechSynthesizer implements SpeechSynthesizer {
   private readonly bitrateKbps: number;
   private readonly engineOptions: string[];
   private readonly maxChars: number;
-  private readonly engine = new EspeakEngine();
+  private readonly thread = new EspeakThread();
   private readonly pending = new Set<Promise<unknown>>();
   private closed = false;
 
@@ -99,32 +97,12 @@ export class EspeakSpeechSynthesizer implements SpeechSynthesizer {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.allSettled([...this.pending]);
-    await this.engine.close();
+    await this.thread.close();
   }
 
   private async speak(voice: string, text: string): Promise<SynthesizedAudio> {
-    const run = await this.engine.run(['-v', voice, ...this.engineOptions], text);
-    if (run.status !== 0 || run.output === undefined) {
-      // eSpeak itself refused (unknown voice, bad setting): the same input fails the same way again.
-      const said = run.stderr.join(' ').trim() || 'no audio written';
-      throw new TalkbackError('SpeechFailed', `eSpeak NG (voice ${voice}) exited with status ${run.status}: ${said}`, {
-        details: { voice, status: run.status },
-      });
-    }
-    const pcm = parseWav(run.output);
-    if (pcm.channels !== 1) {
-      throw new TalkbackError('SpeechFailed', `eSpeak NG wrote ${pcm.channels} channels, expected mono`);
-    }
-    if (pcm.samples.length === 0) throw new TalkbackError('SpeechFailed', 'nothing to speak: eSpeak produced no audio');
-
-    const data = await encodeMp3(pcm.samples, { sampleRate: pcm.sampleRate, bitrateKbps: this.bitrateKbps });
-    return {
-      data,
-      contentType: 'audio/mpeg',
-      extension: 'mp3',
-      durationMs: Math.round((pcm.samples.length * 1000) / pcm.sampleRate),
-      voice,
-    };
+    const { data, durationMs } = await this.thread.render({ voice, options: this.engineOptions, text, bitrateKbps: this.bitrateKbps });
+    return { data, contentType: 'audio/mpeg', extension: 'mp3', durationMs, voice };
   }
 }
 

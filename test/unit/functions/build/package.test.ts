@@ -49,7 +49,7 @@ describe('npm run package (talkback-functions.zip)', () => {
     expect(zip.size).toBe(outputs.length + 2);
   });
 
-  it('loads from the unzipped package with no node_modules: every entry, then the Azure adapters and the bot', async () => {
+  it('runs unzipped with no node_modules: main registers every function with the worker, the Azure chunks load', async () => {
     const site = path.join(dir, 'site');
     for (const [name, data] of zip) {
       await mkdir(path.dirname(path.join(site, name)), { recursive: true });
@@ -57,19 +57,45 @@ describe('npm run package (talkback-functions.zip)', () => {
     }
     const chunkOf = new Map(Object.entries(meta.outputs).flatMap(([out, o]) => (o.entryPoint ? [[o.entryPoint, out] as const] : [])));
     const lazy = Object.keys(LAZY_AZURE).map((source) => path.join(site, inZip(chunkOf.get(source) ?? source)));
-    const entries = functions.map((f) => path.join(site, 'dist/app/entries', `${f.name}.js`));
+    // As the Functions worker does: serve @azure/functions-core through Module.prototype.require, then
+    // import every file that package.json "main" (a "dir/*.js" glob here) matches.
     const body = `
+      const { default: Module } = await import('node:module');
+      const { readdirSync, readFileSync } = await import('node:fs');
       const { pathToFileURL } = await import('node:url');
+      const registered = [];
+      const models = [];
+      const coreApi = {
+        version: '3.10.1', hostVersion: '4.1037.0', log: () => {}, Disposable: class {},
+        registerHook: () => ({ dispose() {} }), getProgrammingModel: () => undefined,
+        setProgrammingModel: (model) => models.push(model.name),
+        registerFunction: (metadata) => { registered.push({ name: metadata.name, trigger: Object.values(metadata.bindings)[0] }); return { dispose() {} }; },
+      };
+      Module.prototype.require = new Proxy(Module.prototype.require, {
+        apply: (target, self, args) => (args[0] === '@azure/functions-core' ? coreApi : Reflect.apply(target, self, args)),
+      });
+      const main = JSON.parse(readFileSync('package.json', 'utf8')).main;
+      const dir = main.slice(0, main.lastIndexOf('/'));
+      for (const file of readdirSync(dir).filter((f) => f.endsWith('.js')).sort()) await import(pathToFileURL(dir + '/' + file).href);
       const exported = [];
-      for (const file of ${JSON.stringify([...entries, ...lazy])}) {
+      for (const file of ${JSON.stringify(lazy)}) {
         const exports = await import(pathToFileURL(file).href);
         exported.push(Object.entries(exports).filter(([, value]) => typeof value === 'function').map(([name]) => name));
       }
-      report({ exported });`;
-    const { exported } = await runScript<{ exported: string[][] }>({ body, env: FAKE_AZURE_SETTINGS, cwd: site });
+      report({ models, registered, exported });`;
+    type Registered = { name: string; trigger: Record<string, unknown> };
+    const result = await runScript<{ models: string[]; registered: Registered[]; exported: string[][] }>({
+      body,
+      env: FAKE_AZURE_SETTINGS,
+      cwd: site,
+    });
 
-    // Entries export nothing (they register); each lazy chunk exports its class.
-    expect(exported.slice(0, entries.length)).toEqual(entries.map(() => []));
-    expect(exported.slice(entries.length)).toEqual(Object.values(LAZY_AZURE).map((name) => expect.arrayContaining([name]) as unknown));
+    expect(result.models).toEqual(['@azure/functions']);
+    const byName = new Map(result.registered.map((r) => [r.name, r.trigger]));
+    expect([...byName.keys()].sort()).toEqual(functions.map((f) => f.name).sort());
+    expect(byName.get('messages')).toMatchObject({ type: 'httpTrigger', route: 'messages', methods: ['POST'] });
+    expect(byName.get('mail')).toMatchObject({ type: 'serviceBusTrigger', topicName: 'chat-events', subscriptionName: 'mail' });
+    expect(byName.get('digest')).toMatchObject({ type: 'timerTrigger', schedule: '0 0 18 * * *' });
+    expect(result.exported).toEqual(Object.values(LAZY_AZURE).map((name) => expect.arrayContaining([name]) as unknown));
   });
 });
