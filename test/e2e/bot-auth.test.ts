@@ -8,10 +8,10 @@ import { replies } from '../../bot/replies.js';
 import { loadConfig } from '../../core/config.js';
 import { messageEventId } from '../../core/ids.js';
 import { createLogger } from '../../core/logger.js';
-import { isComplete } from '../../core/record.js';
 import { startLocalHost, type LocalHost } from '../../local/host.js';
 import { BOT_FRAMEWORK, channelClaims, startBotAuthServer, unsignedToken, type BotAuthServer } from '../support/bot-auth-server.js';
-import { messageActivity, waitFor } from '../support/fake-channel.js';
+import { messageActivity } from '../support/fake-channel.js';
+import { waitForCompleteRecord } from '../support/records.js';
 import { startTestHost, tempDataDir } from '../support/host.js';
 
 const APP_ID = randomUUID();
@@ -143,14 +143,7 @@ describe('Bot Framework authentication with an app id', () => {
     }
     const store = await host.services.store();
     for (const c of ACCEPTED) {
-      await waitFor(
-        async () => {
-          const record = await store.get({ conversationId: c.conversationId, id: eventIdOf(c) });
-          return record && isComplete(record) ? record : undefined;
-        },
-        60_000,
-        `the record of ${c.conversationId} to complete`,
-      );
+      await waitForCompleteRecord(store, { conversationId: c.conversationId, activityId: `act-${c.conversationId}`, channelId: c.channelId ?? 'webchat' });
     }
   });
 

@@ -2,9 +2,9 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteInteractionStore } from '../../adapters/store/sqlite-interaction-store.js';
-import { messageEventId } from '../../core/ids.js';
 import { isComplete } from '../../core/record.js';
-import { messageActivity, postActivity, startFakeChannel, waitFor } from '../support/fake-channel.js';
+import { messageActivity, postActivity, startFakeChannel } from '../support/fake-channel.js';
+import { eventIdOf, waitForCompleteRecord } from '../support/records.js';
 import { tempDataDir } from '../support/host.js';
 import { exited, spawnHost } from '../support/host-process.js';
 
@@ -44,15 +44,7 @@ describe('a crash (kill -9) of the local host', () => {
         const store = records();
         try {
           for (const m of messages) {
-            const id = messageEventId('emulator', m.conversationId, m.activityId);
-            const record = await waitFor(
-              async () => {
-                const r = await store.get({ conversationId: m.conversationId, id });
-                return r && isComplete(r) ? r : undefined;
-              },
-              90_000,
-              `record ${m.conversationId} after the restart`,
-            );
+            const record = await waitForCompleteRecord(store, m, 90_000);
             expect(record.failures).toEqual([]);
             expect(channel.forConversation(m.conversationId).filter((a) => a.replyToId === m.activityId)).toHaveLength(1);
             expect(
@@ -63,7 +55,7 @@ describe('a crash (kill -9) of the local host', () => {
           await store.close();
         }
         const files = (await readdir(path.join(data.dir, 'outbox'))).filter((f) => f.endsWith('.eml')).sort();
-        expect(files).toEqual(messages.map((m) => `${messageEventId('emulator', m.conversationId, m.activityId)}.eml`).sort());
+        expect(files).toEqual(messages.map((m) => `${eventIdOf(m)}.eml`).sort());
       } finally {
         second.child.kill('SIGTERM');
         await exited(second.child);

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replies } from '../../bot/replies.js';
-import { messageEventId } from '../../core/ids.js';
-import { isComplete } from '../../core/record.js';
 import { startAzurite, type RunningAzurite } from '../../local/azurite.js';
 import type { LocalHost } from '../../local/host.js';
 import { startCosmosServer, type CosmosTestServer } from '../support/cosmos-server.js';
-import { messageActivity, postActivity, startFakeChannel, waitFor, type FakeChannel } from '../support/fake-channel.js';
+import { messageActivity, postActivity, startFakeChannel, type FakeChannel } from '../support/fake-channel.js';
+import { eventIdOf, waitForCompleteRecord } from '../support/records.js';
 import { startTestHost, tempDataDir } from '../support/host.js';
 import { decodeMp3 } from '../support/mp3.js';
 import { startSendGridCaptureServer, type SendGridCaptureServer } from '../support/sendgrid-capture-server.js';
@@ -61,15 +60,8 @@ describe('the pipeline with Cosmos DB, Blob storage and SendGrid adapters', () =
     const store = await host.services.store();
     const audio = await host.services.audio();
     for (const m of MESSAGES) {
-      const id = messageEventId('emulator', m.conversationId, m.activityId);
-      const record = await waitFor(
-        async () => {
-          const r = await store.get({ conversationId: m.conversationId, id });
-          return r && isComplete(r) ? r : undefined;
-        },
-        60_000,
-        `record ${m.conversationId}`,
-      );
+      const id = eventIdOf(m);
+      const record = await waitForCompleteRecord(store, m);
       expect(record.text).toBe(m.text);
       const bytes = await audio.get(`audio/${id}.mp3`);
       expect((await decodeMp3(bytes!)).samples).toBeGreaterThan(0);

@@ -2,13 +2,13 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replies, tooLong } from '../../bot/replies.js';
-import { messageEventId } from '../../core/ids.js';
 import { isComplete, type InteractionRecord } from '../../core/record.js';
 import type { LocalHost } from '../../local/host.js';
 import { messageActivity, postActivity, startFakeChannel, waitFor, type FakeChannel } from '../support/fake-channel.js';
 import { startTestHost, tempDataDir } from '../support/host.js';
 import { decodeMp3 } from '../support/mp3.js';
 import { readOutbox } from '../support/outbox.js';
+import { eventIdOf, waitForCompleteRecord, type SentMessage } from '../support/records.js';
 
 const ACCEPTED = [
   { conversationId: 'conv-en', activityId: 'act-en', text: 'Where is my order #1234?', locale: 'en-US', language: 'en' },
@@ -27,20 +27,8 @@ const REJECTED = [
   { conversationId: 'conv-long', activityId: 'act-long', text: 'a'.repeat(2001), locale: 'en-US' },
 ] as const;
 
-function eventIdOf(m: { conversationId: string; activityId: string }) {
-  return messageEventId('emulator', m.conversationId, m.activityId);
-}
-
-async function completeRecord(host: LocalHost, m: { conversationId: string; activityId: string }) {
-  const store = await host.services.store();
-  return waitFor(
-    async () => {
-      const record = await store.get({ conversationId: m.conversationId, id: eventIdOf(m) });
-      return record && isComplete(record) ? record : undefined;
-    },
-    60_000,
-    `the record of ${m.conversationId} to complete`,
-  );
+async function completeRecord(host: LocalHost, m: SentMessage) {
+  return waitForCompleteRecord(await host.services.store(), m);
 }
 
 describe('the whole pipeline on one machine', () => {

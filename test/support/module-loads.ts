@@ -17,15 +17,16 @@ export async function load(url, context, nextLoad) {
 // Prepended to a script: defines loadedFiles(), the paths loaded so far, ESM (via the hook) plus
 // CommonJS (require.cache, which the ESM hooks do not see for require() inside CommonJS), and
 // report(value), which prints the script's result. Without TALKBACK_LOAD_LOG it records nothing.
+// Its own bindings are prefixed so that a script may import what it likes.
 const PRELUDE = `
-import { register as registerHooks, createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-const loadLog = process.env.TALKBACK_LOAD_LOG;
-if (loadLog) registerHooks('data:text/javascript,' + encodeURIComponent(${JSON.stringify(HOOKS)}), { data: { log: loadLog } });
+import { register as __register, createRequire as __createRequire } from 'node:module';
+import { readFileSync as __readFileSync } from 'node:fs';
+import { fileURLToPath as __fileURLToPath } from 'node:url';
+const __loadLog = process.env.TALKBACK_LOAD_LOG;
+if (__loadLog) __register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(HOOKS)}), { data: { log: __loadLog } });
 const loadedFiles = () => {
-  const files = new Set(Object.keys(createRequire(process.cwd() + '/').cache));
-  for (const url of readFileSync(loadLog, 'utf8').split('\\n')) if (url) files.add(fileURLToPath(url));
+  const files = new Set(Object.keys(__createRequire(process.cwd() + '/').cache));
+  for (const url of __readFileSync(__loadLog, 'utf8').split('\\n')) if (url) files.add(__fileURLToPath(url));
   return [...files];
 };
 const report = (value) => process.stdout.write('\\n' + JSON.stringify(value) + '\\n');
