@@ -28,6 +28,7 @@ const BANNER =
 
 export interface BundleOptions {
   outdir?: string;
+  /** Off by default: minified loaded no faster in bench:coldstart, and readable stack traces matter more. */
   minify?: boolean;
 }
 
@@ -39,6 +40,7 @@ export async function bundleFunctions({ outdir = path.join(ROOT, 'dist/app'), mi
     absWorkingDir: ROOT,
     entryPoints: entries.map((f) => ({ in: path.join(entriesDir, f), out: `entries/${path.basename(f, '.ts')}` })),
     outdir,
+    // Outside entries/: the worker imports every file package.json's "main" glob matches.
     chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
     splitting: true,
