@@ -33,8 +33,11 @@ export interface SubscriberFunction<S extends Subject = Subject> {
 export interface TimerFunction {
   kind: 'timer';
   name: string;
-  /** NCRONTAB with seconds, as Azure Functions takes it. */
-  schedule: (services: Services) => string;
+  /**
+   * The setting holding its NCRONTAB schedule (with seconds). Azure resolves it itself
+   * (`%SETTING%`), so registering a timer reads no configuration; the local host reads the config.
+   */
+  scheduleSetting: 'DIGEST_SCHEDULE';
   handler(invocation: Invocation): Promise<void>;
 }
 

@@ -9,7 +9,7 @@ const MAX_RECORDS = 500;
 export const digest: TimerFunction = {
   kind: 'timer',
   name: 'digest',
-  schedule: (services) => services.config.DIGEST_SCHEDULE,
+  scheduleSetting: 'DIGEST_SCHEDULE',
   async handler({ services, logger }) {
     const to = services.now();
     const from = new Date(to.getTime() - DAY_MS);

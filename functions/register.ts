@@ -31,7 +31,8 @@ export function register(fn: FunctionDeclaration): void {
       break;
     case 'timer':
       app.timer(fn.name, {
-        schedule: fn.schedule(azureServices()),
+        // An app-setting expression: registration must not fail (and take the other functions with it) on config.
+        schedule: `%${fn.scheduleSetting}%`,
         handler: (_timer, context) => fn.handler(invocation(fn.name, context)),
       });
       break;

@@ -15,7 +15,7 @@ export function startTimers(timers: readonly TimerFunction[], services: Services
   const running = new Set<Promise<void>>();
   let stopped = false;
   for (const fn of timers) {
-    const schedule = parseNcrontab(fn.schedule(services));
+    const schedule = parseNcrontab(services.config[fn.scheduleSetting]);
     const arm = () => {
       if (stopped) return;
       const delay = Math.max(0, nextOccurrence(schedule, services.now()).getTime() - services.now().getTime());

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FAKE_AZURE_SETTINGS } from '../../support/fake-azure-settings.js';
 
 /** The composition caches its services per module instance: each test loads a fresh one. */
 async function freshAzureServices() {
@@ -6,6 +7,13 @@ async function freshAzureServices() {
   const { azureServices } = await import('../../../functions/azure-services.js');
   return azureServices;
 }
+
+/** The bus and the record store have no embedded fallback in Azure. */
+const BACKENDS = {
+  SERVICEBUS_CONNECTION_STRING: FAKE_AZURE_SETTINGS['SERVICEBUS_CONNECTION_STRING'],
+  COSMOS_ENDPOINT: FAKE_AZURE_SETTINGS['COSMOS_ENDPOINT'],
+  COSMOS_KEY: FAKE_AZURE_SETTINGS['COSMOS_KEY'],
+};
 
 const STORAGE = 'DefaultEndpointsProtocol=https;AccountName=talkbacktest;AccountKey=dGVzdA==;EndpointSuffix=core.windows.net';
 
@@ -38,11 +46,12 @@ describe('azureServices (the Functions composition)', () => {
 
   it('lists every missing setting at once', async () => {
     const azureServices = await freshAzureServices();
-    expect(() => azureServices()).toThrow(/MicrosoftAppId.*AZURE_STORAGE_CONNECTION_STRING/);
+    expect(() => azureServices()).toThrow(/MicrosoftAppId.*AZURE_STORAGE_CONNECTION_STRING.*SERVICEBUS_CONNECTION_STRING.*COSMOS_ENDPOINT/);
   });
 
   it('builds the services once the app id, its password and a storage account are set', async () => {
     Object.assign(process.env, {
+      ...BACKENDS,
       MicrosoftAppId: '00000000-0000-4000-8000-000000000001',
       MicrosoftAppPassword: 'secret',
       AZURE_STORAGE_CONNECTION_STRING: STORAGE,
@@ -56,6 +65,7 @@ describe('azureServices (the Functions composition)', () => {
 
   it('reads process.env as it is at the first invocation, not at import', async () => {
     const azureServices = await freshAzureServices();
+    Object.assign(process.env, BACKENDS);
     process.env['MicrosoftAppId'] = '00000000-0000-4000-8000-000000000002';
     process.env['MicrosoftAppPassword'] = 'secret';
     process.env['AZURE_STORAGE_CONNECTION_STRING'] = STORAGE;
