@@ -9,8 +9,13 @@ function invocation(name: string, context: InvocationContext): Invocation {
   return { services, context, logger: services.logger.child({ function: name, invocationId: context.invocationId }) };
 }
 
-/** Registers one declaration with the Azure Functions host: app.http / app.serviceBusTopic / app.timer. */
+/**
+ * Registers one declaration with the Azure Functions host: app.http / app.serviceBusTopic / app.timer.
+ * The configuration is validated first, so with a missing or bad setting no function registers and
+ * the app refuses to start, with every problem in the host's log.
+ */
 export function register(fn: FunctionDeclaration): void {
+  azureServices();
   switch (fn.kind) {
     case 'http':
       app.http(fn.name, {

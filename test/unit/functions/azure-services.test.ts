@@ -71,4 +71,10 @@ describe('azureServices (the Functions composition)', () => {
     process.env['AZURE_STORAGE_CONNECTION_STRING'] = STORAGE;
     expect(azureServices().config.MicrosoftAppId).toBe('00000000-0000-4000-8000-000000000002');
   });
+
+  it('makes the Functions app refuse to start: an entry without MicrosoftAppId does not register', async () => {
+    Object.assign(process.env, BACKENDS, { AZURE_STORAGE_CONNECTION_STRING: STORAGE });
+    vi.resetModules();
+    await expect(import('../../../functions/entries/messages.js')).rejects.toMatchObject({ code: 'ConfigInvalid' });
+  });
 });
