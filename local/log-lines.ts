@@ -16,12 +16,14 @@ export function formatLogLine(json: string): string {
   }
   const time = new Date(typeof record['time'] === 'number' ? record['time'] : Date.now()).toISOString().slice(11, 23);
   const level = LEVELS[Number(record['level'])] ?? 'info';
-  const parts = [time, level === 'info' ? '' : level, String(record['function'] ?? '').padEnd(7)];
+  const text = (value: unknown, fallback: string) =>
+    typeof value === 'string' || typeof value === 'number' ? String(value) : fallback;
+  const parts = [time, level === 'info' ? '' : level, text(record['function'], '').padEnd(7)];
   if (typeof record['eventId'] === 'string') parts.push(record['eventId'].slice(0, 8));
   if (typeof record['outcome'] === 'string') {
-    parts.push(record['outcome'], `#${String(record['deliveryCount'] ?? '?')}`, `${String(record['ms'] ?? '?')} ms`);
+    parts.push(record['outcome'], `#${text(record['deliveryCount'], '?')}`, `${text(record['ms'], '?')} ms`);
   } else {
-    parts.push(String(record['msg'] ?? ''));
+    parts.push(text(record['msg'], ''));
   }
   for (const [key, value] of Object.entries(record)) {
     if (!SHOWN.has(key) && value !== undefined) parts.push(`${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);

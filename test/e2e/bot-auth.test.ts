@@ -6,7 +6,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { replies } from '../../bot/replies.js';
 import { loadConfig } from '../../core/config.js';
-import { messageEventId } from '../../core/ids.js';
 import { createLogger } from '../../core/logger.js';
 import { startLocalHost, type LocalHost } from '../../local/host.js';
 import { BOT_FRAMEWORK, channelClaims, startBotAuthServer, unsignedToken, type BotAuthServer } from '../support/bot-auth-server.js';
@@ -117,7 +116,6 @@ describe('Bot Framework authentication with an app id', () => {
     return response.status;
   }
 
-  const eventIdOf = (c: Case) => messageEventId(c.channelId ?? 'webchat', c.conversationId, `act-${c.conversationId}`);
 
   beforeAll(async () => {
     data = await tempDataDir('talkback-auth-');

@@ -1,4 +1,4 @@
-import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CosmosClient, ErrorResponse, TimeoutError, type Container } from '@azure/cosmos';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +34,7 @@ function newStore(extra: Partial<CosmosInteractionStoreOptions> = {}, databaseId
     databaseId,
     connectionPolicy: { ...COSMOS_TEST_CONNECTION_POLICY },
     ...extra,
-  } as CosmosInteractionStoreOptions);
+  });
   stores.push(store);
   return { store, container: raw.database(databaseId).container('interactions') };
 }
@@ -61,7 +61,8 @@ interface Interposer {
 /** A pass-through proxy in front of the test server that lets a test act between two requests of the store. */
 async function startInterposer(target: string): Promise<Interposer> {
   const interposer: Interposer = { endpoint: '', seen: [], hook: undefined, stop: async () => undefined };
-  const proxy = createServer(async (req, res) => {
+  const proxy = createServer((req, res) => void relay(req, res));
+  async function relay(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const seen = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers };
@@ -77,7 +78,7 @@ async function startInterposer(target: string): Promise<Interposer> {
       reply.pipe(res);
     });
     upstream.end(Buffer.concat(chunks));
-  });
+  }
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   interposer.endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
   interposer.stop = () =>
