@@ -134,6 +134,17 @@ describe('the whole pipeline on one machine', () => {
     }
   });
 
+  it('shows the interactions on the dashboard, escaped', async () => {
+    const response = await fetch(`${host.url}/`);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('Where is my order #1234?');
+    expect(html).toContain('안녕하세요, 주문 상태가 궁금합니다');
+    expect(html).toContain('&lt;speak&gt;Tom &amp; &quot;Jerry&quot;');
+    expect(html).not.toContain('<script>');
+    expect((await fetch(`${host.url}/api/health`)).status).toBe(200);
+  });
+
   it('refuses malformed, wrong-method and oversized requests without publishing', async () => {
     const url = `${host.url}/api/messages`;
     const post = (body: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
