@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../core/config.js';
 import { TalkbackError } from '../core/errors.js';
+import { TOPIC } from '../core/events.js';
 import type {
   AudioStore,
   EventBus,
@@ -68,7 +69,7 @@ export function createAdapters(config: Config, options: AdapterOptions): Adapter
         const { AzureServiceBusEventBus } = await import('./bus/azure-service-bus-event-bus.js');
         return new AzureServiceBusEventBus({
           connectionString: config.SERVICEBUS_CONNECTION_STRING,
-          topicName: config.SERVICEBUS_TOPIC,
+          topicName: TOPIC,
         });
       }
       const { SqliteEventBus } = await import('./bus/sqlite-event-bus.js');
@@ -132,7 +133,7 @@ export function createAdapters(config: Config, options: AdapterOptions): Adapter
       return new OutboxMailer({ directory: inDataDir('outbox') });
     }),
     describe: () => ({
-      bus: config.SERVICEBUS_CONNECTION_STRING ? `Azure Service Bus (topic ${config.SERVICEBUS_TOPIC})` : `SQLite (${path.join(dataDir, 'bus.sqlite')})`,
+      bus: config.SERVICEBUS_CONNECTION_STRING ? `Azure Service Bus (topic ${TOPIC})` : `SQLite (${path.join(dataDir, 'bus.sqlite')})`,
       store: config.COSMOS_ENDPOINT || config.COSMOS_CONNECTION_STRING ? `Cosmos DB (${config.COSMOS_DATABASE}/${config.COSMOS_CONTAINER})` : `SQLite (${path.join(dataDir, 'records.sqlite')})`,
       audio: config.AZURE_STORAGE_CONNECTION_STRING ? `Blob storage (container ${config.AUDIO_CONTAINER})` : `Azurite in-process (container ${config.AUDIO_CONTAINER})`,
       speech: config.SPEECH_KEY ? `Azure Speech (${config.SPEECH_REGION})` : 'eSpeak NG (WASM, offline)',

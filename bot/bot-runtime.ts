@@ -71,6 +71,8 @@ export class BotRuntime {
   }
 
   async process(request: BotHttpRequest): Promise<BotHttpResponse> {
+    const missing = missingActivityFields(request.body);
+    if (missing.length > 0) return { status: 400, body: `activity lacks ${missing.join(', ')}` };
     const response: BotHttpResponse = { status: 200 };
     const collector = {
       socket: undefined,
@@ -101,4 +103,18 @@ export class BotRuntime {
       throw translateConnectorError(error);
     }
   }
+}
+
+/** What every activity must carry for the bot to answer it (and for its event to be valid). */
+function missingActivityFields(body: Record<string, unknown>): string[] {
+  const text = (value: unknown) => typeof value === 'string' && value.trim() !== '';
+  const conversation = body['conversation'] as { id?: unknown } | undefined;
+  const from = body['from'] as { id?: unknown } | undefined;
+  return [
+    ...(text(body['type']) ? [] : ['type']),
+    ...(text(body['channelId']) ? [] : ['channelId']),
+    ...(text(body['serviceUrl']) ? [] : ['serviceUrl']),
+    ...(typeof conversation === 'object' && conversation !== null && text(conversation.id) ? [] : ['conversation.id']),
+    ...(body['type'] !== 'message' || (typeof from === 'object' && from !== null && text(from.id)) ? [] : ['from.id']),
+  ];
 }

@@ -1,5 +1,6 @@
 import { ActivityHandler, TurnContext, type Activity } from 'botbuilder';
-import type { MessageReceived } from '../core/events.js';
+import { messageReceivedSchema, type MessageReceived } from '../core/events.js';
+import { TalkbackError } from '../core/errors.js';
 import { randomId } from '../core/ids.js';
 import { chooseLanguage, type Language } from '../core/language.js';
 import { toMessageReceived } from './message-event.js';
@@ -53,7 +54,11 @@ export class TalkbackBot extends ActivityHandler {
       reference: TurnContext.getConversationReference(activity),
       receivedAt: this.options.now?.() ?? new Date(),
     });
-    await this.options.publish(event);
+    const valid = messageReceivedSchema.safeParse(event);
+    if (!valid.success) {
+      throw new TalkbackError('BadRequest', `activity cannot become an event: ${valid.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+    }
+    await this.options.publish(valid.data);
     await context.sendActivity(replies.received[language]);
   }
 }

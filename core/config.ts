@@ -12,8 +12,11 @@ const optionalString = z
   .transform((s) => (s === '' ? undefined : s))
   .optional();
 
+/** A blank value means "not set" (as for strings), never 0. */
+const blankAsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+  z.preprocess(blankAsUnset, z.coerce.number().int().min(min).max(max).default(fallback));
 
 const emailList = z
   .string()
@@ -37,6 +40,7 @@ const fieldsSchema = z.object({
   RETRY_BASE_DELAY_MS: int(1_000, 1),
   RETRY_MAX_DELAY_MS: int(60_000, 1),
   SHUTDOWN_GRACE_MS: int(10_000, 0),
+  CLAIM_LEASE_MS: int(300_000, 1_000),
   STAFF_EMAILS: emailList,
   MAIL_FROM: z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be an e-mail address').default('talkback@localhost'),
   MAIL_ATTACH_MAX_BYTES: int(1_048_576, 0),
@@ -46,13 +50,12 @@ const fieldsSchema = z.object({
   DIGEST_SCHEDULE: z.string().default('0 0 18 * * *'),
 
   SERVICEBUS_CONNECTION_STRING: optionalString,
-  SERVICEBUS_TOPIC: z.string().min(1).default('chat-events'),
   COSMOS_ENDPOINT: optionalString.pipe(url.optional()),
   COSMOS_KEY: optionalString,
   COSMOS_CONNECTION_STRING: optionalString,
   COSMOS_DATABASE: z.string().min(1).default('talkback'),
   COSMOS_CONTAINER: z.string().min(1).default('interactions'),
-  RECORD_TTL_DAYS: z.coerce.number().int().min(1).optional(),
+  RECORD_TTL_DAYS: z.preprocess(blankAsUnset, z.coerce.number().int().min(1).optional()),
   AZURE_STORAGE_CONNECTION_STRING: optionalString,
   SPEECH_KEY: optionalString,
   SPEECH_REGION: optionalString,
@@ -102,6 +105,12 @@ const crossRules = [
   ),
   rule(['MicrosoftAppId', 'MicrosoftAppType', 'MicrosoftAppTenantId'], 'MicrosoftAppTenantId', 'required when MicrosoftAppType is not MultiTenant', (s) =>
     s.MicrosoftAppType === 'MultiTenant' || s.MicrosoftAppId === undefined || s.MicrosoftAppTenantId !== undefined,
+  ),
+  rule(['SENDGRID_API_KEY', 'MAIL_FROM'], 'MAIL_FROM', 'must be a verified sender address when SENDGRID_API_KEY is set (SendGrid rejects @localhost)', (s) =>
+    s.SENDGRID_API_KEY === undefined || !/@localhost$/i.test(s.MAIL_FROM),
+  ),
+  rule(['SENDGRID_API_KEY', 'STAFF_EMAILS'], 'STAFF_EMAILS', 'must be real addresses when SENDGRID_API_KEY is set', (s) =>
+    s.SENDGRID_API_KEY === undefined || !s.STAFF_EMAILS.some((e) => /@localhost$/i.test(e)),
   ),
   rule(['RETRY_BASE_DELAY_MS', 'RETRY_MAX_DELAY_MS'], 'RETRY_MAX_DELAY_MS', 'must be at least RETRY_BASE_DELAY_MS', (s) =>
     s.RETRY_MAX_DELAY_MS >= s.RETRY_BASE_DELAY_MS,

@@ -6,6 +6,9 @@ import { LANGUAGES } from './language.js';
  * and every subscriber's idempotency key; `subject` is what subscriptions filter on. Audio never
  * travels on the bus: only its blob name does.
  */
+/** The one topic every event is published to; subscriptions filter on the subject. */
+export const TOPIC = 'chat-events';
+
 export const SUBJECTS = ['message.received', 'audio.stored', 'mail.sent', 'reply.sent'] as const;
 export type Subject = (typeof SUBJECTS)[number];
 

@@ -1,5 +1,5 @@
 import type { BusEvent } from './events.js';
-import { emptyRecord, type ClaimAction, type Failure, type InteractionRecord, type RecordKey } from './record.js';
+import { emptyRecord, recordKeyOf, type ClaimAction, type Failure, type InteractionRecord, type RecordKey } from './record.js';
 
 /** Pure changes to an interaction record; stores apply them under optimistic concurrency. */
 
@@ -16,7 +16,7 @@ export function applyEvent(
   now: string,
 ): InteractionRecord | undefined {
   if (current?.appliedEvents.includes(event.id)) return undefined;
-  const key = { conversationId: event.data.conversationId, id: event.correlationId };
+  const key = recordKeyOf(event);
   const next = base(current, key, now);
   switch (event.subject) {
     case 'message.received':

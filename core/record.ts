@@ -63,6 +63,11 @@ export interface RecordKey {
   id: string;
 }
 
+/** The record an event belongs to: the flow's first event id, in the conversation's partition. */
+export function recordKeyOf(event: { correlationId: string; data: { conversationId: string } }): RecordKey {
+  return { conversationId: event.data.conversationId, id: event.correlationId };
+}
+
 export function emptyRecord(key: RecordKey, now: string): InteractionRecord {
   return {
     id: key.id,

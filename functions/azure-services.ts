@@ -18,9 +18,11 @@ export function azureServices(): Services {
   const missing = [
     ...(config.MicrosoftAppId ? [] : ['MicrosoftAppId (the Functions app never runs the bot anonymously)']),
     ...(config.AZURE_STORAGE_CONNECTION_STRING ? [] : ['AZURE_STORAGE_CONNECTION_STRING']),
-    // The embedded SQLite adapters are not shipped in the Functions package.
+    // The embedded adapters (SQLite, eSpeak NG, the outbox folder) are not shipped in the Functions package.
     ...(config.SERVICEBUS_CONNECTION_STRING ? [] : ['SERVICEBUS_CONNECTION_STRING']),
     ...(config.COSMOS_ENDPOINT || config.COSMOS_CONNECTION_STRING ? [] : ['COSMOS_ENDPOINT + COSMOS_KEY (or COSMOS_CONNECTION_STRING)']),
+    ...(config.SPEECH_KEY ? [] : ['SPEECH_KEY + SPEECH_REGION']),
+    ...(config.SENDGRID_API_KEY ? [] : ['SENDGRID_API_KEY']),
   ];
   if (missing.length > 0) {
     throw new TalkbackError('ConfigInvalid', `the Functions app needs: ${missing.join(', ')}`, { retryable: false });

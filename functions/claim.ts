@@ -1,5 +1,6 @@
 import type { InteractionStore } from '../adapters/ports.js';
 import { TalkbackError } from '../core/errors.js';
+import { randomId } from '../core/ids.js';
 import type { ClaimAction, RecordKey } from '../core/record.js';
 import { completeClaim, releaseClaim, takeClaim, type ClaimOutcome } from '../core/record-changes.js';
 import type { Services } from './services.js';
@@ -16,9 +17,10 @@ export async function once(
   effect: () => Promise<string>,
 ): Promise<{ result: string; fresh: boolean }> {
   const store = await services.store();
-  const owner = services.workerId;
+  // One owner per attempt: two deliveries of the same message, in one process or two, never both act.
+  const owner = `${services.workerId}:${randomId()}`;
   let outcome = 'held' as ClaimOutcome;
-  const leaseMs = 2 * services.config.LOCK_DURATION_MS;
+  const leaseMs = services.config.CLAIM_LEASE_MS;
   const record = await store.update(key, (current) => {
     const taken = takeClaim(current, key, { action, owner, leaseMs, now: services.now() });
     outcome = taken.outcome;
@@ -26,7 +28,13 @@ export async function once(
   });
   if (outcome === 'done') return { result: record?.claims[action]?.result ?? '', fresh: false };
   if (outcome === 'held') {
-    throw new TalkbackError('ClaimHeld', `another worker is carrying out "${action}"`, { retryable: true });
+    const expiresAt = Date.parse(record?.claims[action]?.expiresAt ?? '');
+    const waitMs = Number.isNaN(expiresAt) ? undefined : Math.max(0, expiresAt - services.now().getTime()) + 100;
+    // Another attempt holds the claim: it finishes, or its lease runs out (it crashed) and the next delivery takes over.
+    throw new TalkbackError('ClaimHeld', `another attempt is carrying out "${action}"`, {
+      retryable: true,
+      ...(waitMs === undefined ? {} : { retryAfterMs: waitMs }),
+    });
   }
   let result: string;
   try {

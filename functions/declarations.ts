@@ -5,7 +5,7 @@ import type { Services } from './services.js';
 
 /** One declaration per function; the Azure Functions host and the local host both read these. */
 
-export const TOPIC = 'chat-events';
+export { TOPIC } from '../core/events.js';
 
 export interface Invocation {
   services: Services;

@@ -1,3 +1,4 @@
+import { recordKeyOf } from '../core/record.js';
 import { applyEvent } from '../core/record-changes.js';
 import { defineSubscriber } from './declarations.js';
 
@@ -8,7 +9,7 @@ export const log = defineSubscriber({
   subscription: 'log',
   subjects: '*',
   async handler(event, { services }) {
-    const key = { conversationId: event.data.conversationId, id: event.correlationId };
+    const key = recordKeyOf(event);
     const store = await services.store();
     await store.update(key, (current) => applyEvent(current, event, services.now().toISOString()));
   },

@@ -1,3 +1,4 @@
+import { recordKeyOf } from '../core/record.js';
 import { renderTranscriptEmail } from '../core/email.js';
 import { TalkbackError } from '../core/errors.js';
 import type { MailSent } from '../core/events.js';
@@ -13,7 +14,7 @@ export const mail = defineSubscriber({
   subjects: ['audio.stored'],
   async handler(event, { services, logger }) {
     const { config } = services;
-    const key = { conversationId: event.data.conversationId, id: event.correlationId };
+    const key = recordKeyOf(event);
     const recipients = [...config.STAFF_EMAILS];
     const { result: messageId, fresh } = await once(services, key, 'mail', async () => {
       const audio = await services.audio();

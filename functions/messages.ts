@@ -10,7 +10,6 @@ export const messages: HttpFunction = {
   route: 'messages',
   methods: ['POST'],
   async handler(request, { services, logger }) {
-    if (request.method !== 'POST') return { status: 405, headers: { allow: 'POST' }, body: 'use POST' };
     const raw = await readBodyLimited(request, MAX_ACTIVITY_BYTES);
     if (raw === undefined) return { status: 413, body: `activity larger than ${MAX_ACTIVITY_BYTES} bytes` };
     let body: unknown;

@@ -1,8 +1,17 @@
 import type { InvocationContext } from '@azure/functions';
 import { app } from './azure-functions.js';
 import { azureServices } from './azure-services.js';
-import { TOPIC, type FunctionDeclaration, type Invocation } from './declarations.js';
+import { TOPIC, type FunctionDeclaration, type HttpFunction, type Invocation } from './declarations.js';
+
+type HttpMethod = HttpFunction['methods'][number];
+const ALL_METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'];
 import { runSubscriber } from './run-subscriber.js';
+import { toTalkbackError } from '../core/errors.js';
+import { retryDelayMs } from '../core/retry-delay.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** Within the Functions timeout and the host's lock renewal (5 min each). */
+const MAX_WAIT_IN_INVOCATION_MS = 60_000;
 
 function invocation(name: string, context: InvocationContext): Invocation {
   const services = azureServices();
@@ -20,9 +29,13 @@ export function register(fn: FunctionDeclaration): void {
     case 'http':
       app.http(fn.name, {
         route: fn.route,
-        methods: fn.methods,
+        // Every method reaches us so that a wrong one gets 405 (with Allow), not the host's 404.
+        methods: ALL_METHODS,
         authLevel: 'anonymous',
-        handler: (request, context) => fn.handler(request, invocation(fn.name, context)),
+        handler: async (request, context) =>
+          fn.methods.includes(request.method as HttpMethod)
+            ? fn.handler(request, invocation(fn.name, context))
+            : { status: 405, headers: { allow: fn.methods.join(', ') }, body: 'method not allowed' },
       });
       break;
     case 'subscriber':
@@ -30,8 +43,23 @@ export function register(fn: FunctionDeclaration): void {
         connection: 'ServiceBusConnection',
         topicName: TOPIC,
         subscriptionName: fn.subscription,
-        // A throw abandons the message; Service Bus redelivers it until MaxDeliveryCount, then dead-letters it.
-        handler: (message, context) => runSubscriber(fn, message, azureServices(), context),
+        // A throw abandons the message; Service Bus redelivers it at once, until MaxDeliveryCount, then
+        // dead-letters it. So that retries are spread out (backoff, Retry-After, a claim's lease), a
+        // retryable failure waits here first, with the message's lock renewed by the host.
+        handler: async (message, context) => {
+          const services = azureServices();
+          try {
+            await runSubscriber(fn, message, services, context);
+          } catch (caught) {
+            const error = toTalkbackError(caught);
+            if (error.retryable) {
+              const deliveryCount = Number(context.triggerMetadata?.['deliveryCount'] ?? 1);
+              const { RETRY_BASE_DELAY_MS, RETRY_MAX_DELAY_MS } = services.config;
+              await sleep(retryDelayMs(deliveryCount, error, RETRY_BASE_DELAY_MS, Math.min(RETRY_MAX_DELAY_MS, MAX_WAIT_IN_INVOCATION_MS)));
+            }
+            throw error;
+          }
+        },
       });
       break;
     case 'timer':

@@ -1,3 +1,4 @@
+import { recordKeyOf } from '../core/record.js';
 import { audioReplyActivity, audioReplyFormat } from '../bot/audio-reply.js';
 import type { ReplySent } from '../core/events.js';
 import { followUpEventId } from '../core/ids.js';
@@ -12,7 +13,7 @@ export const reply = defineSubscriber({
   subjects: ['audio.stored'],
   async handler(event, { services, logger }) {
     const { config } = services;
-    const key = { conversationId: event.data.conversationId, id: event.correlationId };
+    const key = recordKeyOf(event);
     const format = audioReplyFormat(event.data.channelId);
     const { fresh } = await once(services, key, 'reply', async () => {
       const link = await (await services.audio()).readLink(event.data.blobName, config.AUDIO_LINK_TTL_HOURS * 3_600_000);

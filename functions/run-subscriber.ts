@@ -1,5 +1,6 @@
 import type { InvocationContext } from '@azure/functions';
-import { toTalkbackError } from '../core/errors.js';
+import { TalkbackError, toTalkbackError, type ErrorCode } from '../core/errors.js';
+import { recordKeyOf } from '../core/record.js';
 import { invocationLogger } from '../core/logger.js';
 import { parseEvent } from '../core/parse-event.js';
 import { addFailure } from '../core/record-changes.js';
@@ -24,16 +25,24 @@ export async function runSubscriber(
     eventId: event.id,
     conversationId: event.data.conversationId,
   });
+  const key = recordKeyOf(event);
+  const deliveryCount = Number(context.triggerMetadata?.['deliveryCount'] ?? 1);
+  if (deliveryCount > 1) {
+    // A redelivery of a message this function already gave up on (Azure redelivers even permanent
+    // failures until the max delivery count): do not try the side effect again.
+    const earlier = (await (await services.store()).get(key))?.failures.find((f) => f.function === fn.name && f.eventId === event.id);
+    if (earlier) throw new TalkbackError(earlier.code as ErrorCode, `gave up earlier: ${earlier.message}`, { retryable: false });
+  }
   try {
     await fn.handler(event, { services, logger, context });
   } catch (caught) {
     const error = toTalkbackError(caught);
-    if (!error.retryable) {
-      const key = { conversationId: event.data.conversationId, id: event.correlationId };
+    const exhausted = error.retryable && deliveryCount >= services.config.MAX_DELIVERY_COUNT;
+    if (!error.retryable || exhausted) {
       const failure = {
         function: fn.name,
         code: error.code,
-        message: error.message.slice(0, 500),
+        message: `${exhausted ? `gave up after ${deliveryCount} deliveries: ` : ''}${error.message}`.slice(0, 500),
         at: services.now().toISOString(),
         eventId: event.id,
       };

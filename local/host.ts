@@ -68,7 +68,8 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
   const server = createHttpServer(
     functions.filter((f): f is HttpFunction => f.kind === 'http'),
     services,
-    dashboardRoute(services, adapters),
+    // The dashboard shows customers' messages: only ever on a loopback address.
+    LOOPBACK.has(config.HOST) ? dashboardRoute(services, adapters) : undefined,
   );
   try {
     // Warm the bus, the store, the blob container and the speech engine before taking traffic.

@@ -5,6 +5,8 @@ import type { TimerFunction } from '../functions/declarations.js';
 import type { Services } from '../functions/services.js';
 import { InvocationContext } from '../functions/azure-functions.js';
 
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 export interface Timers {
   stop(): Promise<void>;
 }
@@ -19,8 +21,8 @@ export function startTimers(timers: readonly TimerFunction[], services: Services
     const arm = () => {
       if (stopped) return;
       const delay = Math.max(0, nextOccurrence(schedule, services.now()).getTime() - services.now().getTime());
-      // setTimeout cannot wait longer than ~24.8 days; re-arm in steps.
-      handles.set(fn.name, setTimeout(fire, Math.min(delay, 2 ** 31 - 1)));
+      // setTimeout cannot wait longer than ~24.8 days: wait in steps, re-arming until the run is due.
+      handles.set(fn.name, delay > MAX_TIMEOUT_MS ? setTimeout(arm, MAX_TIMEOUT_MS) : setTimeout(fire, delay));
     };
     const fire = () => {
       const invocationId = randomId();

@@ -17,7 +17,7 @@ describe('a crash (kill -9) of the local host', () => {
   it('loses nothing that was accepted', async () => {
     const data = await tempDataDir();
     const channel = await startFakeChannel();
-    const env = { TALKBACK_DATA_DIR: data.dir, LOCK_DURATION_MS: '2000', RETRY_BASE_DELAY_MS: '200', RETRY_MAX_DELAY_MS: '2000' };
+    const env = { TALKBACK_DATA_DIR: data.dir, LOCK_DURATION_MS: '2000', CLAIM_LEASE_MS: '3000', RETRY_BASE_DELAY_MS: '200', RETRY_MAX_DELAY_MS: '2000' };
     const records = () => new SqliteInteractionStore({ path: path.join(data.dir, 'records.sqlite') });
     const messages = Array.from({ length: 10 }, (_, i) => ({
       conversationId: `crash-${i}`,

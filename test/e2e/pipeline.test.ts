@@ -152,6 +152,14 @@ describe('the whole pipeline on one machine', () => {
     expect((await post('[1,2]')).status).toBe(400);
     expect((await post('"text"')).status).toBe(400);
     expect((await post(JSON.stringify({ type: 42, conversation: 'x' }))).status).toBe(400);
+    // Parseable, but without what a reply and an event need: refused before anything is published.
+    const bare = messageActivity({ serviceUrl: channel.serviceUrl, conversationId: 'conv-bare', activityId: 'b', text: 'hello' });
+    for (const field of ['channelId', 'serviceUrl', 'conversation', 'from'] as const) {
+      const { [field]: _dropped, ...rest } = bare;
+      const response = await post(JSON.stringify(rest));
+      expect(response.status, field).toBe(400);
+      expect(await response.text()).toContain(field);
+    }
     expect((await fetch(url)).status).toBe(405);
     const huge = JSON.stringify(messageActivity({ serviceUrl: channel.serviceUrl, conversationId: 'conv-huge', activityId: 'h', text: 'x'.repeat(300 * 1024) }));
     expect((await post(huge)).status).toBe(413);

@@ -14,5 +14,7 @@ export const FAKE_AZURE_SETTINGS: Readonly<Record<string, string>> = {
   SPEECH_KEY: 'not-a-key',
   SPEECH_REGION: 'westeurope',
   SENDGRID_API_KEY: 'SG.not-a-key',
+  MAIL_FROM: 'talkback@example.com',
+  STAFF_EMAILS: 'support@example.com',
   LOG_LEVEL: 'silent',
 };

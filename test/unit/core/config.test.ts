@@ -21,7 +21,6 @@ describe('loadConfig', () => {
       MAX_DELIVERY_COUNT: 10,
       STAFF_EMAILS: ['staff@localhost'],
       MAIL_FROM: 'talkback@localhost',
-      SERVICEBUS_TOPIC: 'chat-events',
       SENDGRID_BASE_URL: 'https://api.sendgrid.com',
     });
     for (const azure of ['SERVICEBUS_CONNECTION_STRING', 'COSMOS_ENDPOINT', 'SENDGRID_API_KEY', 'SPEECH_KEY'] as const) {
@@ -114,6 +113,8 @@ describe('redactedConfig', () => {
       SPEECH_KEY: 'speech-secret',
       SPEECH_REGION: 'koreacentral',
       SENDGRID_API_KEY: 'SG.sendgrid-secret',
+      MAIL_FROM: 'talkback@example.com',
+      STAFF_EMAILS: 'support@example.com',
       MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
       MicrosoftAppPassword: 'app-secret',
     };
@@ -132,5 +133,18 @@ describe('redactedConfig', () => {
       loadConfig({ MicrosoftAppId: 'id', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: 't', MicrosoftAppPassword: 'p' });
     expect(attempt).toThrowError(/MicrosoftAppPassword: must not be set with MicrosoftAppType=UserAssignedMSI/);
     expect(loadConfig({ MicrosoftAppId: 'id', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: 't' }).MicrosoftAppId).toBe('id');
+  });
+
+  it('treats a blank number as unset, never as 0', () => {
+    const config = loadConfig({ PORT: '', DUPLICATE_DETECTION_WINDOW_MS: ' ', SHUTDOWN_GRACE_MS: '', RECORD_TTL_DAYS: '' });
+    expect(config.PORT).toBe(3978);
+    expect(config.DUPLICATE_DETECTION_WINDOW_MS).toBe(600_000);
+    expect(config.SHUTDOWN_GRACE_MS).toBe(10_000);
+    expect(config.RECORD_TTL_DAYS).toBeUndefined();
+  });
+
+  it('requires real addresses when mail goes through SendGrid', () => {
+    expect(() => loadConfig({ SENDGRID_API_KEY: 'SG.k' })).toThrowError(/MAIL_FROM: must be a verified sender[\s\S]*STAFF_EMAILS: must be real addresses/);
+    expect(loadConfig({ SENDGRID_API_KEY: 'SG.k', MAIL_FROM: 'bot@example.com', STAFF_EMAILS: 'ops@example.com' }).MAIL_FROM).toBe('bot@example.com');
   });
 });

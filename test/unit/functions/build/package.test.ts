@@ -93,7 +93,7 @@ describe('npm run package (talkback-functions.zip)', () => {
     expect(result.models).toEqual(['@azure/functions']);
     const byName = new Map(result.registered.map((r) => [r.name, r.trigger]));
     expect([...byName.keys()].sort()).toEqual(functions.map((f) => f.name).sort());
-    expect(byName.get('messages')).toMatchObject({ type: 'httpTrigger', route: 'messages', methods: ['POST'] });
+    expect(byName.get('messages')).toMatchObject({ type: 'httpTrigger', route: 'messages', methods: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] });
     expect(byName.get('mail')).toMatchObject({ type: 'serviceBusTrigger', topicName: 'chat-events', subscriptionName: 'mail' });
     expect(byName.get('digest')).toMatchObject({ type: 'timerTrigger', schedule: '%DIGEST_SCHEDULE%' });
     expect(result.exported).toEqual(Object.values(LAZY_AZURE).map((name) => expect.arrayContaining([name]) as unknown));

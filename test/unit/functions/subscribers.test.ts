@@ -1,0 +1,108 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TalkbackError } from '../../../core/errors.js';
+import { recordKeyOf } from '../../../core/record.js';
+import { InvocationContext } from '../../../functions/azure-functions.js';
+import { digest } from '../../../functions/digest.js';
+import { mail } from '../../../functions/mail.js';
+import { runSubscriber } from '../../../functions/run-subscriber.js';
+import { audioStoredEvent, messageReceivedEvent } from '../../support/events.js';
+import { tempDataDir } from '../../support/host.js';
+import { readOutbox } from '../../support/outbox.js';
+import { embeddedServices } from '../../support/services.js';
+
+const context = (deliveryCount = 1) =>
+  new InvocationContext({ functionName: 'test', logHandler: () => undefined, triggerMetadata: { deliveryCount } });
+
+describe('subscribers on the embedded adapters', () => {
+  let data: Awaited<ReturnType<typeof tempDataDir>>;
+  let env: Awaited<ReturnType<typeof embeddedServices>>;
+
+  beforeEach(async () => {
+    data = await tempDataDir('talkback-subscribers-');
+    env = await embeddedServices(data.dir);
+  });
+  afterEach(async () => {
+    await env.close();
+    await data.remove();
+  });
+
+  async function storedAudio() {
+    const event = audioStoredEvent({ data: { text: 'Tom & <Jerry>' } });
+    await env.audio.putIfAbsent(event.data.blobName, Buffer.from('ID3-not-really-mp3'), 'audio/mpeg');
+    return event;
+  }
+
+  it('mail: a redelivered audio.stored sends one email', async () => {
+    const event = await storedAudio();
+    await runSubscriber(mail, event, env.services, context(1));
+    await runSubscriber(mail, event, env.services, context(2));
+    expect(env.mailer.sent).toHaveLength(1);
+    expect(env.mailer.sent[0]!.to).toEqual(['a@example.test', 'b@example.test']);
+    const record = await env.store.get(recordKeyOf(event));
+    expect(record?.claims.mail?.doneAt).toBeDefined();
+  });
+
+  it('mail: two concurrent deliveries send one email; the other is told to retry after the lease', async () => {
+    const event = await storedAudio();
+    const results = await Promise.allSettled([
+      runSubscriber(mail, event, env.services, context(1)),
+      runSubscriber(mail, event, env.services, context(1)),
+    ]);
+    expect(env.mailer.sent).toHaveLength(1);
+    const rejected = results.filter((r) => r.status === 'rejected');
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]!.reason).toMatchObject({ code: 'ClaimHeld', retryable: true });
+    expect((rejected[0]!.reason as TalkbackError).retryAfterMs).toBeGreaterThan(0);
+  });
+
+  it('mail: a permanent failure is recorded with its message, and a redelivery does not send again', async () => {
+    const event = await storedAudio();
+    env.mailer.failWith = new TalkbackError('MailRejected', 'SendGrid refused: The from address does not match a verified Sender Identity (from.email)');
+    await expect(runSubscriber(mail, event, env.services, context(1))).rejects.toMatchObject({ code: 'MailRejected', retryable: false });
+    const record = await env.store.get(recordKeyOf(event));
+    expect(record?.failures).toEqual([
+      expect.objectContaining({ function: 'mail', code: 'MailRejected', eventId: event.id, message: expect.stringContaining('verified Sender Identity') as string }),
+    ]);
+    expect(record?.claims.mail).toBeUndefined();
+    env.mailer.failWith = undefined;
+    await expect(runSubscriber(mail, event, env.services, context(2))).rejects.toMatchObject({ code: 'MailRejected', retryable: false });
+    expect(env.mailer.sent).toHaveLength(1);
+  });
+
+  it('mail: a retryable failure on the last delivery is recorded as given up', async () => {
+    const event = await storedAudio();
+    env.mailer.failWith = new TalkbackError('Throttled', 'SendGrid 429', { retryable: true, retryAfterMs: 7000 });
+    await expect(runSubscriber(mail, event, env.services, context(3))).rejects.toMatchObject({ code: 'Throttled' });
+    expect((await env.store.get(recordKeyOf(event)))?.failures).toEqual([]);
+    await expect(runSubscriber(mail, event, env.services, context(10))).rejects.toMatchObject({ code: 'Throttled' });
+    expect((await env.store.get(recordKeyOf(event)))?.failures[0]?.message).toBe('gave up after 10 deliveries: SendGrid 429');
+  });
+
+  it('digest: one email per staff member a day, transcripts escaped', async () => {
+    const received = messageReceivedEvent({ data: { text: '<b>refund</b> & "soon"', customer: { id: 'u1', name: 'Kim' } } });
+    await env.store.update(recordKeyOf(received), () => ({
+      id: received.id,
+      conversationId: received.data.conversationId,
+      text: received.data.text,
+      customer: received.data.customer,
+      channelId: 'facebook',
+      stages: { received: env.services.now().toISOString() },
+      claims: {},
+      failures: [],
+      appliedEvents: [received.id],
+      createdAt: env.services.now().toISOString(),
+      updatedAt: env.services.now().toISOString(),
+    }));
+    const invocation = { services: env.services, logger: env.services.logger, context: context() };
+    await digest.handler(invocation);
+    await digest.handler(invocation);
+    expect(env.mailer.sent.slice(0, 2).map((m) => m.to)).toEqual([['a@example.test'], ['b@example.test']]);
+    // A second run the same day reuses the same idempotency keys (the outbox keeps one file each).
+    expect(new Set(env.mailer.sent.map((m) => m.idempotencyKey)).size).toBe(2);
+    const mails = await readOutbox(`${data.dir}/outbox`);
+    expect(mails).toHaveLength(2);
+    expect(mails[0]!.subject).toMatch(/digest .*: 1 conversation$/);
+    expect(mails[0]!.text).toContain('Kim (Facebook Messenger): <b>refund</b> & "soon"');
+    expect(mails[0]!.html).toContain('&lt;b&gt;refund&lt;/b&gt; &amp; &quot;soon&quot;');
+  });
+});

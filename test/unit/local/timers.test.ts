@@ -1,0 +1,39 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { TimerFunction } from '../../../functions/declarations.js';
+import type { Services } from '../../../functions/services.js';
+import { createLogger } from '../../../core/logger.js';
+import { startTimers } from '../../../local/timers.js';
+
+function timer(runs: Date[]): TimerFunction {
+  return { kind: 'timer', name: 'digest', scheduleSetting: 'DIGEST_SCHEDULE', handler: async () => void runs.push(new Date()) };
+}
+
+function services(schedule: string): Services {
+  return { config: { DIGEST_SCHEDULE: schedule }, logger: createLogger('silent'), now: () => new Date() } as unknown as Services;
+}
+
+describe('local timers', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('runs at the scheduled time, once', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-25T17:59:00Z') });
+    const runs: Date[] = [];
+    const timers = startTimers([timer(runs)], services('0 0 18 * * *'));
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(runs).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(runs.map((d) => d.toISOString())).toEqual(['2026-11-25T18:00:00.000Z']);
+    await timers.stop();
+  });
+
+  it('waits out schedules further away than setTimeout can wait, without firing early', async () => {
+    vi.useFakeTimers({ now: new Date('2026-02-01T00:00:00Z') });
+    const runs: Date[] = [];
+    const timers = startTimers([timer(runs)], services('0 0 0 1 1 *'));
+    await vi.advanceTimersByTimeAsync(2 ** 31);
+    expect(runs).toEqual([]);
+    await vi.advanceTimersByTimeAsync(Date.parse('2027-01-01T00:00:00Z') - Date.now());
+    expect(runs.map((d) => d.toISOString())).toEqual(['2027-01-01T00:00:00.000Z']);
+    await timers.stop();
+  });
+});
