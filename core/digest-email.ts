@@ -2,9 +2,10 @@ import { channelName, escapeHtml, headerSafe, type RenderedEmail } from './email
 import { STAGES, type InteractionRecord } from './record.js';
 
 /** The daily summary for staff: every interaction of the period, its stages and failures. */
-export function renderDigestEmail(records: readonly InteractionRecord[], from: Date, to: Date): RenderedEmail {
+export function renderDigestEmail(records: readonly InteractionRecord[], from: Date, to: Date, truncated = false): RenderedEmail {
   const day = to.toISOString().slice(0, 10);
-  const subject = headerSafe(`[talkback] digest ${day}: ${records.length} conversation${records.length === 1 ? '' : 's'}`);
+  const count = `${truncated ? 'more than ' : ''}${records.length} conversation${records.length === 1 && !truncated ? '' : 's'}`;
+  const subject = headerSafe(`[talkback] digest ${day}: ${count}${truncated ? ` (the latest ${records.length} listed)` : ''}`);
   const line = (r: InteractionRecord) => {
     const who = r.customer?.name || r.customer?.id || 'unknown';
     const done = STAGES.filter((s) => r.stages[s]).join(', ') || 'none';

@@ -13,8 +13,10 @@ export const digest: TimerFunction = {
   async handler({ services, logger }) {
     const to = services.now();
     const from = new Date(to.getTime() - DAY_MS);
-    const records = await (await services.store()).listUpdated(from, to, MAX_RECORDS);
-    const rendered = renderDigestEmail(records, from, to);
+    // One more than shown tells whether the list was cut.
+    const listed = await (await services.store()).listUpdated(from, to, MAX_RECORDS + 1);
+    const records = listed.slice(0, MAX_RECORDS);
+    const rendered = renderDigestEmail(records, from, to, listed.length > MAX_RECORDS);
     const mailer = await services.mailer();
     const day = to.toISOString().slice(0, 10);
     for (const recipient of services.config.STAFF_EMAILS) {

@@ -2,7 +2,7 @@ import type { HttpFunction } from './declarations.js';
 
 const startedAt = Date.now();
 
-/** GET /api/health: liveness, and which adapter serves each port. */
+/** GET /api/health: liveness (the process is up and serving HTTP). */
 export const health: HttpFunction = {
   kind: 'http',
   name: 'health',
