@@ -29,7 +29,12 @@ export interface LockedMessage {
 }
 
 export interface AbandonOptions {
-  /** Keep the message invisible for this long before the next delivery (the embedded bus only). */
+  /**
+   * Keep the message invisible for this long before the next delivery. Both adapters honour it:
+   * the embedded bus hides the message and resolves at once; Service Bus has no delayed abandon, so
+   * its adapter keeps the message locked (renewing the lock) for the delay, then abandons it, and
+   * resolves only then. If the lock is lost meanwhile it resolves without abandoning.
+   */
   delayMs?: number;
 }
 
@@ -88,12 +93,21 @@ export interface StoredAudio {
   name: string;
   contentType: string;
   bytes: number;
+  /** What the writer attached with putIfAbsent (lower-case keys). */
+  metadata: Record<string, string>;
 }
 
 export interface AudioStore {
   /** Writes the blob only if absent (If-None-Match: *). `created` is false when it already existed. */
-  putIfAbsent(name: string, data: Uint8Array, contentType: string): Promise<{ created: boolean }>;
+  putIfAbsent(
+    name: string,
+    data: Uint8Array,
+    contentType: string,
+    metadata?: Record<string, string>,
+  ): Promise<{ created: boolean }>;
   get(name: string): Promise<Buffer | undefined>;
+  /** The blob's size, type and metadata without its bytes; undefined when absent. */
+  stat(name: string): Promise<StoredAudio | undefined>;
   /** A read-only, time-limited link to the blob (a SAS URL). */
   readLink(name: string, ttlMs: number): Promise<{ url: string; expiresAt: Date }>;
   close(): Promise<void>;

@@ -1,5 +1,5 @@
-import { followUpEventId } from '../core/ids.js';
 import type { AudioStored } from '../core/events.js';
+import { followUpEventId } from '../core/ids.js';
 import { defineSubscriber } from './declarations.js';
 
 /** message.received → synthesize → audio/<eventId>.mp3 (written once) → audio.stored. */
@@ -10,26 +10,32 @@ export const speech = defineSubscriber({
   subjects: ['message.received'],
   async handler(event, { services, logger }) {
     const { reference, activityId: _activityId, ...interaction } = event.data;
-    const synthesizer = await services.speech();
-    const audio = await synthesizer.synthesize({ text: interaction.text, language: interaction.language });
-    const blobName = `audio/${event.id}.${audio.extension}`;
-    const { created } = await (await services.audio()).putIfAbsent(blobName, audio.data, audio.contentType);
-    const stored: AudioStored = {
+    const audioStore = await services.audio();
+    // The extension is the one every synthesizer produces (ports.ts: SynthesizedAudio).
+    const blobName = `audio/${event.id}.mp3`;
+    // A redelivery after the upload (e.g. a crash before audio.stored was published) does not pay
+    // for synthesis again: the blob carries what the event needs.
+    const stored = await audioStore.stat(blobName);
+    const durationMs = Number(stored?.metadata['durationms']);
+    let audio: { bytes: number; contentType: string; durationMs: number; voice: string };
+    if (stored && Number.isFinite(durationMs) && stored.metadata['voice']) {
+      audio = { bytes: stored.bytes, contentType: stored.contentType, durationMs, voice: stored.metadata['voice'] };
+    } else {
+      const synthesized = await (await services.speech()).synthesize({ text: interaction.text, language: interaction.language });
+      const { created } = await audioStore.putIfAbsent(blobName, synthesized.data, synthesized.contentType, {
+        durationms: String(synthesized.durationMs),
+        voice: synthesized.voice,
+      });
+      audio = { bytes: synthesized.data.length, contentType: synthesized.contentType, durationMs: synthesized.durationMs, voice: synthesized.voice };
+      logger.debug({ blobName, created, bytes: audio.bytes, durationMs: audio.durationMs }, 'audio stored');
+    }
+    const storedEvent: AudioStored = {
       id: followUpEventId('audio.stored', event.id),
       correlationId: event.correlationId,
       subject: 'audio.stored',
       occurredAt: services.now().toISOString(),
-      data: {
-        ...interaction,
-        reference,
-        blobName,
-        contentType: audio.contentType,
-        bytes: audio.data.length,
-        durationMs: audio.durationMs,
-        voice: audio.voice,
-      },
+      data: { ...interaction, reference, blobName, ...audio },
     };
-    await (await services.bus()).publish(stored);
-    logger.debug({ blobName, created, bytes: audio.data.length, durationMs: audio.durationMs }, 'audio stored');
+    await (await services.bus()).publish(storedEvent);
   },
 });

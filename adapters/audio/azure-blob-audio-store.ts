@@ -6,7 +6,7 @@ import {
   StorageSharedKeyCredential,
 } from '@azure/storage-blob';
 import { TalkbackError } from '../../core/errors.js';
-import type { AudioStore } from '../ports.js';
+import type { AudioStore, StoredAudio } from '../ports.js';
 import { toBlobStorageError } from './blob-error.js';
 
 export interface AzureBlobAudioStoreOptions {
@@ -45,12 +45,18 @@ export class AzureBlobAudioStore implements AudioStore {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   }
 
-  async putIfAbsent(name: string, data: Uint8Array, contentType: string): Promise<{ created: boolean }> {
+  async putIfAbsent(
+    name: string,
+    data: Uint8Array,
+    contentType: string,
+    metadata: Record<string, string> = {},
+  ): Promise<{ created: boolean }> {
     await this.ensureContainer();
     try {
       await this.container.getBlockBlobClient(name).upload(data, data.byteLength, {
         conditions: { ifNoneMatch: '*' },
         blobHTTPHeaders: { blobContentType: contentType },
+        metadata,
         abortSignal: AbortSignal.timeout(this.requestTimeoutMs),
       });
       return { created: true };
@@ -72,6 +78,23 @@ export class AzureBlobAudioStore implements AudioStore {
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw toBlobStorageError(error, `download ${name}`);
+    }
+  }
+
+  async stat(name: string): Promise<StoredAudio | undefined> {
+    try {
+      const properties = await this.container.getBlobClient(name).getProperties({
+        abortSignal: AbortSignal.timeout(this.requestTimeoutMs),
+      });
+      return {
+        name,
+        contentType: properties.contentType ?? 'application/octet-stream',
+        bytes: properties.contentLength ?? 0,
+        metadata: properties.metadata ?? {},
+      };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw toBlobStorageError(error, `read properties of ${name}`);
     }
   }
 

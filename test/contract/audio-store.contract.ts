@@ -39,6 +39,19 @@ export function runAudioStoreContract(options: AudioStoreContractOptions): void 
 
     it('returns undefined for a blob that does not exist', async () => {
       expect(await store.get(audioName())).toBeUndefined();
+      expect(await store.stat(audioName())).toBeUndefined();
+    });
+
+    it('tells size, type and the metadata given at put without reading the bytes', async () => {
+      const name = audioName();
+      const data = audioBytes();
+      await store.putIfAbsent(name, data, MP3, { durationms: '2500', voice: 'ko-KR-SunHiNeural' });
+      expect(await store.stat(name)).toEqual({
+        name,
+        contentType: MP3,
+        bytes: data.byteLength,
+        metadata: { durationms: '2500', voice: 'ko-KR-SunHiNeural' },
+      });
     });
 
     it('keeps the first bytes when the same name is put again', async () => {

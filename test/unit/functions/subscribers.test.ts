@@ -4,6 +4,8 @@ import { recordKeyOf } from '../../../core/record.js';
 import { InvocationContext } from '../../../functions/azure-functions.js';
 import { digest } from '../../../functions/digest.js';
 import { mail } from '../../../functions/mail.js';
+import { speech } from '../../../functions/speech.js';
+import { audioStoredSchema } from '../../../core/events.js';
 import { runSubscriber } from '../../../functions/run-subscriber.js';
 import { audioStoredEvent, messageReceivedEvent } from '../../support/events.js';
 import { tempDataDir } from '../../support/host.js';
@@ -76,6 +78,21 @@ describe('subscribers on the embedded adapters', () => {
     expect((await env.store.get(recordKeyOf(event)))?.failures).toEqual([]);
     await expect(runSubscriber(mail, event, env.services, context(10))).rejects.toMatchObject({ code: 'Throttled' });
     expect((await env.store.get(recordKeyOf(event)))?.failures[0]?.message).toBe('gave up after 10 deliveries: SendGrid 429');
+  });
+
+  it('speech: a redelivery after the upload publishes the same audio.stored without synthesizing again', async () => {
+    const event = messageReceivedEvent({ data: { text: 'Where is my order #1234?' } });
+    await runSubscriber(speech, event, env.services, context(1));
+    await runSubscriber(speech, event, env.services, context(2));
+    expect(env.speech.requests).toHaveLength(1);
+    const receiver = env.bus.receiver('mail');
+    const delivered = await receiver.receive(10, 200);
+    expect(delivered).toHaveLength(1);
+    const stored = audioStoredSchema.parse(delivered[0]!.body);
+    const blob = await env.audio.get(stored.data.blobName);
+    expect(stored.data.bytes).toBe(blob!.length);
+    expect(stored.data.durationMs).toBeGreaterThan(500);
+    expect(stored.data.voice).toBe('en-us');
   });
 
   it('digest: one email per staff member a day, transcripts escaped', async () => {
