@@ -1,6 +1,7 @@
 import type { BusReceiver, LockedMessage } from '../adapters/ports.js';
 import { toTalkbackError, type TalkbackError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { retryDelayMs } from '../core/retry-delay.js';
 
 export interface PumpOptions {
   receiver: BusReceiver;
@@ -9,8 +10,17 @@ export interface PumpOptions {
   /** The `function` field of log lines (default: the subscription name). */
   name?: string;
   maxConcurrentCalls?: number;
-  /** The bus's lock duration; a running handler's lock is renewed every half of it. */
+  /**
+   * The bus's configured lock duration. Renewal follows each message's own `lockedUntil` (a
+   * subscription may grant a shorter lock than configured); this only caps the wait between two
+   * renewals at half of it, so a local clock running behind the broker's cannot make them late.
+   */
   lockDurationMs?: number;
+  /**
+   * How long a running handler's lock is renewed at most (Functions' maxAutoLockRenewalDuration,
+   * default 5 min). After that the handler keeps running, its lock lapses and the bus redelivers.
+   */
+  maxLockRenewalMs?: number;
   retryBaseDelayMs?: number;
   retryMaxDelayMs?: number;
   /** The longest a receive waits for a message; stop() may wait this long for it to return. */
@@ -24,9 +34,9 @@ export interface PumpOptions {
 
 /**
  * What became of one delivery. `lockLost`: the lock expired while the handler ran, so the message
- * was left for its next delivery; `released`: stop() gave it back while the handler still ran.
+ * was left for its next delivery. A handler stop() leaves running gets no outcome: it settles nothing.
  */
-export type Outcome = 'complete' | 'abandon' | 'deadletter' | 'lockLost' | 'released';
+export type Outcome = 'complete' | 'abandon' | 'deadletter' | 'lockLost';
 
 export interface SettledInfo {
   messageId: string;
@@ -41,7 +51,13 @@ export interface SettledInfo {
 
 export interface Pump {
   readonly inFlight: number;
-  /** Stops receiving, waits up to graceMs for running handlers, then releases the locks of the rest. */
+  /**
+   * Stops receiving, waits up to graceMs for running handlers (renewing their locks), then stops
+   * renewing the locks of the rest and resolves. Their locks are not given back: each lapses by
+   * itself, so the bus redelivers the message only a lock duration later, by which time the handler
+   * has usually finished (its result is then ignored) or the process is gone. Giving the lock back
+   * would let another receiver run the same side effect while this handler still performs it.
+   */
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -49,11 +65,17 @@ interface Delivery {
   message: LockedMessage;
   started: number;
   done: Promise<void>;
-  /** Set when stop() released the message: the handler's result no longer matters. */
-  released: boolean;
+  /** Set when stop() stopped waiting for the handler: its result no longer matters. */
+  left: boolean;
   lockLost: boolean;
+  /** The lock's expiry as the bus last reported it. */
+  lockedUntil: number;
+  renewing: boolean;
   renewal?: NodeJS.Timeout;
 }
+
+/** The shortest wait between renewals, should a lock already look expired (clock skew). */
+const MIN_RENEWAL_WAIT_MS = 100;
 
 const sleep = (ms: number, signal?: { wake?: () => void }) =>
   new Promise<void>((resolve) => {
@@ -61,12 +83,6 @@ const sleep = (ms: number, signal?: { wake?: () => void }) =>
     if (signal) signal.wake = () => (clearTimeout(timer), resolve());
   });
 
-/** Exponential backoff with ±20% jitter, or the error's own retry-after; never above the cap. */
-export function retryDelayMs(deliveryCount: number, error: TalkbackError, baseMs: number, maxMs: number, random: () => number): number {
-  if (error.retryAfterMs !== undefined) return Math.min(maxMs, Math.max(0, error.retryAfterMs));
-  const exponential = Math.min(maxMs, baseMs * 2 ** Math.max(0, deliveryCount - 1));
-  return Math.min(maxMs, Math.round(exponential * (0.8 + 0.4 * random())));
-}
 
 /**
  * Delivers one subscription to a handler with Service Bus trigger semantics: success completes,
@@ -77,7 +93,8 @@ export function startPump(options: PumpOptions): Pump {
   const { receiver, handle, logger } = options;
   const name = options.name ?? receiver.subscription;
   const maxConcurrent = Math.max(1, options.maxConcurrentCalls ?? 4);
-  const lockDurationMs = options.lockDurationMs ?? 30_000;
+  const maxRenewalWaitMs = Math.max(1, Math.floor((options.lockDurationMs ?? 30_000) / 2));
+  const maxLockRenewalMs = options.maxLockRenewalMs ?? 300_000;
   const baseMs = options.retryBaseDelayMs ?? 1_000;
   const maxMs = options.retryMaxDelayMs ?? 60_000;
   const receiveWaitMs = options.receiveWaitMs ?? 1_000;
@@ -110,6 +127,41 @@ export function startPump(options: PumpOptions): Pump {
     }
   }
 
+  /** Schedules the next renewal at half of what is left of the message's own lock. */
+  function keepLocked(delivery: Delivery): void {
+    if (!delivery.renewing) return;
+    const halfLeft = Math.floor((delivery.lockedUntil - Date.now()) / 2);
+    const waitMs = Math.min(maxRenewalWaitMs, Math.max(MIN_RENEWAL_WAIT_MS, halfLeft));
+    delivery.renewal = setTimeout(() => void renew(delivery), waitMs);
+  }
+
+  async function renew(delivery: Delivery): Promise<void> {
+    if (!delivery.renewing) return;
+    const eventId = delivery.message.messageId;
+    if (Date.now() - delivery.started >= maxLockRenewalMs) {
+      delivery.renewing = false;
+      logger.warn({ function: name, eventId, maxLockRenewalMs }, 'lock renewal stopped at maxLockRenewalMs; the handler runs on and its lock will lapse');
+      return;
+    }
+    try {
+      delivery.lockedUntil = (await receiver.renewLock(delivery.message)).getTime();
+    } catch (error) {
+      if (!delivery.renewing) return;
+      const e = toTalkbackError(error);
+      if (e.code === 'LockLost') {
+        delivery.lockLost = true;
+        delivery.renewing = false;
+      }
+      logger.warn({ function: name, eventId, code: e.code, err: e.message }, 'lock renewal failed');
+    }
+    keepLocked(delivery);
+  }
+
+  function stopRenewing(delivery: Delivery): void {
+    delivery.renewing = false;
+    clearTimeout(delivery.renewal);
+  }
+
   async function settle(delivery: Delivery, failure: unknown): Promise<void> {
     const { message } = delivery;
     if (failure === undefined) {
@@ -127,31 +179,21 @@ export function startPump(options: PumpOptions): Pump {
   }
 
   async function run(delivery: Delivery): Promise<void> {
-    const renewal = setInterval(() => {
-      receiver.renewLock(delivery.message).catch((error: unknown) => {
-        if (delivery.released) return;
-        const e = toTalkbackError(error);
-        if (e.code === 'LockLost') {
-          delivery.lockLost = true;
-          clearInterval(renewal);
-        }
-        logger.warn({ function: name, eventId: delivery.message.messageId, code: e.code, err: e.message }, 'lock renewal failed');
-      });
-    }, Math.max(1, Math.floor(lockDurationMs / 2)));
-    delivery.renewal = renewal;
+    keepLocked(delivery);
     let failure: unknown;
     try {
       await handle(delivery.message);
     } catch (error) {
       failure = error ?? new Error('handler threw without a reason');
     } finally {
-      clearInterval(renewal);
+      stopRenewing(delivery);
     }
-    if (delivery.released) return;
+    if (delivery.left) return;
     try {
       if (delivery.lockLost) return report(delivery, 'lockLost', failure === undefined ? {} : { error: toTalkbackError(failure) });
       await settle(delivery, failure);
     } catch (error) {
+      if (delivery.left) return;
       const e = toTalkbackError(error);
       if (e.code === 'LockLost') return report(delivery, 'lockLost', { error: e });
       // The lock will expire and the bus redelivers: at-least-once holds without us.
@@ -160,7 +202,15 @@ export function startPump(options: PumpOptions): Pump {
   }
 
   function start(message: LockedMessage): void {
-    const delivery: Delivery = { message, started: Date.now(), done: Promise.resolve(), released: false, lockLost: false };
+    const delivery: Delivery = {
+      message,
+      started: Date.now(),
+      done: Promise.resolve(),
+      left: false,
+      lockLost: false,
+      lockedUntil: message.lockedUntil.getTime(),
+      renewing: true,
+    };
     delivery.done = run(delivery)
       .catch((error: unknown) => logger.error({ function: name, err: toTalkbackError(error).message }, 'pump delivery failed'))
       .finally(() => {
@@ -170,6 +220,7 @@ export function startPump(options: PumpOptions): Pump {
     inFlight.add(delivery);
   }
 
+  /** Gives back a message received after stop(): no handler ever saw it, so another receiver may take it at once. */
   async function release(message: LockedMessage): Promise<void> {
     try {
       await receiver.abandon(message);
@@ -212,6 +263,7 @@ export function startPump(options: PumpOptions): Pump {
       return inFlight.size;
     },
     async stop(graceMs = 10_000) {
+      const deadline = Date.now() + Math.max(0, graceMs);
       running = false;
       pause.wake?.();
       slotFreed?.();
@@ -219,15 +271,20 @@ export function startPump(options: PumpOptions): Pump {
       const pending = [...inFlight];
       if (pending.length > 0) {
         const grace = { wake: undefined as (() => void) | undefined };
-        await Promise.race([Promise.all(pending.map((d) => d.done)), sleep(graceMs, grace)]);
+        await Promise.race([Promise.all(pending.map((d) => d.done)), sleep(Math.max(0, deadline - Date.now()), grace)]);
         grace.wake?.();
       }
-      for (const delivery of [...inFlight]) {
-        delivery.released = true;
-        clearInterval(delivery.renewal);
+      const left = [...inFlight];
+      for (const delivery of left) {
+        delivery.left = true;
+        stopRenewing(delivery);
         inFlight.delete(delivery);
-        await release(delivery.message);
-        report(delivery, 'released');
+      }
+      if (left.length > 0) {
+        logger.warn(
+          { function: name, left: left.length, graceMs, eventIds: left.map((d) => d.message.messageId) },
+          `stopped with ${left.length} handler(s) still running: their locks lapse and the bus redelivers their messages`,
+        );
       }
     },
   };

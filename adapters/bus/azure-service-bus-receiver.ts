@@ -1,6 +1,7 @@
 import type { ServiceBusReceivedMessage, ServiceBusReceiver } from '@azure/service-bus';
 import { TalkbackError } from '../../core/errors.js';
 import type { AbandonOptions, BusReceiver, LockedMessage } from '../ports.js';
+import { holdThenAbandon } from './hold-then-abandon.js';
 import { toLockedMessage } from './service-bus-message.js';
 
 /** What a receiver needs from its bus: its own SDK receiver, the shared lock registry, error translation. */
@@ -51,11 +52,21 @@ export class AzureServiceBusReceiver implements BusReceiver {
   }
 
   /**
-   * Service Bus has no delayed abandon: `delayMs` is ignored and the message is redelivered at once
-   * (as the Functions trigger does). Back-off belongs to the caller, e.g. by keeping the lock.
+   * Service Bus has no delayed abandon (the Functions trigger redelivers at once), so a `delayMs`
+   * is spent holding the message: its lock is renewed until the delay has passed, then it is
+   * abandoned. Should the lock be lost meanwhile, this returns: the message is redelivered anyway.
    */
-  abandon(message: LockedMessage, _options?: AbandonOptions): Promise<void> {
-    return this.settle(message, 'abandon', (sdk, m) => sdk.abandonMessage(m));
+  async abandon(message: LockedMessage, options: AbandonOptions = {}): Promise<void> {
+    const abandon = () => this.settle(message, 'abandon', (sdk, m) => sdk.abandonMessage(m));
+    const delayMs = options.delayMs ?? 0;
+    if (!(delayMs > 0)) return abandon();
+    const entry = this.entryOf(message);
+    return holdThenAbandon({
+      delayMs,
+      lockedUntil: entry.lockedUntilUtc ?? message.lockedUntil,
+      renew: () => this.renewLock(message),
+      abandon,
+    });
   }
 
   deadLetter(message: LockedMessage, reason: string, description: string): Promise<void> {
@@ -67,7 +78,10 @@ export class AzureServiceBusReceiver implements BusReceiver {
   async renewLock(message: LockedMessage): Promise<Date> {
     const entry = this.entryOf(message);
     try {
-      return await this.receiver().renewMessageLock(entry);
+      const until = await this.receiver().renewMessageLock(entry);
+      // As the SDK does with its own message, ours reflects the renewed lock.
+      message.lockedUntil = until;
+      return until;
     } catch (error) {
       throw this.forgetIfLost(message, this.context.translate(error, `renew lock on ${this.subscription}`));
     }

@@ -1,17 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { TalkbackError, isTalkbackError } from '../../core/errors.js';
+import { TalkbackError } from '../../core/errors.js';
 import type { BusEvent } from '../../core/events.js';
 import { randomId } from '../../core/ids.js';
-import type {
-  AbandonOptions,
-  BusReceiver,
-  DeadLetteredMessage,
-  EventBus,
-  LockedMessage,
-  SubscriptionSpec,
-} from '../ports.js';
+import type { BusReceiver, DeadLetteredMessage, EventBus, LockedMessage, SubscriptionSpec } from '../ports.js';
+import { translateSqliteError } from '../sqlite-errors.js';
+import { SqliteBusReceiver, type SqliteSubscriptions } from './sqlite-bus-receiver.js';
+import { SCHEMA, type DeadRow, type MessageRow } from './sqlite-bus-schema.js';
 
 export interface SqliteEventBusOptions {
   /** The database file (its folder is created). Several processes may open the same file. */
@@ -24,6 +20,8 @@ export interface SqliteEventBusOptions {
   duplicateDetectionWindowMs?: number;
   /** How often a waiting receive looks for work published by another process or freed by a lock expiry. */
   pollIntervalMs?: number;
+  /** How long a write waits for another connection (or process) holding the file's write lock (default 5000). */
+  busyTimeoutMs?: number;
   /** The clock for enqueue, visibility, lock and duplicate-detection times (tests move it). */
   now?: () => number;
 }
@@ -35,53 +33,7 @@ export interface SubscriptionStats {
   deadLettered: number;
 }
 
-interface MessageRow {
-  seq: number;
-  message_id: string;
-  subject: string;
-  body: string;
-  enqueued_at: number;
-  delivery_count: number;
-}
-
-interface DeadRow extends MessageRow {
-  dl_reason: string;
-  dl_description: string;
-  dead_lettered_at: number;
-}
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS messages (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  subscription TEXT NOT NULL,
-  message_id TEXT NOT NULL,
-  subject TEXT NOT NULL,
-  body TEXT NOT NULL,
-  enqueued_at INTEGER NOT NULL,
-  visible_at INTEGER NOT NULL,
-  delivery_count INTEGER NOT NULL DEFAULT 0,
-  lock_token TEXT,
-  locked_until INTEGER,
-  state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'dead')),
-  dl_reason TEXT,
-  dl_description TEXT,
-  dead_lettered_at INTEGER
-);
-CREATE INDEX IF NOT EXISTS messages_by_subscription ON messages (subscription, state, seq);
-CREATE INDEX IF NOT EXISTS messages_by_lock ON messages (lock_token) WHERE lock_token IS NOT NULL;
-CREATE TABLE IF NOT EXISTS published (message_id TEXT PRIMARY KEY, published_at INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS published_by_time ON published (published_at);
-`;
-
-/** Turns a better-sqlite3 error into the one error type; busy/IO trouble is worth retrying. */
-function translate(error: unknown, action: string): TalkbackError {
-  if (isTalkbackError(error)) return error;
-  const code = (error as { code?: unknown }).code;
-  const message = error instanceof Error ? error.message : String(error);
-  const retryable =
-    typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|IOERR|FULL|PROTOCOL|CANTOPEN)/.test(code);
-  return new TalkbackError('BusFailed', `${action}: ${message}`, { retryable, cause: error });
-}
+const translate = (error: unknown, action: string) => translateSqliteError(error, action, 'BusFailed');
 
 const lockLost = (message: LockedMessage) =>
   new TalkbackError('LockLost', `lock on message ${message.messageId} expired or was settled`, {
@@ -94,7 +46,7 @@ const lockLost = (message: LockedMessage) =>
  * WAL + synchronous=FULL: once publish resolves the message survives kill -9.
  * Receivers in this process wake on publish at once; other processes find work by polling.
  */
-export class SqliteEventBus implements EventBus {
+export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   private readonly db: Database.Database;
   private readonly subscriptions: readonly SubscriptionSpec[];
   private readonly lockDurationMs: number;
@@ -115,9 +67,10 @@ export class SqliteEventBus implements EventBus {
     try {
       if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
       this.db = new Database(options.path);
+      // busy_timeout first: switching to WAL may itself wait for another process's lock.
+      this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
-      this.db.pragma('busy_timeout = 5000');
       this.db.exec(SCHEMA);
     } catch (error) {
       throw translate(error, `opening the bus database ${options.path}`);
@@ -336,61 +289,6 @@ export class SqliteEventBus implements EventBus {
       return work();
     } catch (error) {
       throw translate(error, action);
-    }
-  }
-}
-
-class SqliteBusReceiver implements BusReceiver {
-  private closed = false;
-
-  constructor(
-    private readonly bus: SqliteEventBus,
-    readonly subscription: string,
-  ) {}
-
-  async receive(maxMessages: number, maxWaitMs: number): Promise<LockedMessage[]> {
-    const deadline = Date.now() + maxWaitMs;
-    for (;;) {
-      this.assertOpen();
-      const messages = this.bus.lockBatch(this.subscription, Math.max(1, maxMessages));
-      if (messages.length > 0) return messages;
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) return [];
-      await this.bus.waitForWork(this.subscription, remaining);
-      if (this.closed || this.bus.isClosed) return [];
-    }
-  }
-
-  async complete(message: LockedMessage): Promise<void> {
-    this.assertOpen();
-    this.bus.complete(this.subscription, message);
-  }
-
-  async abandon(message: LockedMessage, options: AbandonOptions = {}): Promise<void> {
-    this.assertOpen();
-    this.bus.abandon(this.subscription, message, options.delayMs ?? 0);
-  }
-
-  async deadLetter(message: LockedMessage, reason: string, description: string): Promise<void> {
-    this.assertOpen();
-    this.bus.deadLetter(this.subscription, message, reason, description);
-  }
-
-  async renewLock(message: LockedMessage): Promise<Date> {
-    this.assertOpen();
-    const until = this.bus.renewLock(this.subscription, message);
-    // As the Service Bus SDK does, the message reflects its renewed lock.
-    message.lockedUntil = until;
-    return until;
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-  }
-
-  private assertOpen(): void {
-    if (this.closed) {
-      throw new TalkbackError('BusFailed', `receiver for ${this.subscription} is closed`, { retryable: false });
     }
   }
 }

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { isTalkbackError, TalkbackError, toTalkbackError } from '../../core/errors.js';
+import { TalkbackError } from '../../core/errors.js';
 import { interactionRecordSchema, type InteractionRecord, type RecordKey } from '../../core/record.js';
 import type { InteractionStore, RecordChange } from '../ports.js';
+import { translateSqliteError } from '../sqlite-errors.js';
 
 export interface SqliteInteractionStoreOptions {
   /** Database file (its folder is created if missing), or ':memory:'. */
@@ -11,6 +12,8 @@ export interface SqliteInteractionStoreOptions {
   /** How long a write waits for another connection (or process) holding the file's write lock. */
   busyTimeoutMs?: number;
 }
+
+const translate = (error: unknown, action: string) => translateSqliteError(error, action, 'StorageFailed');
 
 interface Row {
   doc: string;
@@ -127,18 +130,4 @@ function parseStored(doc: string): InteractionRecord {
     throw new TalkbackError('Internal', 'a stored interaction record does not match the schema', { retryable: false });
   }
   return result.data;
-}
-
-/** SQLITE_BUSY/LOCKED (another writer held the lock past busy_timeout), FULL and IOERR may pass; the rest will not. */
-function translate(error: unknown, message: string): TalkbackError {
-  if (isTalkbackError(error)) return error;
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return toTalkbackError(error);
-  const retryable = /^SQLITE_(BUSY|LOCKED|FULL|IOERR)/.test(code);
-  const detail = error instanceof Error ? error.message : code;
-  return new TalkbackError('StorageFailed', `${message}: ${detail}`, {
-    retryable,
-    cause: error,
-    details: { sqliteCode: code },
-  });
 }

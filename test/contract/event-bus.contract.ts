@@ -125,6 +125,21 @@ export function runEventBusContract(options: EventBusContractOptions): void {
       expect(second?.lockToken).not.toBe(first?.lockToken);
     });
 
+    it('keeps an abandoned message from its next delivery for the abandon delay', async () => {
+      const bus = await open();
+      const event = messageReceivedEvent();
+      await bus.publish(event);
+      const [first] = await receiveAll(bus, 'speech', 1);
+      const delayMs = 1_500;
+      const abandonedAt = Date.now();
+      const abandoning = bus.receiver('speech').abandon(first!, { delayMs });
+      expect(await bus.receiver('speech').receive(1, QUIET_MS)).toEqual([]);
+      await abandoning;
+      const [second] = await receiveAll(bus, 'speech', 1);
+      expect(Date.now() - abandonedAt).toBeGreaterThanOrEqual(delayMs - 50); // less what timer rounding may take off
+      expect(second).toMatchObject({ messageId: event.id, deliveryCount: 2 });
+    });
+
     it('moves a dead-lettered message to the dead-letter list with reason and description', async () => {
       const bus = await open();
       const event = messageReceivedEvent();

@@ -6,7 +6,8 @@ import { SqliteEventBus, type SqliteEventBusOptions } from '../../../adapters/bu
 import type { LockedMessage } from '../../../adapters/ports.js';
 import { TalkbackError } from '../../../core/errors.js';
 import { createLogger } from '../../../core/logger.js';
-import { retryDelayMs, startPump, type Pump, type PumpOptions, type SettledInfo } from '../../../local/pump.js';
+import { startPump, type Pump, type PumpOptions, type SettledInfo } from '../../../local/pump.js';
+import { retryDelayMs } from '../../../core/retry-delay.js';
 import { messageReceivedEvent } from '../../support/events.js';
 
 let dir: string;
@@ -44,7 +45,7 @@ async function publish(count: number): Promise<string[]> {
   return ids;
 }
 
-const until = (check: () => void) => vi.waitFor(check, { timeout: 20_000, interval: 10 });
+const until = (check: () => void | Promise<void>) => vi.waitFor(check, { timeout: 20_000, interval: 10 });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeEach(async () => {
@@ -152,20 +153,57 @@ describe('startPump', () => {
     expect(peak).toBe(3);
   });
 
-  it('renews the lock while a handler runs', async () => {
+  it("renews on the message's own lock, which may be shorter than the configured duration", async () => {
     await bus.close();
-    bus = openBus({ lockDurationMs: 5_000 });
-    await publish(1);
+    bus = openBus({ lockDurationMs: 1_000, now: Date.now }); // the subscription grants 1 s
+    const [id] = await publish(1);
+    const seen: number[] = [];
     pump({
-      lockDurationMs: 100, // renew every 50 ms
+      lockDurationMs: 30_000, // what the config says
       handle: async (m: LockedMessage) => {
-        const first = m.lockedUntil.getTime();
-        await until(() => expect(m.lockedUntil.getTime()).toBeGreaterThan(first));
+        seen.push(m.lockedUntil.getTime());
+        // Outlive the first lock twice over: only renewals at ~half of the real lock keep it.
+        await vi.waitFor(
+          () => {
+            if (m.lockedUntil.getTime() !== seen.at(-1)) seen.push(m.lockedUntil.getTime());
+            expect(seen.length).toBeGreaterThanOrEqual(3);
+          },
+          { timeout: 5_000, interval: 10 },
+        );
       },
     });
 
     await until(() => expect(settled).toHaveLength(1));
-    expect(settled[0]?.outcome).toBe('complete');
+    expect(settled[0]).toMatchObject({ messageId: id, outcome: 'complete', deliveryCount: 1 });
+    expect(bus.stats().speech).toEqual({ active: 0, locked: 0, deadLettered: 0 });
+  });
+
+  it('stops renewing after maxLockRenewalMs and warns once, leaving the handler to run while the lock lapses', async () => {
+    await bus.close();
+    bus = openBus({ lockDurationMs: 600, now: Date.now });
+    const other = bus.receiver('speech');
+    const [id] = await publish(1);
+    let taken: LockedMessage | undefined;
+    pump({
+      maxConcurrentCalls: 1, // so the pump itself cannot take the message again
+      lockDurationMs: 600,
+      maxLockRenewalMs: 500,
+      handle: async () => {
+        // Another receiver gets the message once the unrenewed lock has lapsed.
+        await until(async () => {
+          [taken] = await other.receive(1, 0);
+          expect(taken).toBeDefined();
+        });
+      },
+    });
+
+    await until(() => expect(settled).toHaveLength(1));
+    expect(settled[0]).toMatchObject({ messageId: id, outcome: 'lockLost' });
+    expect(taken).toMatchObject({ messageId: id, deliveryCount: 2 });
+    const warnings = logs.filter((l) => String(l.msg).startsWith('lock renewal stopped'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: 40, function: 'speech', eventId: id, maxLockRenewalMs: 500 });
+    await other.complete(taken!);
   });
 
   it('does not settle a message whose lock was lost while the handler ran', async () => {
@@ -189,30 +227,77 @@ describe('startPump', () => {
     expect(await bus.deadLetters('speech')).toEqual([]);
   });
 
-  it('on stop, releases the locks of handlers still running so a new receiver gets them at once', async () => {
+  it('on stop, lets the locks of handlers still running after the grace period lapse: no one else gets their messages before', async () => {
+    await bus.close();
+    let clock = Date.now();
+    bus = openBus({ lockDurationMs: 30_000, now: () => clock });
     await publish(3);
     let started = 0;
+    let finished = 0;
     let finish!: () => void;
     const gate = new Promise<void>((resolve) => (finish = resolve));
     const stopping = pump({
       maxConcurrentCalls: 2,
       handle: async () => {
-        started += 1;
-        await gate;
+        const mine = (started += 1);
+        try {
+          await gate;
+          if (mine === 1) throw new TalkbackError('Timeout', 'late failure', { retryable: true });
+        } finally {
+          finished += 1;
+        }
       },
     });
     await until(() => expect(started).toBe(2));
 
     await stopping.stop(20);
     expect(stopping.inFlight).toBe(0);
-    expect(settled.map((s) => s.outcome)).toEqual(['released', 'released']);
-    const next = await bus.receiver('speech').receive(10, 0);
-    expect(next.map((m) => m.deliveryCount).sort()).toEqual([1, 2, 2]);
+    expect(settled).toEqual([]);
+    expect(logs.filter((l) => l.left !== undefined)).toEqual([expect.objectContaining({ level: 40, function: 'speech', left: 2 })]);
+    const other = bus.receiver('speech');
+    // Right after stop only the message no handler took is deliverable.
+    const now = await other.receive(10, 0);
+    expect(now.map((m) => m.deliveryCount)).toEqual([1]);
+    await other.complete(now[0]!);
+    clock += 30_000; // the lapsed locks make the other two deliverable, as a second delivery
+    const later = await other.receive(10, 0);
+    expect(later.map((m) => m.deliveryCount)).toEqual([2, 2]);
 
-    finish();
+    finish(); // the late handlers, one failing, settle nothing and throw nothing
+    await until(() => expect(finished).toBe(2));
     await sleep(20);
-    expect(settled).toHaveLength(2); // the late handlers settled nothing
-    for (const message of next) await bus.receiver('speech').complete(message);
+    expect(settled).toEqual([]);
+    expect(logs.filter((l) => (l.level as number) >= 50)).toEqual([]);
+    for (const message of later) await other.complete(message);
+    expect(bus.stats().speech).toEqual({ active: 0, locked: 0, deadLettered: 0 });
+  });
+
+  it('keeps renewing locks during the grace period and stops when it ends', async () => {
+    await bus.close();
+    bus = openBus({ lockDurationMs: 1_000, now: Date.now });
+    const [id] = await publish(1);
+    let started = false;
+    let finish!: () => void;
+    const gate = new Promise<void>((resolve) => (finish = resolve));
+    const stopping = pump({
+      handle: async () => {
+        started = true;
+        await gate;
+      },
+    });
+    await until(() => expect(started).toBe(true));
+
+    await stopping.stop(1_600); // longer than the lock: only renewal keeps it
+    const other = bus.receiver('speech');
+    expect(await other.receive(1, 0)).toEqual([]);
+    let taken: LockedMessage | undefined;
+    await until(async () => {
+      [taken] = await other.receive(1, 0);
+      expect(taken).toMatchObject({ messageId: id, deliveryCount: 2 });
+    });
+    finish();
+    await other.complete(taken!);
+    expect(settled).toEqual([]);
   });
 
   it('waits for running handlers within the grace period and settles them', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteEventBus, type SqliteEventBusOptions } from '../../../../adapters/bus/sqlite-event-bus.js';
 import type { LockedMessage, SubscriptionSpec } from '../../../../adapters/ports.js';
@@ -194,8 +195,8 @@ describe('SqliteEventBus topology and stats', () => {
     const waiting = bus.receiver('speech').receive(1, 60_000);
     await bus.close();
     expect(await waiting).toEqual([]);
-    await expect(bus.publish(messageReceivedEvent())).rejects.toMatchObject({ code: 'BusFailed' });
-    await expect(bus.receiver('speech').receive(1, 0)).rejects.toMatchObject({ code: 'BusFailed' });
+    await expect(bus.publish(messageReceivedEvent())).rejects.toMatchObject({ code: 'BusFailed', retryable: false });
+    await expect(bus.receiver('speech').receive(1, 0)).rejects.toMatchObject({ code: 'BusFailed', retryable: false });
   });
 
   it('finds a message published by another connection to the same file while waiting', async () => {
@@ -205,6 +206,31 @@ describe('SqliteEventBus topology and stats', () => {
     const event = messageReceivedEvent();
     await producer.publish(event);
     expect((await waiting)[0]?.messageId).toBe(event.id);
+  });
+});
+
+describe('SqliteEventBus errors', () => {
+  it('reports a write lock held past busyTimeoutMs as a retryable BusFailed, then recovers', async () => {
+    const bus = openBus({ busyTimeoutMs: 50 });
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE');
+    await expect(bus.publish(messageReceivedEvent())).rejects.toMatchObject({
+      name: 'TalkbackError',
+      code: 'BusFailed',
+      retryable: true,
+      details: { sqliteCode: 'SQLITE_BUSY' },
+    });
+    other.exec('ROLLBACK');
+    other.close();
+    const event = messageReceivedEvent();
+    await bus.publish(event);
+    expect((await receiveOne(bus))?.messageId).toBe(event.id);
+  });
+
+  it('fails permanently when the path cannot be opened as a database', () => {
+    expect(() => openBus({ path: dir })).toThrow(
+      expect.objectContaining({ code: 'BusFailed', retryable: false, details: { sqliteCode: 'SQLITE_CANTOPEN' } }),
+    );
   });
 });
 

@@ -70,7 +70,7 @@ describe('SqliteInteractionStore', () => {
 
   it('fails permanently when the file cannot be a database or the store is closed', async () => {
     expect(() => new SqliteInteractionStore({ path: directory })).toThrow(
-      expect.objectContaining({ code: 'StorageFailed', retryable: false }),
+      expect.objectContaining({ code: 'StorageFailed', retryable: false, details: { sqliteCode: 'SQLITE_CANTOPEN' } }),
     );
     const store = new SqliteInteractionStore({ path });
     await store.close();

@@ -1,0 +1,42 @@
+/**
+ * The embedded bus's tables. `messages` holds one row per (subscription, message): a row is
+ * deliverable when active, visible (past an abandon delay) and not locked; dead letters stay in it
+ * with state 'dead'. `published` remembers message ids for duplicate detection.
+ */
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS messages (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  subscription TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  enqueued_at INTEGER NOT NULL,
+  visible_at INTEGER NOT NULL,
+  delivery_count INTEGER NOT NULL DEFAULT 0,
+  lock_token TEXT,
+  locked_until INTEGER,
+  state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'dead')),
+  dl_reason TEXT,
+  dl_description TEXT,
+  dead_lettered_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS messages_by_subscription ON messages (subscription, state, seq);
+CREATE INDEX IF NOT EXISTS messages_by_lock ON messages (lock_token) WHERE lock_token IS NOT NULL;
+CREATE TABLE IF NOT EXISTS published (message_id TEXT PRIMARY KEY, published_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS published_by_time ON published (published_at);
+`;
+
+export interface MessageRow {
+  seq: number;
+  message_id: string;
+  subject: string;
+  body: string;
+  enqueued_at: number;
+  delivery_count: number;
+}
+
+export interface DeadRow extends MessageRow {
+  dl_reason: string;
+  dl_description: string;
+  dead_lettered_at: number;
+}
