@@ -1,4 +1,5 @@
 import { codeForStatus, isRetryableStatus, isTalkbackError, TalkbackError } from '../../core/errors.js';
+import { retryAfterMs } from '../../core/retry-after.js';
 
 interface RestErrorLike {
   name: string;
@@ -12,15 +13,6 @@ function isRestError(error: unknown): error is RestErrorLike {
   return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'RestError';
 }
 
-function retryAfterMs(error: RestErrorLike): number | undefined {
-  const header = error.response?.headers.get('retry-after');
-  if (header === undefined) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
 /**
  * Blob storage SDK error -> TalkbackError. A RestError without a status is a network failure
  * (retryable); an AbortError is our request timeout. `action` says what failed, e.g. "upload audio/x.mp3".
@@ -32,7 +24,7 @@ export function toBlobStorageError(error: unknown, action: string): TalkbackErro
     const detail = error.code ?? (status === undefined ? 'network error' : `HTTP ${status}`);
     return new TalkbackError(codeForStatus(status, 'StorageFailed'), `Blob storage: ${action} failed (${detail})`, {
       retryable: isRetryableStatus(status),
-      retryAfterMs: retryAfterMs(error),
+      retryAfterMs: retryAfterMs(error.response?.headers.get('retry-after')),
       cause: error,
       details: { statusCode: status, storageCode: error.code },
     });

@@ -1,4 +1,5 @@
 import { TalkbackError, isTalkbackError, type ErrorCode } from '../../core/errors.js';
+import { REDACTED, redactSecrets } from '../../core/redact.js';
 
 interface Rule {
   code: ErrorCode;
@@ -110,9 +111,9 @@ export function translateServiceBusError(error: unknown, action: string, secrets
   });
 }
 
+/** Keys and SAS signatures the SDK may echo from a connection string we were not told about. */
 const KEY_PATTERNS = [/(SharedAccessKey\s*=\s*)[^;"'\s]+/gi, /(SharedAccessSignature\s*=?\s*)[^;"'\s]+/gi, /(\bsig=)[^&;"'\s]+/gi];
 
 function redact(text: string, secrets: readonly string[]): string {
-  const cut = secrets.filter((s) => s.length >= 4).reduce((t, s) => t.split(s).join('[redacted]'), text);
-  return KEY_PATTERNS.reduce((t, pattern) => t.replace(pattern, '$1[redacted]'), cut);
+  return KEY_PATTERNS.reduce((t, pattern) => t.replace(pattern, `$1${REDACTED}`), redactSecrets(text, secrets));
 }

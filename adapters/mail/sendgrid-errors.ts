@@ -1,4 +1,6 @@
 import { TalkbackError, isTalkbackError } from '../../core/errors.js';
+import { redactSecrets } from '../../core/redact.js';
+import { retryAfterMs as parseRetryAfter } from '../../core/retry-after.js';
 
 /**
  * Turns what @sendgrid/mail throws into a TalkbackError:
@@ -20,7 +22,7 @@ export function translateSendGridError(error: unknown, idempotencyKey: string, s
     isAxiosError?: unknown;
     response?: { headers?: Record<string, unknown>; body?: unknown };
   };
-  const redact = (text: string) => secrets.filter((s) => s.length >= 4).reduce((t, s) => t.split(s).join('[redacted]'), text);
+  const redact = (text: string) => redactSecrets(text, secrets);
   const rawMessage = typeof e.message === 'string' && e.message !== '' ? e.message : String(error);
 
   if (typeof e.code === 'number') {
@@ -72,17 +74,9 @@ function sendGridProblems(body: unknown): { message: string; field?: string }[] 
  * seconds when the rate-limit window reopens). Undefined when neither says anything usable.
  */
 export function retryAfterMs(headers: Record<string, unknown> | undefined, now = Date.now()): number | undefined {
-  const header = (name: string) => {
-    const value = headers?.[name];
-    return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : undefined;
-  };
-  const retryAfter = header('retry-after');
-  if (retryAfter !== undefined && retryAfter !== '') {
-    if (/^\d+(\.\d+)?$/.test(retryAfter)) return Math.round(Number(retryAfter) * 1000);
-    const date = Date.parse(retryAfter);
-    if (!Number.isNaN(date)) return Math.max(0, date - now);
-  }
-  const reset = header('x-ratelimit-reset');
-  if (reset !== undefined && /^\d+$/.test(reset)) return Math.max(0, Number(reset) * 1000 - now);
-  return undefined;
+  const fromRetryAfter = parseRetryAfter(headers?.['retry-after'], now);
+  if (fromRetryAfter !== undefined) return fromRetryAfter;
+  const value = headers?.['x-ratelimit-reset'];
+  const reset = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
+  return /^\d+$/.test(reset) ? Math.max(0, Number(reset) * 1000 - now) : undefined;
 }

@@ -7,6 +7,7 @@ import {
   type SpeechSynthesisResult,
 } from 'microsoft-cognitiveservices-speech-sdk';
 import { TalkbackError } from '../../core/errors.js';
+import { redactSecrets } from '../../core/redact.js';
 import { DEFAULT_NEURAL_VOICES, type VoiceMap } from '../../core/ssml.js';
 import type { SpeechSynthesizer, SynthesisRequest, SynthesizedAudio } from '../ports.js';
 import { ssmlFor } from './azure-speech-ssml.js';
@@ -111,7 +112,7 @@ export class AzureSpeechSynthesizer implements SpeechSynthesizer {
         },
         (error) => {
           clearTimeout(timer);
-          reject(new TalkbackError('SpeechFailed', this.redact(`Azure Speech: ${error}`), { retryable: true }));
+          reject(new TalkbackError('SpeechFailed', redactSecrets(`Azure Speech: ${error}`, this.secrets), { retryable: true }));
         },
       );
     });
@@ -122,9 +123,5 @@ export class AzureSpeechSynthesizer implements SpeechSynthesizer {
     this.sdk = undefined;
     if (sdk === undefined) return;
     await new Promise<void>((resolve) => sdk.close(resolve, () => resolve()));
-  }
-
-  private redact(text: string): string {
-    return this.secrets.filter((s) => s.length >= 4).reduce((t, s) => t.split(s).join('[redacted]'), text);
   }
 }

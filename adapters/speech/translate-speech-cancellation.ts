@@ -1,5 +1,6 @@
 import { CancellationErrorCode, CancellationReason } from 'microsoft-cognitiveservices-speech-sdk';
 import { TalkbackError, codeForStatus, isRetryableStatus, type ErrorCode } from '../../core/errors.js';
+import { redactSecrets } from '../../core/redact.js';
 
 interface Rule {
   code: ErrorCode;
@@ -51,12 +52,8 @@ export function translateSpeechCancellation(
   const name = CancellationErrorCode[errorCode] ?? String(errorCode);
   const why = reason === CancellationReason.Error ? name : `${CancellationReason[reason] ?? String(reason)}/${name}`;
   const text = errorDetails.replace(/\s+/g, ' ').trim() || 'no details';
-  return new TalkbackError(rule.code, redact(`Azure Speech: synthesis canceled (${why}): ${text}`, secrets), {
+  return new TalkbackError(rule.code, redactSecrets(`Azure Speech: synthesis canceled (${why}): ${text}`, secrets), {
     retryable: rule.retryable,
     details: { cancellationErrorCode: name, ...(status === undefined ? {} : { status }) },
   });
-}
-
-function redact(text: string, secrets: readonly string[]): string {
-  return secrets.filter((s) => s.length >= 4).reduce((t, s) => t.split(s).join('[redacted]'), text);
 }

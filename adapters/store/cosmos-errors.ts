@@ -1,4 +1,5 @@
 import { TalkbackError, codeForStatus, isRetryableStatus, isTalkbackError } from '../../core/errors.js';
+import { redactSecrets } from '../../core/redact.js';
 
 /**
  * Turns what @azure/cosmos throws into a TalkbackError. The SDK throws ErrorResponse with the HTTP
@@ -23,7 +24,7 @@ export function translateCosmosError(error: unknown, action: string, secrets: re
   const retryAfterMs = retryable && typeof e.retryAfterInMs === 'number' && e.retryAfterInMs > 0 ? e.retryAfterInMs : undefined;
   const detail = typeof e.message === 'string' && e.message !== '' ? e.message : String(error);
   const label = status ?? (typeof e.code === 'string' ? e.code : 'no status');
-  return new TalkbackError(code, redact(`Cosmos DB ${action} failed (${label}): ${detail}`, secrets), {
+  return new TalkbackError(code, redactSecrets(`Cosmos DB ${action} failed (${label}): ${detail}`, secrets), {
     retryable,
     retryAfterMs,
     cause: error,
@@ -40,8 +41,4 @@ export function cosmosStatus(error: unknown): number | undefined {
 
 function statusOf(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value >= 100 && value < 600 ? value : undefined;
-}
-
-function redact(message: string, secrets: readonly string[]): string {
-  return secrets.filter((s) => s.length >= 4).reduce((m, s) => m.split(s).join('[redacted]'), message);
 }
