@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDurableDatabase } from '../sqlite-database.js';
 import { TalkbackError } from '../../core/errors.js';
 import type { BusEvent } from '../../core/events.js';
 import { randomId } from '../../core/ids.js';
@@ -65,12 +64,7 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.now = options.now ?? Date.now;
     try {
-      if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-      this.db = new Database(options.path);
-      // busy_timeout first: switching to WAL may itself wait for another process's lock.
-      this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
+      this.db = openDurableDatabase(options.path, options.busyTimeoutMs);
       this.db.exec(SCHEMA);
     } catch (error) {
       throw translate(error, `opening the bus database ${options.path}`);

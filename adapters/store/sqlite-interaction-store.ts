@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDurableDatabase } from '../sqlite-database.js';
 import { TalkbackError } from '../../core/errors.js';
 import { interactionRecordSchema, type InteractionRecord, type RecordKey } from '../../core/record.js';
 import type { InteractionStore, RecordChange } from '../ports.js';
@@ -34,11 +33,7 @@ export class SqliteInteractionStore implements InteractionStore {
 
   constructor(options: SqliteInteractionStoreOptions) {
     try {
-      if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-      this.db = new Database(options.path);
-      this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
+      this.db = openDurableDatabase(options.path, options.busyTimeoutMs);
       this.db.exec(`
         CREATE TABLE IF NOT EXISTS interactions (
           conversation_id TEXT NOT NULL,
