@@ -34,8 +34,8 @@ async function main() {
   const outbox = path.join(dataDir, 'outbox');
   await mkdir(outbox, { recursive: true });
   const channel = await startFakeChannel();
-  const tsx = path.resolve('node_modules/.bin/tsx');
-  const child = spawn(tsx, ['local/main.ts'], {
+  // Node itself with tsx's loader: the host is this child, so stopping it stops the host.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('local/main.ts')], {
     env: { ...process.env, PORT: '0', AZURITE_BLOB_PORT: '0', TALKBACK_DATA_DIR: dataDir, LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn', LOG_FORMAT: 'json' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

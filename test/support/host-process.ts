@@ -3,8 +3,9 @@ import path from 'node:path';
 
 /** `npm start`'s entry (local/main.ts) as a child process, for tests that stop or kill it. */
 export async function spawnHost(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; output: () => string }> {
-  const tsx = path.resolve('node_modules/.bin/tsx');
-  const child = spawn(tsx, ['local/main.ts'], {
+  // Node itself with tsx's loader, not the tsx CLI: the CLI runs the host in a grandchild that a
+  // SIGKILL of the CLI would leave running.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('local/main.ts')], {
     env: { ...process.env, PORT: '0', AZURITE_BLOB_PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
