@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../core/config.js';
+import { azurePorts, type Config } from '../core/config.js';
 import { TalkbackError } from '../core/errors.js';
 import { TOPIC } from '../core/events.js';
 import type {
@@ -63,12 +63,13 @@ export function createAdapters(config: Config, options: AdapterOptions): Adapter
     return path.join(dataDir, name);
   };
 
+  const azure = azurePorts(config);
   return {
     bus: lazy(async () => {
-      if (config.SERVICEBUS_CONNECTION_STRING) {
+      if (azure.bus) {
         const { AzureServiceBusEventBus } = await import('./bus/azure-service-bus-event-bus.js');
         return new AzureServiceBusEventBus({
-          connectionString: config.SERVICEBUS_CONNECTION_STRING,
+          connectionString: config.SERVICEBUS_CONNECTION_STRING ?? '',
           topicName: TOPIC,
         });
       }
@@ -82,7 +83,7 @@ export function createAdapters(config: Config, options: AdapterOptions): Adapter
       });
     }),
     store: lazy(async () => {
-      if (config.COSMOS_ENDPOINT || config.COSMOS_CONNECTION_STRING) {
+      if (azure.store) {
         const { CosmosInteractionStore } = await import('./store/cosmos-interaction-store.js');
         return new CosmosInteractionStore({
           ...(config.COSMOS_CONNECTION_STRING
@@ -113,11 +114,11 @@ export function createAdapters(config: Config, options: AdapterOptions): Adapter
       return new AzureBlobAudioStore({ connectionString, containerName: config.AUDIO_CONTAINER });
     }),
     speech: lazy(async () => {
-      if (config.SPEECH_KEY && config.SPEECH_REGION) {
+      if (azure.speech) {
         const { AzureSpeechSynthesizer } = await import('./speech/azure-speech-synthesizer.js');
         return new AzureSpeechSynthesizer({
-          key: config.SPEECH_KEY,
-          region: config.SPEECH_REGION,
+          key: config.SPEECH_KEY ?? '',
+          region: config.SPEECH_REGION ?? '',
           voices: { ko: config.SPEECH_VOICE_KO, en: config.SPEECH_VOICE_EN },
         });
       }
@@ -125,19 +126,19 @@ export function createAdapters(config: Config, options: AdapterOptions): Adapter
       return new EspeakSpeechSynthesizer({});
     }),
     mailer: lazy(async () => {
-      if (config.SENDGRID_API_KEY) {
+      if (azure.mailer) {
         const { SendGridMailer } = await import('./mail/sendgrid-mailer.js');
-        return new SendGridMailer({ apiKey: config.SENDGRID_API_KEY, baseUrl: config.SENDGRID_BASE_URL });
+        return new SendGridMailer({ apiKey: config.SENDGRID_API_KEY ?? '', baseUrl: config.SENDGRID_BASE_URL });
       }
       const { OutboxMailer } = await import('./mail/outbox-mailer.js');
       return new OutboxMailer({ directory: inDataDir('outbox') });
     }),
     describe: () => ({
-      bus: config.SERVICEBUS_CONNECTION_STRING ? `Azure Service Bus (topic ${TOPIC})` : `SQLite (${path.join(dataDir, 'bus.sqlite')})`,
-      store: config.COSMOS_ENDPOINT || config.COSMOS_CONNECTION_STRING ? `Cosmos DB (${config.COSMOS_DATABASE}/${config.COSMOS_CONTAINER})` : `SQLite (${path.join(dataDir, 'records.sqlite')})`,
-      audio: config.AZURE_STORAGE_CONNECTION_STRING ? `Blob storage (container ${config.AUDIO_CONTAINER})` : `Azurite in-process (container ${config.AUDIO_CONTAINER})`,
-      speech: config.SPEECH_KEY ? `Azure Speech (${config.SPEECH_REGION})` : 'eSpeak NG (WASM, offline)',
-      mailer: config.SENDGRID_API_KEY ? `SendGrid (${config.SENDGRID_BASE_URL})` : `outbox folder (${path.join(dataDir, 'outbox')})`,
+      bus: azure.bus ? `Azure Service Bus (topic ${TOPIC})` : `SQLite (${path.join(dataDir, 'bus.sqlite')})`,
+      store: azure.store ? `Cosmos DB (${config.COSMOS_DATABASE}/${config.COSMOS_CONTAINER})` : `SQLite (${path.join(dataDir, 'records.sqlite')})`,
+      audio: azure.audio ? `Blob storage (container ${config.AUDIO_CONTAINER})` : `Azurite in-process (container ${config.AUDIO_CONTAINER})`,
+      speech: azure.speech ? `Azure Speech (${config.SPEECH_REGION})` : 'eSpeak NG (WASM, offline)',
+      mailer: azure.mailer ? `SendGrid (${config.SENDGRID_BASE_URL})` : `outbox folder (${path.join(dataDir, 'outbox')})`,
     }),
     async close() {
       const settled = await Promise.allSettled(built);

@@ -162,3 +162,16 @@ export function redactedConfig(config: Config): Record<string, unknown> {
   for (const key of SECRET_SETTINGS) if (copy[key] !== undefined) copy[key] = '***';
   return copy;
 }
+
+export type Port = 'bus' | 'store' | 'audio' | 'speech' | 'mailer';
+
+/** Which ports the settings send to Azure: a present setting selects the Azure adapter. Decided here only. */
+export function azurePorts(config: Config): Record<Port, boolean> {
+  return {
+    bus: config.SERVICEBUS_CONNECTION_STRING !== undefined,
+    store: config.COSMOS_ENDPOINT !== undefined || config.COSMOS_CONNECTION_STRING !== undefined,
+    audio: config.AZURE_STORAGE_CONNECTION_STRING !== undefined,
+    speech: config.SPEECH_KEY !== undefined && config.SPEECH_REGION !== undefined,
+    mailer: config.SENDGRID_API_KEY !== undefined,
+  };
+}

@@ -1,5 +1,5 @@
 import { createAdapters } from '../adapters/index.js';
-import { loadConfig } from '../core/config.js';
+import { azurePorts, loadConfig, type Port } from '../core/config.js';
 import { TalkbackError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
 import { subscriptions } from './all.js';
@@ -8,6 +8,14 @@ import type { Services } from './services.js';
 
 let services: Services | undefined;
 
+const REQUIRED_SETTINGS: Record<Port, string> = {
+  audio: 'AZURE_STORAGE_CONNECTION_STRING',
+  bus: 'SERVICEBUS_CONNECTION_STRING',
+  store: 'COSMOS_ENDPOINT + COSMOS_KEY (or COSMOS_CONNECTION_STRING)',
+  speech: 'SPEECH_KEY + SPEECH_REGION',
+  mailer: 'SENDGRID_API_KEY',
+};
+
 /**
  * The composition for the Azure Functions host, built on the first invocation. In Azure nothing
  * runs anonymously and there is no Azurite: the bot's app id and a storage account are required.
@@ -15,14 +23,12 @@ let services: Services | undefined;
 export function azureServices(): Services {
   if (services) return services;
   const config = loadConfig();
+  const azure = azurePorts(config);
+  // Every port must be on Azure: the embedded adapters (SQLite, Azurite, eSpeak NG, the outbox folder)
+  // are not shipped in the Functions package.
   const missing = [
     ...(config.MicrosoftAppId ? [] : ['MicrosoftAppId (the Functions app never runs the bot anonymously)']),
-    ...(config.AZURE_STORAGE_CONNECTION_STRING ? [] : ['AZURE_STORAGE_CONNECTION_STRING']),
-    // The embedded adapters (SQLite, eSpeak NG, the outbox folder) are not shipped in the Functions package.
-    ...(config.SERVICEBUS_CONNECTION_STRING ? [] : ['SERVICEBUS_CONNECTION_STRING']),
-    ...(config.COSMOS_ENDPOINT || config.COSMOS_CONNECTION_STRING ? [] : ['COSMOS_ENDPOINT + COSMOS_KEY (or COSMOS_CONNECTION_STRING)']),
-    ...(config.SPEECH_KEY ? [] : ['SPEECH_KEY + SPEECH_REGION']),
-    ...(config.SENDGRID_API_KEY ? [] : ['SENDGRID_API_KEY']),
+    ...(Object.keys(REQUIRED_SETTINGS) as Port[]).filter((port) => !azure[port]).map((port) => REQUIRED_SETTINGS[port]),
   ];
   if (missing.length > 0) {
     throw new TalkbackError('ConfigInvalid', `the Functions app needs: ${missing.join(', ')}`, { retryable: false });

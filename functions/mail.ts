@@ -3,6 +3,7 @@ import { renderTranscriptEmail } from '../core/email.js';
 import { TalkbackError } from '../core/errors.js';
 import type { MailSent } from '../core/events.js';
 import { followUpEventId } from '../core/ids.js';
+import { audioLink } from './audio-link.js';
 import { once } from './claim.js';
 import { defineSubscriber } from './declarations.js';
 
@@ -18,7 +19,7 @@ export const mail = defineSubscriber({
     const recipients = [...config.STAFF_EMAILS];
     const { result: messageId, fresh } = await once(services, key, 'mail', async () => {
       const audio = await services.audio();
-      const link = await audio.readLink(event.data.blobName, config.AUDIO_LINK_TTL_HOURS * 3_600_000);
+      const link = await audioLink(services, event.data.blobName);
       const attach = event.data.bytes <= config.MAIL_ATTACH_MAX_BYTES;
       const bytes = attach ? await audio.get(event.data.blobName) : undefined;
       if (attach && bytes === undefined) {
@@ -43,12 +44,13 @@ export const mail = defineSubscriber({
       });
       return sent.messageId;
     });
+    const now = services.now().toISOString();
     const sentEvent: MailSent = {
       id: followUpEventId('mail.sent', event.correlationId),
       correlationId: event.correlationId,
       subject: 'mail.sent',
-      occurredAt: services.now().toISOString(),
-      data: { conversationId: key.conversationId, at: services.now().toISOString(), recipients, messageId },
+      occurredAt: now,
+      data: { conversationId: key.conversationId, at: now, recipients, messageId },
     };
     await (await services.bus()).publish(sentEvent);
     logger.debug({ fresh, recipients: recipients.length }, 'staff emailed');

@@ -2,6 +2,7 @@ import { recordKeyOf } from '../core/record.js';
 import { audioReplyActivity, audioReplyFormat } from '../bot/audio-reply.js';
 import type { ReplySent } from '../core/events.js';
 import { followUpEventId } from '../core/ids.js';
+import { audioLink } from './audio-link.js';
 import { once } from './claim.js';
 import { defineSubscriber } from './declarations.js';
 
@@ -12,11 +13,10 @@ export const reply = defineSubscriber({
   subscription: 'reply',
   subjects: ['audio.stored'],
   async handler(event, { services, logger }) {
-    const { config } = services;
     const key = recordKeyOf(event);
     const format = audioReplyFormat(event.data.channelId);
     const { fresh } = await once(services, key, 'reply', async () => {
-      const link = await (await services.audio()).readLink(event.data.blobName, config.AUDIO_LINK_TTL_HOURS * 3_600_000);
+      const link = await audioLink(services, event.data.blobName);
       const activity = audioReplyActivity({
         channelId: event.data.channelId,
         language: event.data.language,
@@ -26,12 +26,13 @@ export const reply = defineSubscriber({
       await (await services.bot()).sendToConversation(event.data.reference, activity);
       return format;
     });
+    const now = services.now().toISOString();
     const sentEvent: ReplySent = {
       id: followUpEventId('reply.sent', event.correlationId),
       correlationId: event.correlationId,
       subject: 'reply.sent',
-      occurredAt: services.now().toISOString(),
-      data: { conversationId: key.conversationId, at: services.now().toISOString(), format },
+      occurredAt: now,
+      data: { conversationId: key.conversationId, at: now, format },
     };
     await (await services.bus()).publish(sentEvent);
     logger.debug({ fresh, format }, 'audio reply sent');

@@ -5,7 +5,7 @@ import { InvocationContext } from '../functions/azure-functions.js';
 import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import { createAdapters, type Adapters } from '../adapters/index.js';
 import type { BotCredentialsFactory } from '../bot/bot-runtime.js';
-import type { Config } from '../core/config.js';
+import { azurePorts, type Config } from '../core/config.js';
 import { TalkbackError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { functions, subscribers, subscriptions, timers } from '../functions/all.js';
@@ -53,12 +53,12 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const dataDir = path.resolve(config.TALKBACK_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
-  const azurite = config.AZURE_STORAGE_CONNECTION_STRING
+  const azurite = azurePorts(config).audio
     ? undefined
     : await startAzurite({ location: path.join(dataDir, 'azurite'), port: config.AZURITE_BLOB_PORT, host: '127.0.0.1' });
   const adapters = createAdapters(config, { subscriptions, azuriteConnectionString: azurite?.connectionString });
   const services = createServices(config, logger, adapters, {
-    // The same host restarted on the same data dir takes its own unfinished claims back at once.
+    // Names this host in claims (each attempt adds its own id): which host holds an email or reply.
     workerId: options.workerId ?? `local:${dataDir}`,
     ...(options.botAuthOverrides ? { botAuthOverrides: options.botAuthOverrides } : {}),
     ...(options.botCredentialsFactory ? { botCredentialsFactory: options.botCredentialsFactory } : {}),
@@ -72,7 +72,8 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     LOOPBACK.has(config.HOST) ? dashboardRoute(services, adapters) : undefined,
   );
   try {
-    // Warm the bus, the store, the blob container and the speech engine before taking traffic.
+    // Open the bus, the store, the blob container and the bot before taking traffic (the speech
+    // engine compiles in the background below).
     const [bus] = await Promise.all([adapters.bus(), adapters.store(), adapters.audio(), adapters.speech(), services.bot()]);
     for (const fn of subscribers) {
       pumps.push(
