@@ -2,7 +2,51 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const SDKS = ['@azure/*', '!@azure/functions', '@sendgrid/*', 'microsoft-cognitiveservices-speech-sdk'];
+/** Vendor SDKs: only adapters/ and bot/ import them (through a port, everyone else stays vendor-free). */
+const VENDOR_SDKS = [
+  '@azure/*',
+  '!@azure/functions',
+  '@sendgrid/*',
+  'microsoft-cognitiveservices-speech-sdk',
+  'botbuilder',
+  'botbuilder-*',
+  'botframework-*',
+  '@microsoft/agents-*',
+  'better-sqlite3',
+  'azurite',
+  'azurite/*',
+  'espeak-ng',
+];
+const VENDOR_MESSAGE = 'Only adapters/ and bot/ import vendor SDKs: go through a port (adapters/ports.ts) or the chat endpoint (bot/chat-endpoint.ts).';
+const FUNCTIONS_HOST = {
+  group: ['@azure/functions'],
+  message: 'Only functions/azure/ imports @azure/functions: handlers take web-standard Request/Response and a FunctionContext.',
+};
+const ABOVE_CORE = {
+  group: ['**/bot/**', '**/functions/**', '**/adapters/**', '**/local/**'],
+  message: 'core/ is the domain: it imports nothing from bot/, functions/, adapters/ or local/.',
+};
+
+/** The architecture's boundaries (ARCHITECTURE.md); test/unit/lint/ proves each one fires. */
+export const boundaryRules = [
+  {
+    files: ['functions/**', 'local/**', 'manifest/**'],
+    ignores: ['functions/azure/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: VENDOR_SDKS, message: VENDOR_MESSAGE }, FUNCTIONS_HOST] }] },
+  },
+  {
+    files: ['functions/azure/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: VENDOR_SDKS, message: VENDOR_MESSAGE }] }] },
+  },
+  {
+    files: ['adapters/**', 'bot/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [FUNCTIONS_HOST] }] },
+  },
+  {
+    files: ['core/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: VENDOR_SDKS, message: VENDOR_MESSAGE }, FUNCTIONS_HOST, ABOVE_CORE] }] },
+  },
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.talkback/**', 'coverage/**', 'eslint.config.js'] },
@@ -18,23 +62,7 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
     },
   },
-  {
-    // The architecture's one boundary rule: only adapters/ talks to Azure (other than @azure/functions) or SendGrid SDKs.
-    files: ['bot/**', 'functions/**', 'core/**', 'local/**', 'manifest/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: SDKS,
-              message: 'Only adapters/ may import Azure SDKs (other than @azure/functions) or SendGrid: go through a port in adapters/ports.ts.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  ...boundaryRules,
   {
     // Tests may use SDK types (e.g. real RestError / ServiceBusError instances) to check translations.
     files: ['test/**'],

@@ -1,150 +1,113 @@
 /**
- * The composition root of the adapters: one validated config in, one adapter per port out.
- * A setting present means the Azure adapter; absent means the embedded default. Adapters are built
- * lazily and their modules imported on first use, so a function loads only the SDKs it needs.
+ * The composition root: one validated config in, one implementation per port out. Each port's
+ * folder lists its implementations (adapters/<port>/<registry>.ts); `choose` picks the one the
+ * settings select (a present setting = Azure, never a silent fallback), and `describe` reports that
+ * same choice. Ports are built lazily, their modules imported on first use, so a function loads
+ * only the SDKs it needs.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { azurePorts, type Config } from '../core/config.js';
-import { TalkbackError } from '../core/errors.js';
-import { TOPIC } from '../core/events.js';
-import type {
-  AudioStore,
-  EventBus,
-  InteractionStore,
-  Mailer,
-  SpeechSynthesizer,
-  SubscriptionSpec,
-} from './ports.js';
+import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import type { ServiceClientCredentialsFactory } from 'botframework-connector';
+import { chatEndpoints } from '../bot/chat-endpoints.js';
+import type { ChatEndpoint } from '../bot/chat-endpoint.js';
+import type { Config } from '../core/config.js';
+import type { Logger } from '../core/logger.js';
+import { audioStores } from './audio/audio-stores.js';
+import { eventBuses } from './bus/event-buses.js';
+import { chatChannels } from './chat/chat-channels.js';
+import { mailers } from './mail/mailers.js';
+import type { AudioStore, ChatChannel, EventBus, InteractionStore, Mailer, SpeechSynthesizer, SubscriptionSpec } from './ports.js';
+import { choose, inDataDir, type BuildDeps, type Implementation } from './registry.js';
+import { speechSynthesizers } from './speech/speech-synthesizers.js';
+import { interactionStores } from './store/interaction-stores.js';
 
-export interface AdapterOptions {
+export interface PortsOptions {
   /** The topic's subscriptions (from the function declarations), for the embedded bus. */
   subscriptions: readonly SubscriptionSpec[];
-  /** Connection string of the Azurite the local host started, when no storage account is configured. */
-  azuriteConnectionString?: string | undefined;
+  logger: Logger;
+  botAuthOverrides?: ConfigurationBotFrameworkAuthenticationOptions | undefined;
+  botCredentialsFactory?: ServiceClientCredentialsFactory | undefined;
+  /** Replaces an implementation that is already built (tests: counting or failing doubles). */
+  overrides?: Partial<{ [K in PortName]: PortTypes[K] }>;
 }
 
-export interface Adapters {
-  bus: () => Promise<EventBus>;
-  store: () => Promise<InteractionStore>;
-  audio: () => Promise<AudioStore>;
-  speech: () => Promise<SpeechSynthesizer>;
-  mailer: () => Promise<Mailer>;
-  /** Which adapter serves each port, for the start-up banner and /api/health. */
-  describe(): Record<'bus' | 'store' | 'audio' | 'speech' | 'mailer', string>;
+interface PortTypes {
+  bus: EventBus;
+  store: InteractionStore;
+  audio: AudioStore;
+  speech: SpeechSynthesizer;
+  mailer: Mailer;
+  chat: ChatChannel;
+  endpoint: ChatEndpoint;
+}
+
+export type PortName = keyof PortTypes;
+
+/** Every side effect a handler may cause, each a lazy getter (nothing is loaded until first asked for). */
+export type Ports = { readonly [K in PortName]: () => Promise<PortTypes[K]> } & {
+  /** Which implementation serves each port (the start-up banner, the dashboard). */
+  describe(): Record<PortName, string>;
   close(): Promise<void>;
-}
+};
 
-function isPlainHttp(endpointOrConnectionString: string): boolean {
-  return /(^|AccountEndpoint=)http:\/\//i.test(endpointOrConnectionString);
-}
+const REGISTRIES: { [K in PortName]: readonly Implementation<PortTypes[K]>[] } = {
+  bus: eventBuses,
+  store: interactionStores,
+  audio: audioStores,
+  speech: speechSynthesizers,
+  mailer: mailers,
+  chat: chatChannels,
+  endpoint: chatEndpoints,
+};
 
 interface Closable {
   close(): Promise<void>;
 }
 
-export function createAdapters(config: Config, options: AdapterOptions): Adapters {
-  const dataDir = path.resolve(config.TALKBACK_DATA_DIR);
+export function createPorts(config: Config, options: PortsOptions): Ports {
+  // Chosen now: a config selecting no (or two) implementations fails at start-up, not on first use.
+  const chosen = Object.fromEntries(
+    (Object.keys(REGISTRIES) as PortName[]).map((name) => [name, choose(name, REGISTRIES[name] as readonly Implementation<Closable>[], config)]),
+  ) as Record<PortName, Implementation<Closable>>;
   const built: Promise<Closable>[] = [];
-  const lazy = <T extends Closable>(build: () => Promise<T>): (() => Promise<T>) => {
-    let instance: Promise<T> | undefined;
-    return () => {
+  const getters = new Map<PortName, () => Promise<Closable>>();
+  const get = (name: PortName): (() => Promise<Closable>) => {
+    const existing = getters.get(name);
+    if (existing) return existing;
+    let instance: Promise<Closable> | undefined;
+    const getter = () => {
       if (!instance) {
-        instance = build();
+        const override = options.overrides?.[name];
+        instance = override ? Promise.resolve(override) : chosen[name].build(config, deps);
         built.push(instance);
         // A failed build is retried on the next call rather than cached forever.
         instance.catch(() => (instance = undefined));
       }
       return instance;
     };
+    getters.set(name, getter);
+    return getter;
   };
-  const inDataDir = (name: string) => {
-    mkdirSync(dataDir, { recursive: true });
-    return path.join(dataDir, name);
+  const deps: BuildDeps = {
+    subscriptions: options.subscriptions,
+    logger: options.logger,
+    inDataDir: inDataDir(config),
+    bus: () => get('bus')() as Promise<EventBus>,
+    botAuthOverrides: options.botAuthOverrides,
+    botCredentialsFactory: options.botCredentialsFactory,
   };
-
-  const azure = azurePorts(config);
   return {
-    bus: lazy(async () => {
-      if (azure.bus) {
-        const { AzureServiceBusEventBus } = await import('./bus/azure-service-bus-event-bus.js');
-        return new AzureServiceBusEventBus({
-          connectionString: config.SERVICEBUS_CONNECTION_STRING ?? '',
-          topicName: TOPIC,
-        });
-      }
-      const { SqliteEventBus } = await import('./bus/sqlite-event-bus.js');
-      return new SqliteEventBus({
-        path: inDataDir('bus.sqlite'),
-        subscriptions: options.subscriptions,
-        lockDurationMs: config.LOCK_DURATION_MS,
-        maxDeliveryCount: config.MAX_DELIVERY_COUNT,
-        duplicateDetectionWindowMs: config.DUPLICATE_DETECTION_WINDOW_MS,
-      });
-    }),
-    store: lazy(async () => {
-      if (azure.store) {
-        const { CosmosInteractionStore } = await import('./store/cosmos-interaction-store.js');
-        return new CosmosInteractionStore({
-          ...(config.COSMOS_CONNECTION_STRING
-            ? { connectionString: config.COSMOS_CONNECTION_STRING }
-            : { endpoint: config.COSMOS_ENDPOINT ?? '', key: config.COSMOS_KEY ?? '' }),
-          databaseId: config.COSMOS_DATABASE,
-          containerId: config.COSMOS_CONTAINER,
-          ...(config.RECORD_TTL_DAYS ? { defaultTtlSeconds: config.RECORD_TTL_DAYS * 86_400 } : {}),
-          // A plain-HTTP endpoint is an emulator: endpoint discovery would rewrite it to https.
-          ...(isPlainHttp(config.COSMOS_ENDPOINT ?? config.COSMOS_CONNECTION_STRING ?? '')
-            ? { connectionPolicy: { enableEndpointDiscovery: false } }
-            : {}),
-        });
-      }
-      const { SqliteInteractionStore } = await import('./store/sqlite-interaction-store.js');
-      return new SqliteInteractionStore({ path: inDataDir('records.sqlite') });
-    }),
-    audio: lazy(async () => {
-      const connectionString = config.AZURE_STORAGE_CONNECTION_STRING ?? options.azuriteConnectionString;
-      if (!connectionString) {
-        throw new TalkbackError(
-          'ConfigInvalid',
-          'AZURE_STORAGE_CONNECTION_STRING is required when no local Azurite is running',
-          { retryable: false },
-        );
-      }
-      const { AzureBlobAudioStore } = await import('./audio/azure-blob-audio-store.js');
-      return new AzureBlobAudioStore({ connectionString, containerName: config.AUDIO_CONTAINER });
-    }),
-    speech: lazy(async () => {
-      if (azure.speech) {
-        const { AzureSpeechSynthesizer } = await import('./speech/azure-speech-synthesizer.js');
-        return new AzureSpeechSynthesizer({
-          key: config.SPEECH_KEY ?? '',
-          region: config.SPEECH_REGION ?? '',
-          voices: { ko: config.SPEECH_VOICE_KO, en: config.SPEECH_VOICE_EN },
-        });
-      }
-      const { EspeakSpeechSynthesizer } = await import('./speech/espeak-speech-synthesizer.js');
-      return new EspeakSpeechSynthesizer({});
-    }),
-    mailer: lazy(async () => {
-      if (azure.mailer) {
-        const { SendGridMailer } = await import('./mail/sendgrid-mailer.js');
-        return new SendGridMailer({ apiKey: config.SENDGRID_API_KEY ?? '', baseUrl: config.SENDGRID_BASE_URL });
-      }
-      const { OutboxMailer } = await import('./mail/outbox-mailer.js');
-      return new OutboxMailer({ directory: inDataDir('outbox') });
-    }),
-    describe: () => ({
-      bus: azure.bus ? `Azure Service Bus (topic ${TOPIC})` : `SQLite (${path.join(dataDir, 'bus.sqlite')})`,
-      store: azure.store ? `Cosmos DB (${config.COSMOS_DATABASE}/${config.COSMOS_CONTAINER})` : `SQLite (${path.join(dataDir, 'records.sqlite')})`,
-      audio: azure.audio ? `Blob storage (container ${config.AUDIO_CONTAINER})` : `Azurite in-process (container ${config.AUDIO_CONTAINER})`,
-      speech: azure.speech ? `Azure Speech (${config.SPEECH_REGION})` : 'eSpeak NG (WASM, offline)',
-      mailer: azure.mailer ? `SendGrid (${config.SENDGRID_BASE_URL})` : `outbox folder (${path.join(dataDir, 'outbox')})`,
-    }),
+    bus: get('bus') as Ports['bus'],
+    store: get('store') as Ports['store'],
+    audio: get('audio') as Ports['audio'],
+    speech: get('speech') as Ports['speech'],
+    mailer: get('mailer') as Ports['mailer'],
+    chat: get('chat') as Ports['chat'],
+    endpoint: get('endpoint') as Ports['endpoint'],
+    describe: () =>
+      Object.fromEntries((Object.keys(chosen) as PortName[]).map((name) => [name, chosen[name].describe(config)])) as Record<PortName, string>,
     async close() {
       const settled = await Promise.allSettled(built);
-      await Promise.allSettled(
-        settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value.close()] : [])),
-      );
+      await Promise.allSettled(settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value.close()] : [])));
     },
   };
 }

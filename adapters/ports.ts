@@ -1,9 +1,11 @@
 /**
- * The capabilities talkback needs from the outside world. Each port has an Azure adapter and an
- * embedded default (zero set-up); one contract suite per port runs against every adapter.
+ * The capabilities talkback needs from the outside world. Each port's folder declares its
+ * implementations in one registry file (adapters/<port>/…); adapters/index.ts picks one per port.
+ * One contract suite per port (test/contract/<port>/) runs against every implementation.
  * Every method throws TalkbackError (code + retryable) and nothing else.
  */
-import type { BusEvent, Subject } from '../core/events.js';
+import type { OutgoingActivity } from '../core/audio-reply.js';
+import type { BusEvent, StoredConversationReference, Subject } from '../core/events.js';
 import type { Language } from '../core/language.js';
 import type { InteractionRecord, RecordKey } from '../core/record.js';
 
@@ -110,6 +112,11 @@ export interface AudioStore {
   stat(name: string): Promise<StoredAudio | undefined>;
   /** A read-only, time-limited link to the blob (a SAS URL). */
   readLink(name: string, ttlMs: number): Promise<{ url: string; expiresAt: Date }>;
+  /**
+   * Makes what was written durable now. Only the embedded store (Azurite, which saves its index every
+   * 5 s) needs it: the local host flushes after each handled message, before completing it.
+   */
+  flush?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -123,7 +130,6 @@ export interface SynthesisRequest {
 export interface SynthesizedAudio {
   data: Buffer;
   contentType: 'audio/mpeg';
-  extension: 'mp3';
   durationMs: number;
   voice: string;
 }
@@ -154,5 +160,17 @@ export interface OutgoingMail {
 
 export interface Mailer {
   send(mail: OutgoingMail): Promise<{ messageId: string }>;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- ChatChannel
+
+/**
+ * Sends a proactive activity into an existing conversation. Errors: 403 (the bot was blocked or
+ * removed) and 404 (the conversation is gone) are permanent; 429, 412, 5xx, timeouts and network
+ * failures are retryable, with the channel's Retry-After when it gave one.
+ */
+export interface ChatChannel {
+  send(reference: StoredConversationReference, activity: OutgoingActivity): Promise<{ activityId?: string }>;
   close(): Promise<void>;
 }

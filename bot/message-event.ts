@@ -3,7 +3,7 @@ import type { MessageReceived } from '../core/events.js';
 import { messageEventId } from '../core/ids.js';
 import type { Language } from '../core/language.js';
 
-export interface IncomingMessage {
+export interface AcceptedMessage {
   text: string;
   language: Language;
   activityId: string;
@@ -13,7 +13,7 @@ export interface IncomingMessage {
 }
 
 /** The message.received event for an accepted activity; its id makes a channel's retry the same event. */
-export function toMessageReceived(message: IncomingMessage): MessageReceived {
+export function toMessageReceived(message: AcceptedMessage): MessageReceived {
   const reference = message.reference;
   const conversationId = reference.conversation?.id ?? '';
   const channelId = reference.channelId ?? '';

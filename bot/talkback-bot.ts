@@ -4,7 +4,7 @@ import { TalkbackError } from '../core/errors.js';
 import { randomId } from '../core/ids.js';
 import { chooseLanguage, type Language } from '../core/language.js';
 import { toMessageReceived } from './message-event.js';
-import { replies, tooLong } from './replies.js';
+import { replies, tooLong } from '../core/replies.js';
 
 export interface TalkbackBotOptions {
   /** Publishes the accepted message; a throw makes the turn fail so the channel retries it. */

@@ -132,17 +132,6 @@ export const settingsSchema = crossRules.reduce((schema, r) => schema.refine(r.h
 export type Settings = z.infer<typeof settingsSchema>;
 export type Config = Readonly<Settings>;
 
-/** Setting names whose values are secrets: never logged, never shown. */
-export const SECRET_SETTINGS = [
-  'SERVICEBUS_CONNECTION_STRING',
-  'COSMOS_KEY',
-  'COSMOS_CONNECTION_STRING',
-  'AZURE_STORAGE_CONNECTION_STRING',
-  'SPEECH_KEY',
-  'SENDGRID_API_KEY',
-  'MicrosoftAppPassword',
-] as const satisfies readonly (keyof Settings)[];
-
 /** Parses the environment once. Throws ConfigInvalid listing every problem. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const result = settingsSchema.safeParse(env);
@@ -154,13 +143,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     });
   }
   return Object.freeze({ ...result.data, STAFF_EMAILS: Object.freeze([...result.data.STAFF_EMAILS]) as string[] });
-}
-
-/** The configuration with secret values replaced, safe to log or show. */
-export function redactedConfig(config: Config): Record<string, unknown> {
-  const copy: Record<string, unknown> = { ...config };
-  for (const key of SECRET_SETTINGS) if (copy[key] !== undefined) copy[key] = '***';
-  return copy;
 }
 
 export type Port = 'bus' | 'store' | 'audio' | 'speech' | 'mailer';

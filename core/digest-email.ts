@@ -1,4 +1,5 @@
-import { channelName, escapeHtml, headerSafe, type RenderedEmail } from './email.js';
+import { channelName, headerSafe, type RenderedEmail } from './email.js';
+import { escapeHtml } from './html.js';
 import { STAGES, type InteractionRecord } from './record.js';
 
 /** The daily summary for staff: every interaction of the period, its stages and failures. */

@@ -1,15 +1,10 @@
 import type { AudioStored } from './events.js';
+import { escapeHtml } from './html.js';
 
 export interface RenderedEmail {
   subject: string;
   text: string;
   html: string;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) =>
-    ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ch === '"' ? '&quot;' : '&#39;',
-  );
 }
 
 /** A header value from user input: no CR/LF (header injection), no other control characters, bounded. */

@@ -3,7 +3,7 @@ import { TalkbackError } from '../core/errors.js';
 import { randomId } from '../core/ids.js';
 import type { ClaimAction, RecordKey } from '../core/record.js';
 import { completeClaim, releaseClaim, takeClaim, type ClaimOutcome } from '../core/record-changes.js';
-import type { Services } from './services.js';
+import type { FunctionContext } from './context.js';
 
 /**
  * Guards a side effect that cannot be undone (an email, a chat reply) with a claim on the interaction
@@ -11,25 +11,25 @@ import type { Services } from './services.js';
  * now or on an earlier delivery.
  */
 export async function once(
-  services: Services,
+  ctx: FunctionContext,
   key: RecordKey,
   action: ClaimAction,
   effect: () => Promise<string>,
 ): Promise<{ result: string; fresh: boolean }> {
-  const store = await services.store();
+  const store = await ctx.ports.store();
   // One owner per attempt: two deliveries of the same message, in one process or two, never both act.
-  const owner = `${services.workerId}:${randomId()}`;
+  const owner = `${ctx.workerId}:${randomId()}`;
   let outcome = 'held' as ClaimOutcome;
-  const leaseMs = services.config.CLAIM_LEASE_MS;
+  const leaseMs = ctx.config.CLAIM_LEASE_MS;
   const record = await store.update(key, (current) => {
-    const taken = takeClaim(current, key, { action, owner, leaseMs, now: services.now() });
+    const taken = takeClaim(current, key, { action, owner, leaseMs, now: ctx.now() });
     outcome = taken.outcome;
     return taken.next;
   });
   if (outcome === 'done') return { result: record?.claims[action]?.result ?? '', fresh: false };
   if (outcome === 'held') {
     const expiresAt = Date.parse(record?.claims[action]?.expiresAt ?? '');
-    const waitMs = Number.isNaN(expiresAt) ? undefined : Math.max(0, expiresAt - services.now().getTime()) + 100;
+    const waitMs = Number.isNaN(expiresAt) ? undefined : Math.max(0, expiresAt - ctx.now().getTime()) + 100;
     // Another attempt holds the claim: it finishes, or its lease runs out (it crashed) and the next delivery takes over.
     throw new TalkbackError('ClaimHeld', `another attempt is carrying out "${action}"`, {
       retryable: true,
@@ -40,10 +40,10 @@ export async function once(
   try {
     result = await effect();
   } catch (error) {
-    await release(store, key, action, owner, services.now().toISOString());
+    await release(store, key, action, owner, ctx.now().toISOString());
     throw error;
   }
-  await store.update(key, (current) => completeClaim(current, key, action, owner, services.now().toISOString(), result));
+  await store.update(key, (current) => completeClaim(current, key, action, owner, ctx.now().toISOString(), result));
   return { result, fresh: true };
 }
 

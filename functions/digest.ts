@@ -10,26 +10,27 @@ export const digest: TimerFunction = {
   kind: 'timer',
   name: 'digest',
   scheduleSetting: 'DIGEST_SCHEDULE',
-  async handler({ services, logger }) {
-    const to = services.now();
+  async handler(ctx) {
+    const { ports, config, logger } = ctx;
+    const to = ctx.now();
     const from = new Date(to.getTime() - DAY_MS);
     // One more than shown tells whether the list was cut.
-    const listed = await (await services.store()).listUpdated(from, to, MAX_RECORDS + 1);
+    const listed = await (await ports.store()).listUpdated(from, to, MAX_RECORDS + 1);
     const records = listed.slice(0, MAX_RECORDS);
     const rendered = renderDigestEmail(records, from, to, listed.length > MAX_RECORDS);
-    const mailer = await services.mailer();
+    const mailer = await ports.mailer();
     const day = to.toISOString().slice(0, 10);
-    for (const recipient of services.config.STAFF_EMAILS) {
+    for (const recipient of config.STAFF_EMAILS) {
       const who = createHash('sha256').update(recipient).digest('hex').slice(0, 12);
       await mailer.send({
         // One digest per recipient and day, however often the timer fires.
         idempotencyKey: `digest-${day}-${who}`,
-        from: services.config.MAIL_FROM,
+        from: config.MAIL_FROM,
         to: [recipient],
         ...rendered,
         attachments: [],
       });
     }
-    logger.info({ records: records.length, recipients: services.config.STAFF_EMAILS.length }, 'digest sent');
+    logger.info({ records: records.length, recipients: config.STAFF_EMAILS.length }, 'digest sent');
   },
 };

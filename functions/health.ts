@@ -9,6 +9,6 @@ export const health: HttpFunction = {
   route: 'health',
   methods: ['GET'],
   async handler() {
-    return { status: 200, jsonBody: { status: 'ok', uptimeMs: Date.now() - startedAt } };
+    return Response.json({ status: 'ok', uptimeMs: Date.now() - startedAt });
   },
 };

@@ -8,9 +8,9 @@ export const log = defineSubscriber({
   name: 'log',
   subscription: 'log',
   subjects: '*',
-  async handler(event, { services }) {
+  async handler(event, ctx) {
     const key = recordKeyOf(event);
-    const store = await services.store();
-    await store.update(key, (current) => applyEvent(current, event, services.now().toISOString()));
+    const store = await ctx.ports.store();
+    await store.update(key, (current) => applyEvent(current, event, ctx.now().toISOString()));
   },
 });

@@ -13,13 +13,13 @@ export const mail = defineSubscriber({
   name: 'mail',
   subscription: 'mail',
   subjects: ['audio.stored'],
-  async handler(event, { services, logger }) {
-    const { config } = services;
+  async handler(event, ctx) {
+    const { config, ports, logger } = ctx;
     const key = recordKeyOf(event);
     const recipients = [...config.STAFF_EMAILS];
-    const { result: messageId, fresh } = await once(services, key, 'mail', async () => {
-      const audio = await services.audio();
-      const link = await audioLink(services, event.data.blobName);
+    const { result: messageId, fresh } = await once(ctx, key, 'mail', async () => {
+      const audio = await ports.audio();
+      const link = await audioLink(ctx, event.data.blobName);
       const attach = event.data.bytes <= config.MAIL_ATTACH_MAX_BYTES;
       const bytes = attach ? await audio.get(event.data.blobName) : undefined;
       if (attach && bytes === undefined) {
@@ -33,7 +33,7 @@ export const mail = defineSubscriber({
         audioAttached: attach,
         linkExpiresAt: link.expiresAt.toISOString(),
       });
-      const sent = await (await services.mailer()).send({
+      const sent = await (await ports.mailer()).send({
         idempotencyKey: event.correlationId,
         from: config.MAIL_FROM,
         to: recipients,
@@ -44,7 +44,7 @@ export const mail = defineSubscriber({
       });
       return sent.messageId;
     });
-    const now = services.now().toISOString();
+    const now = ctx.now().toISOString();
     const sentEvent: MailSent = {
       id: followUpEventId('mail.sent', event.correlationId),
       correlationId: event.correlationId,
@@ -52,7 +52,7 @@ export const mail = defineSubscriber({
       occurredAt: now,
       data: { conversationId: key.conversationId, at: now, recipients, messageId },
     };
-    await (await services.bus()).publish(sentEvent);
+    await (await ports.bus()).publish(sentEvent);
     logger.debug({ fresh, recipients: recipients.length }, 'staff emailed');
   },
 });

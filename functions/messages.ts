@@ -1,4 +1,4 @@
-import type { HttpFunction } from './declarations.js';
+import { textResponse, type HttpFunction } from './declarations.js';
 import { readBodyLimited } from './read-body.js';
 
 export const MAX_ACTIVITY_BYTES = 256 * 1024;
@@ -9,23 +9,23 @@ export const messages: HttpFunction = {
   name: 'messages',
   route: 'messages',
   methods: ['POST'],
-  async handler(request, { services, logger }) {
+  async handler(request, { ports, logger }) {
     const raw = await readBodyLimited(request, MAX_ACTIVITY_BYTES);
-    if (raw === undefined) return { status: 413, body: `activity larger than ${MAX_ACTIVITY_BYTES} bytes` };
+    if (raw === undefined) return textResponse(413, `activity larger than ${MAX_ACTIVITY_BYTES} bytes`);
     let body: unknown;
     try {
       body = JSON.parse(raw);
     } catch {
-      return { status: 400, body: 'body is not JSON' };
+      return textResponse(400, 'body is not JSON');
     }
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      return { status: 400, body: 'body is not an activity object' };
+      return textResponse(400, 'body is not an activity object');
     }
     const headers: Record<string, string> = {};
-    for (const [name, value] of request.headers) headers[name] = value;
-    const bot = await services.bot();
-    const response = await bot.process({ method: 'POST', headers, body: body as Record<string, unknown> });
+    request.headers.forEach((value, name) => (headers[name] = value));
+    const endpoint = await ports.endpoint();
+    const response = await endpoint.process({ headers, body: body as Record<string, unknown> });
     if (response.status >= 400) logger.warn({ status: response.status }, 'activity refused');
-    return { status: response.status, ...(response.body === undefined ? {} : { body: response.body }) };
+    return response.body === undefined ? new Response(null, { status: response.status }) : textResponse(response.status, response.body);
   },
 };

@@ -1,8 +1,5 @@
-import type { ReadableStream } from 'node:stream/web';
-import type { HttpRequest } from '@azure/functions';
-
 /** Reads a request body, refusing to buffer more than `maxBytes`. Undefined: too large. */
-export async function readBodyLimited(request: HttpRequest, maxBytes: number): Promise<string | undefined> {
+export async function readBodyLimited(request: Request, maxBytes: number): Promise<string | undefined> {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > maxBytes) return undefined;
   if (!request.body) return '';

@@ -1,5 +1,5 @@
 import { recordKeyOf } from '../core/record.js';
-import { audioReplyActivity, audioReplyFormat } from '../bot/audio-reply.js';
+import { audioReplyActivity, audioReplyFormat } from '../core/audio-reply.js';
 import type { ReplySent } from '../core/events.js';
 import { followUpEventId } from '../core/ids.js';
 import { audioLink } from './audio-link.js';
@@ -12,21 +12,22 @@ export const reply = defineSubscriber({
   name: 'reply',
   subscription: 'reply',
   subjects: ['audio.stored'],
-  async handler(event, { services, logger }) {
+  async handler(event, ctx) {
+    const { ports, logger } = ctx;
     const key = recordKeyOf(event);
     const format = audioReplyFormat(event.data.channelId);
-    const { fresh } = await once(services, key, 'reply', async () => {
-      const link = await audioLink(services, event.data.blobName);
+    const { fresh } = await once(ctx, key, 'reply', async () => {
+      const link = await audioLink(ctx, event.data.blobName);
       const activity = audioReplyActivity({
         channelId: event.data.channelId,
         language: event.data.language,
         audioUrl: link.url,
         fileName: `talkback-${event.correlationId}.mp3`,
       });
-      await (await services.bot()).sendToConversation(event.data.reference, activity);
+      await (await ports.chat()).send(event.data.reference, activity);
       return format;
     });
-    const now = services.now().toISOString();
+    const now = ctx.now().toISOString();
     const sentEvent: ReplySent = {
       id: followUpEventId('reply.sent', event.correlationId),
       correlationId: event.correlationId,
@@ -34,7 +35,7 @@ export const reply = defineSubscriber({
       occurredAt: now,
       data: { conversationId: key.conversationId, at: now, format },
     };
-    await (await services.bus()).publish(sentEvent);
+    await (await ports.bus()).publish(sentEvent);
     logger.debug({ fresh, format }, 'audio reply sent');
   },
 });

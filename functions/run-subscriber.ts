@@ -1,11 +1,10 @@
-import type { InvocationContext } from '@azure/functions';
 import { TalkbackError, toTalkbackError, type ErrorCode } from '../core/errors.js';
 import { recordKeyOf } from '../core/record.js';
 import { invocationLogger } from '../core/logger.js';
 import { parseEvent } from '../core/parse-event.js';
 import { addFailure } from '../core/record-changes.js';
+import type { FunctionContext } from './context.js';
 import type { SubscriberFunction } from './declarations.js';
-import type { Services } from './services.js';
 
 /**
  * Runs a subscriber on one bus message, for either host. Resolves: the message is done.
@@ -15,39 +14,38 @@ import type { Services } from './services.js';
 export async function runSubscriber(
   fn: SubscriberFunction,
   body: unknown,
-  services: Services,
-  context: InvocationContext,
+  ctx: FunctionContext,
 ): Promise<void> {
   const event = parseEvent(body);
   if (fn.subjects !== '*' && !fn.subjects.includes(event.subject)) return;
-  const logger = invocationLogger(services.logger, {
+  const logger = invocationLogger(ctx.logger, {
     function: fn.name,
     eventId: event.id,
     conversationId: event.data.conversationId,
   });
   const key = recordKeyOf(event);
-  const deliveryCount = Number(context.triggerMetadata?.['deliveryCount'] ?? 1);
+  const deliveryCount = ctx.delivery?.deliveryCount ?? 1;
   if (deliveryCount > 1) {
     // A redelivery of a message this function already gave up on (Azure redelivers even permanent
     // failures until the max delivery count): do not try the side effect again.
-    const earlier = (await (await services.store()).get(key))?.failures.find((f) => f.function === fn.name && f.eventId === event.id);
+    const earlier = (await (await ctx.ports.store()).get(key))?.failures.find((f) => f.function === fn.name && f.eventId === event.id);
     if (earlier) throw new TalkbackError(earlier.code as ErrorCode, `gave up earlier: ${earlier.message}`, { retryable: false });
   }
   try {
-    await fn.handler(event, { services, logger, context });
+    await fn.handler(event, { ...ctx, logger });
   } catch (caught) {
     const error = toTalkbackError(caught);
-    const exhausted = error.retryable && deliveryCount >= services.config.MAX_DELIVERY_COUNT;
+    const exhausted = error.retryable && deliveryCount >= ctx.config.MAX_DELIVERY_COUNT;
     if (!error.retryable || exhausted) {
       const failure = {
         function: fn.name,
         code: error.code,
         message: `${exhausted ? `gave up after ${deliveryCount} deliveries: ` : ''}${error.message}`.slice(0, 500),
-        at: services.now().toISOString(),
+        at: ctx.now().toISOString(),
         eventId: event.id,
       };
       try {
-        const store = await services.store();
+        const store = await ctx.ports.store();
         await store.update(key, (current) => addFailure(current, key, failure));
       } catch (recordError) {
         logger.error({ err: toTalkbackError(recordError).message }, 'could not record the failure');

@@ -8,10 +8,10 @@ export const speech = defineSubscriber({
   name: 'speech',
   subscription: 'speech',
   subjects: ['message.received'],
-  async handler(event, { services, logger }) {
+  async handler(event, { ports, logger, now }) {
     const { reference, activityId: _activityId, ...interaction } = event.data;
-    const audioStore = await services.audio();
-    // The extension is the one every synthesizer produces (ports.ts: SynthesizedAudio).
+    const audioStore = await ports.audio();
+    // Every synthesizer produces MP3 (ports.ts: SynthesizedAudio).
     const blobName = `audio/${event.id}.mp3`;
     // A redelivery after the upload (e.g. a crash before audio.stored was published) does not pay
     // for synthesis again: the blob carries what the event needs.
@@ -21,7 +21,7 @@ export const speech = defineSubscriber({
     if (stored && Number.isFinite(durationMs) && stored.metadata['voice']) {
       audio = { bytes: stored.bytes, contentType: stored.contentType, durationMs, voice: stored.metadata['voice'] };
     } else {
-      const synthesized = await (await services.speech()).synthesize({ text: interaction.text, language: interaction.language });
+      const synthesized = await (await ports.speech()).synthesize({ text: interaction.text, language: interaction.language });
       const { created } = await audioStore.putIfAbsent(blobName, synthesized.data, synthesized.contentType, {
         durationms: String(synthesized.durationMs),
         voice: synthesized.voice,
@@ -33,9 +33,9 @@ export const speech = defineSubscriber({
       id: followUpEventId('audio.stored', event.id),
       correlationId: event.correlationId,
       subject: 'audio.stored',
-      occurredAt: services.now().toISOString(),
+      occurredAt: now().toISOString(),
       data: { ...interaction, reference, blobName, ...audio },
     };
-    await (await services.bus()).publish(storedEvent);
+    await (await ports.bus()).publish(storedEvent);
   },
 });

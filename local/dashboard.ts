@@ -1,25 +1,23 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Adapters } from '../adapters/index.js';
-import { escapeHtml } from '../core/email.js';
+import type { Handler } from 'hono';
+import { escapeHtml } from '../core/html.js';
 import { STAGES, type InteractionRecord } from '../core/record.js';
 import { subscriptions } from '../functions/all.js';
-import type { Services } from '../functions/services.js';
-import type { ExtraRoute } from './http-server.js';
+import type { FunctionContext } from '../functions/context.js';
 
 const WINDOW_MS = 7 * 24 * 3_600_000;
 
 /** GET / : the latest interactions with their stages, and each subscription's dead letters. */
-export function dashboardRoute(services: Services, adapters: Adapters): ExtraRoute {
-  return async (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method !== 'GET' || (req.url ?? '/') !== '/') return false;
-    const now = services.now();
-    const store = await services.store();
+export function dashboard(app: FunctionContext): Handler {
+  return async (c) => {
+    const now = app.now();
+    const store = await app.ports.store();
     const records = await store.listUpdated(new Date(now.getTime() - WINDOW_MS), new Date(now.getTime() + 1), 50);
-    const bus = await services.bus();
+    const bus = await app.ports.bus();
     const deadLetters = await Promise.all(
       subscriptions.map(async (s) => ({ name: s.name, messages: await bus.deadLetters(s.name, 20) })),
     );
-    const ports = adapters.describe();
+    const { bus: busName, store: storeName, audio, speech, mailer } = app.ports.describe();
+    const ports = { bus: busName, store: storeName, audio, speech, mailer };
     const html = [
       '<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">',
       '<title>talkback</title><style>body{font:14px system-ui;margin:2em}td,th{padding:4px 8px;border-bottom:1px solid #ddd;text-align:left}</style>',
@@ -38,8 +36,7 @@ export function dashboardRoute(services: Services, adapters: Adapters): ExtraRou
       ),
       '</body></html>',
     ].join('');
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
-    return true;
+    return c.body(html, 200, { 'content-type': 'text/html; charset=utf-8' });
   };
 }
 

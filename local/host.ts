@@ -1,29 +1,26 @@
 import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { InvocationContext } from '../functions/azure-functions.js';
-import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
-import { createAdapters, type Adapters } from '../adapters/index.js';
-import type { BotCredentialsFactory } from '../bot/bot-runtime.js';
-import { azurePorts, type Config } from '../core/config.js';
+import { createAdaptorServer } from '@hono/node-server';
+import { createPorts, type Ports, type PortsOptions } from '../adapters/index.js';
+import type { Config } from '../core/config.js';
 import { TalkbackError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { functions, subscribers, subscriptions, timers } from '../functions/all.js';
-import { createServices } from '../functions/create-services.js';
+import type { FunctionContext } from '../functions/context.js';
 import type { HttpFunction } from '../functions/declarations.js';
 import { runSubscriber } from '../functions/run-subscriber.js';
-import type { Services } from '../functions/services.js';
-import { startAzurite } from './azurite.js';
-import { dashboardRoute } from './dashboard.js';
-import { createHttpServer } from './http-server.js';
+import { dashboard } from './dashboard.js';
+import { createHttpApp } from './http-app.js';
 import { startPump, type Pump } from './pump.js';
 import { startTimers, type Timers } from './timers.js';
 
 export interface LocalHostOptions {
   logger?: Logger;
-  botAuthOverrides?: ConfigurationBotFrameworkAuthenticationOptions;
+  botAuthOverrides?: PortsOptions['botAuthOverrides'];
   /** Replaces how the bot gets its outbound token (tests: a local token endpoint). */
-  botCredentialsFactory?: BotCredentialsFactory;
+  botCredentialsFactory?: PortsOptions['botCredentialsFactory'];
   /** Owner name of the claims this host takes; stable across restarts on the same data dir by default. */
   workerId?: string;
 }
@@ -31,16 +28,17 @@ export interface LocalHostOptions {
 export interface LocalHost {
   url: string;
   port: number;
-  services: Services;
-  adapters: Adapters;
+  /** What every handler of this host gets (its ports, config, logger). */
+  app: FunctionContext;
+  ports: Ports;
   stop(): Promise<void>;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /**
- * The whole app in one process: the HTTP functions behind a Node server, one pump per subscription
- * delivering the bus to its function with Service Bus semantics, Azurite when no storage account is set.
+ * The whole app in one process: the HTTP functions behind one Hono app, one pump per subscription
+ * delivering the bus to its function with Service Bus semantics, and the timers.
  */
 export async function startLocalHost(config: Config, options: LocalHostOptions = {}): Promise<LocalHost> {
   if (!config.MicrosoftAppId && !LOOPBACK.has(config.HOST)) {
@@ -53,28 +51,33 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const dataDir = path.resolve(config.TALKBACK_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
-  const azurite = azurePorts(config).audio
-    ? undefined
-    : await startAzurite({ location: path.join(dataDir, 'azurite'), port: config.AZURITE_BLOB_PORT, host: '127.0.0.1' });
-  const adapters = createAdapters(config, { subscriptions, azuriteConnectionString: azurite?.connectionString });
-  const services = createServices(config, logger, adapters, {
+  const ports = createPorts(config, {
+    subscriptions,
+    logger,
+    botAuthOverrides: options.botAuthOverrides,
+    botCredentialsFactory: options.botCredentialsFactory,
+  });
+  const app: FunctionContext = {
+    ports,
+    config,
+    logger,
+    now: () => new Date(),
     // Names this host in claims (each attempt adds its own id): which host holds an email or reply.
     workerId: options.workerId ?? `local:${dataDir}`,
-    ...(options.botAuthOverrides ? { botAuthOverrides: options.botAuthOverrides } : {}),
-    ...(options.botCredentialsFactory ? { botCredentialsFactory: options.botCredentialsFactory } : {}),
-  });
+  };
   const pumps: Pump[] = [];
   let timerRuns: Timers | undefined;
-  const server = createHttpServer(
+  const http = createHttpApp(
     functions.filter((f): f is HttpFunction => f.kind === 'http'),
-    services,
+    app,
     // The dashboard shows customers' messages: only ever on a loopback address.
-    LOOPBACK.has(config.HOST) ? dashboardRoute(services, adapters) : undefined,
+    { dashboard: LOOPBACK.has(config.HOST) ? dashboard(app) : undefined },
   );
+  const server = createAdaptorServer({ fetch: http.fetch }) as Server;
   try {
-    // Open the bus, the store, the blob container and the bot before taking traffic (the speech
-    // engine compiles in the background below).
-    const [bus] = await Promise.all([adapters.bus(), adapters.store(), adapters.audio(), adapters.speech(), services.bot()]);
+    // Open the bus, the store, the audio store (and its Azurite), the chat endpoint and channel before
+    // taking traffic (the speech engine compiles in the background below).
+    const [bus, , audio] = await Promise.all([ports.bus(), ports.store(), ports.audio(), ports.speech(), ports.endpoint(), ports.chat()]);
     for (const fn of subscribers) {
       pumps.push(
         startPump({
@@ -86,24 +89,21 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
           logger,
           name: fn.name,
           handle: async (message) => {
-            await runSubscriber(
-              fn,
-              message.body,
-              services,
-              new InvocationContext({
+            await runSubscriber(fn, message.body, {
+              ...app,
+              delivery: {
+                messageId: message.messageId,
+                deliveryCount: message.deliveryCount,
                 invocationId: `${message.messageId}:${message.deliveryCount}`,
-                functionName: fn.name,
-                logHandler: () => undefined,
-                triggerMetadata: { messageId: message.messageId, deliveryCount: message.deliveryCount },
-              }),
-            );
+              },
+            });
             // Make a blob written by this handler durable before its message is completed.
-            await azurite?.flush();
+            await audio.flush?.();
           },
         }),
       );
     }
-    timerRuns = startTimers(timers, services);
+    timerRuns = startTimers(timers, app);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.PORT, config.HOST, () => resolve());
@@ -111,13 +111,12 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
   } catch (error) {
     await Promise.allSettled(pumps.map((p) => p.stop(0)));
     await timerRuns?.stop();
-    await adapters.close();
-    await azurite?.stop();
+    await ports.close();
     throw error;
   }
   // Compile the speech engine now rather than on the first customer's message (not awaited: the
   // host serves at once, and a message arriving meanwhile queues behind the warm-up).
-  void adapters
+  void ports
     .speech()
     .then((speech) => speech.synthesize({ text: 'ready', language: 'en' }))
     .catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'speech warm-up failed'));
@@ -127,8 +126,8 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
   return {
     url: `http://${host}:${port}`,
     port,
-    services,
-    adapters,
+    app,
+    ports,
     stop() {
       stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -136,8 +135,7 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
         await Promise.all([...pumps.map((p) => p.stop(config.SHUTDOWN_GRACE_MS)), timerRuns?.stop()]);
         server.closeAllConnections();
         await closed;
-        await adapters.close();
-        await azurite?.stop();
+        await ports.close();
       })();
       return stopping;
     },

@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   const host = await startLocalHost(config, { logger });
   const endpoint = `${host.url}/api/messages`;
-  const ports = host.adapters.describe();
+  const ports = host.ports.describe();
   const banner = [
     `talkback is listening on ${host.url} (started in ${Date.now() - startedAt} ms)`,
     `  bot endpoint:  ${endpoint}`,

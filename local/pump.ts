@@ -1,7 +1,7 @@
 import type { BusReceiver, LockedMessage } from '../adapters/ports.js';
 import { toTalkbackError, type TalkbackError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { retryDelayMs } from '../core/retry-delay.js';
+import { backoffMs } from '../core/failure-policy.js';
 
 export interface PumpOptions {
   receiver: BusReceiver;
@@ -170,7 +170,7 @@ export function startPump(options: PumpOptions): Pump {
     }
     const error = toTalkbackError(failure);
     if (error.retryable) {
-      const delayMs = retryDelayMs(message.deliveryCount, error, baseMs, maxMs, random);
+      const delayMs = backoffMs(message.deliveryCount, error, { baseMs, maxMs, random });
       await receiver.abandon(message, { delayMs });
       return report(delivery, 'abandon', { delayMs, error });
     }

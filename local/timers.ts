@@ -1,9 +1,8 @@
-import { nextOccurrence, parseNcrontab } from '../core/ncrontab.js';
 import { randomId } from '../core/ids.js';
 import { toTalkbackError } from '../core/errors.js';
+import { invocationContext, type FunctionContext } from '../functions/context.js';
 import type { TimerFunction } from '../functions/declarations.js';
-import type { Services } from '../functions/services.js';
-import { InvocationContext } from '../functions/azure-functions.js';
+import { nextOccurrence, parseNcrontab } from './ncrontab.js';
 
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
@@ -12,24 +11,23 @@ export interface Timers {
 }
 
 /** Runs each timer function on its NCRONTAB schedule (UTC), one run at a time. */
-export function startTimers(timers: readonly TimerFunction[], services: Services): Timers {
+export function startTimers(timers: readonly TimerFunction[], app: FunctionContext): Timers {
   const handles = new Map<string, NodeJS.Timeout>();
   const running = new Set<Promise<void>>();
   let stopped = false;
   for (const fn of timers) {
-    const schedule = parseNcrontab(services.config[fn.scheduleSetting]);
+    const schedule = parseNcrontab(app.config[fn.scheduleSetting]);
     const arm = () => {
       if (stopped) return;
-      const delay = Math.max(0, nextOccurrence(schedule, services.now()).getTime() - services.now().getTime());
+      const delay = Math.max(0, nextOccurrence(schedule, app.now()).getTime() - app.now().getTime());
       // setTimeout cannot wait longer than ~24.8 days: wait in steps, re-arming until the run is due.
       handles.set(fn.name, delay > MAX_TIMEOUT_MS ? setTimeout(arm, MAX_TIMEOUT_MS) : setTimeout(fire, delay));
     };
     const fire = () => {
-      const invocationId = randomId();
-      const logger = services.logger.child({ function: fn.name, invocationId });
-      const context = new InvocationContext({ invocationId, functionName: fn.name, logHandler: () => undefined });
+      const ctx = invocationContext(app, fn.name, randomId());
+      const { logger } = ctx;
       const run = fn
-        .handler({ services, logger, context })
+        .handler(ctx)
         .catch((error: unknown) => logger.error({ err: toTalkbackError(error).message }, 'timer run failed'))
         .finally(() => {
           running.delete(run);

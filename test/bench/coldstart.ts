@@ -1,8 +1,8 @@
 /**
  * npm run bench:coldstart — module load of each deployed function entry, bundled vs unbundled, in
  * fresh node processes (the Functions worker imports every entry when it starts):
- *  - unbundled: the tsc output (dist/functions/entries/<name>.js, packages from node_modules),
- *  - bundled: dist/app/entries/<name>.js (functions/build/bundle.ts), and the same minified.
+ *  - unbundled: the tsc output (dist/functions/azure/entries/<name>.js, packages from node_modules),
+ *  - bundled: dist/app/entries/<name>.js (functions/azure/build/bundle.ts), and the same minified.
  * "import" is the entry alone; "+ first use" then imports the lazily loaded modules that the
  * function's first invocation loads (its adapters, the bot) with every Azure adapter selected.
  * The row "all" imports every entry, as the worker does at start-up, then every function's first use.
@@ -13,26 +13,27 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Metafile } from 'esbuild';
-import { bundleFunctions, ROOT } from '../../functions/build/bundle.js';
+import { bundleFunctions, ROOT } from '../../functions/azure/build/bundle.js';
 import { FAKE_AZURE_SETTINGS } from '../support/fake-azure-settings.js';
 import { runScript } from '../support/module-loads.js';
 
 const RUNS = Number(process.env['COLDSTART_RUNS'] ?? 7);
 
-const BOT = 'bot/bot-runtime.ts';
+const BOT = 'bot/botbuilder-chat-endpoint.ts';
+const CHAT = 'adapters/chat/botbuilder-chat-channel.ts';
 const BUS = 'adapters/bus/azure-service-bus-event-bus.ts';
 const STORE = 'adapters/store/cosmos-interaction-store.ts';
 const AUDIO = 'adapters/audio/azure-blob-audio-store.ts';
-const SPEECH = 'adapters/speech/azure-speech-synthesizer.ts';
+const SPEECH = 'adapters/speech/azure/azure-speech-synthesizer.ts';
 const MAILER = 'adapters/mail/sendgrid-mailer.ts';
-/** What each handler's first invocation imports, from the services it calls (functions/<name>.ts). */
+/** What each handler's first invocation imports, from the ports it calls (functions/<name>.ts). */
 const FIRST_USE: Record<string, string[]> = {
   messages: [BOT, BUS],
   health: [],
   speech: [SPEECH, AUDIO, BUS],
   log: [STORE],
   mail: [STORE, AUDIO, MAILER, BUS],
-  reply: [STORE, AUDIO, BOT, BUS],
+  reply: [STORE, AUDIO, CHAT, BUS],
   digest: [STORE, MAILER],
 };
 
@@ -81,13 +82,13 @@ async function main() {
   const variants: Variant[] = [
     {
       name: 'unbundled',
-      entry: (fn) => path.join(ROOT, 'dist/functions/entries', `${fn}.js`),
+      entry: (fn) => path.join(ROOT, 'dist/functions/azure/entries', `${fn}.js`),
       module: (source) => path.join(ROOT, 'dist', source.replace(/\.ts$/, '.js')),
     },
     bundled('bundled', path.join(ROOT, 'dist/app'), appMeta),
     bundled('bundled+minified', minDir, minMeta),
   ];
-  const functions = (await readdir(path.join(ROOT, 'functions/entries'))).map((f) => path.basename(f, '.ts'));
+  const functions = (await readdir(path.join(ROOT, 'functions/azure/entries'))).map((f) => path.basename(f, '.ts'));
   const cases = [...functions.map((fn) => [fn, [fn]] as const), ['all', functions] as const];
   const results: { function: string; variant: string; samples: Sample[] }[] = [];
   for (const [fn, included] of cases) {

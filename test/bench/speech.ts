@@ -4,9 +4,9 @@
  * The machine is shared: the load average is printed with the numbers.
  */
 import { loadavg } from 'node:os';
-import { EspeakEngine } from '../../adapters/speech/espeak-engine.js';
-import { loadEspeak } from '../../adapters/speech/espeak-wasm.js';
-import { EspeakSpeechSynthesizer } from '../../adapters/speech/espeak-speech-synthesizer.js';
+import { EspeakEngine } from '../../adapters/speech/espeak/espeak-engine.js';
+import { loadEspeak } from '../../adapters/speech/espeak/espeak-wasm.js';
+import { EspeakSpeechSynthesizer } from '../../adapters/speech/espeak/espeak-speech-synthesizer.js';
 import type { Language } from '../../core/language.js';
 
 const ROUNDS = Number(process.argv[2] ?? 5);

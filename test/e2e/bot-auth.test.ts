@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { replies } from '../../bot/replies.js';
+import { replies } from '../../core/replies.js';
 import { loadConfig } from '../../core/config.js';
 import { createLogger } from '../../core/logger.js';
 import { startLocalHost, type LocalHost } from '../../local/host.js';
@@ -139,7 +139,7 @@ describe('Bot Framework authentication with an app id', () => {
     } finally {
       quiet.mockRestore();
     }
-    const store = await host.services.store();
+    const store = await host.ports.store();
     for (const c of ACCEPTED) {
       await waitForCompleteRecord(store, { conversationId: c.conversationId, activityId: `act-${c.conversationId}`, channelId: c.channelId ?? 'webchat' });
     }
@@ -167,7 +167,7 @@ describe('Bot Framework authentication with an app id', () => {
   });
 
   it('publishes nothing for a refused request', async () => {
-    const store = await host.services.store();
+    const store = await host.ports.store();
     const all = await store.listUpdated(new Date(0), new Date(Date.now() + 60_000), 100);
     expect(all.map((r) => r.conversationId).sort()).toEqual(ACCEPTED.map((c) => c.conversationId).sort());
     for (const id of ['keys-unavailable', ...REFUSED.map((c) => c.conversationId)]) expect(channel.forConversation(id), id).toEqual([]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replies } from '../../bot/replies.js';
-import { startAzurite, type RunningAzurite } from '../../local/azurite.js';
+import { replies } from '../../core/replies.js';
+import { startAzurite, type RunningAzurite } from '../../adapters/audio/azurite-emulator.js';
 import type { LocalHost } from '../../local/host.js';
 import { startCosmosServer, type CosmosTestServer } from '../support/cosmos-server.js';
 import { messageActivity, postActivity, startFakeChannel, type FakeChannel } from '../support/fake-channel.js';
@@ -47,7 +47,7 @@ describe('the pipeline with Cosmos DB, Blob storage and SendGrid adapters', () =
   });
 
   it('selects the Azure adapters from the settings', () => {
-    const ports = host.adapters.describe();
+    const ports = host.ports.describe();
     expect(ports.store).toMatch(/^Cosmos DB/);
     expect(ports.audio).toMatch(/^Blob storage/);
     expect(ports.mailer).toMatch(/^SendGrid/);
@@ -57,8 +57,8 @@ describe('the pipeline with Cosmos DB, Blob storage and SendGrid adapters', () =
     for (const m of MESSAGES) {
       expect((await postActivity(host.url, messageActivity({ serviceUrl: channel.serviceUrl, ...m }))).status).toBe(200);
     }
-    const store = await host.services.store();
-    const audio = await host.services.audio();
+    const store = await host.ports.store();
+    const audio = await host.ports.audio();
     for (const m of MESSAGES) {
       const id = eventIdOf(m);
       const record = await waitForCompleteRecord(store, m);

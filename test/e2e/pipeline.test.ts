@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replies, tooLong } from '../../bot/replies.js';
+import { replies, tooLong } from '../../core/replies.js';
 import { isComplete, type InteractionRecord } from '../../core/record.js';
 import type { LocalHost } from '../../local/host.js';
 import { messageActivity, postActivity, startFakeChannel, waitFor, type FakeChannel } from '../support/fake-channel.js';
@@ -28,7 +28,7 @@ const REJECTED = [
 ] as const;
 
 async function completeRecord(host: LocalHost, m: SentMessage) {
-  return waitForCompleteRecord(await host.services.store(), m);
+  return waitForCompleteRecord(await host.ports.store(), m);
 }
 
 describe('the whole pipeline on one machine', () => {
@@ -76,14 +76,14 @@ describe('the whole pipeline on one machine', () => {
       expect(record?.audio?.blobName).toBe(`audio/${eventIdOf(m)}.mp3`);
       expect(record?.failures).toEqual([]);
     }
-    const store = await host.services.store();
+    const store = await host.ports.store();
     for (const m of REJECTED) expect(await store.get({ conversationId: m.conversationId, id: eventIdOf(m) })).toBeUndefined();
     const all = await store.listUpdated(new Date(0), new Date(Date.now() + 60_000), 100);
     expect(all.map((r) => r.conversationId).sort()).toEqual(ACCEPTED.map((m) => m.conversationId).sort());
   });
 
   it('stores one MP3 blob per accepted message that decodes to audio', async () => {
-    const audio = await host.services.audio();
+    const audio = await host.ports.audio();
     for (const m of ACCEPTED) {
       const bytes = await audio.get(`audio/${eventIdOf(m)}.mp3`);
       expect(bytes).toBeDefined();
@@ -99,7 +99,7 @@ describe('the whole pipeline on one machine', () => {
     const files = (await readdir(outbox)).filter((f) => f.endsWith('.eml')).sort();
     expect(files).toEqual(ACCEPTED.map((m) => `${eventIdOf(m)}.eml`).sort());
     const mails = await readOutbox(outbox);
-    const audio = await host.services.audio();
+    const audio = await host.ports.audio();
     for (const m of ACCEPTED) {
       const mail = mails.find((x) => x.text.includes(m.text));
       expect(mail, `mail for ${m.conversationId}`).toBeDefined();
@@ -119,7 +119,7 @@ describe('the whole pipeline on one machine', () => {
   });
 
   it('sends the customer the audio back in the chat', async () => {
-    const audio = await host.services.audio();
+    const audio = await host.ports.audio();
     for (const m of ACCEPTED) {
       const activities = channel.forConversation(m.conversationId);
       expect(activities).toHaveLength(2);
@@ -164,7 +164,7 @@ describe('the whole pipeline on one machine', () => {
     const huge = JSON.stringify(messageActivity({ serviceUrl: channel.serviceUrl, conversationId: 'conv-huge', activityId: 'h', text: 'x'.repeat(300 * 1024) }));
     expect((await post(huge)).status).toBe(413);
     expect(channel.forConversation('conv-huge')).toEqual([]);
-    const store = await host.services.store();
+    const store = await host.ports.store();
     const all = await store.listUpdated(new Date(0), new Date(Date.now() + 60_000), 100);
     expect(all).toHaveLength(ACCEPTED.length);
   });
@@ -186,7 +186,7 @@ describe('stopping with events in flight and starting again', () => {
         expect((await postActivity(first.host.url, messageActivity({ serviceUrl: channel.serviceUrl, ...m }))).status).toBe(200);
       }
       // Stop while the pipeline is busy: some interactions are done, most are not.
-      const store = await first.host.services.store();
+      const store = await first.host.ports.store();
       await waitFor(
         async () => ((await store.listUpdated(new Date(0), new Date(Date.now() + 60_000), 100)).some((r) => r.stages.spoken) ? true : undefined),
         60_000,
@@ -209,7 +209,7 @@ describe('stopping with events in flight and starting again', () => {
           expect(activities.filter((a) => a.replyToId === m.activityId)).toHaveLength(1);
           expect(activities.filter((a) => a.body.attachments?.[0]?.contentType === 'audio/mpeg')).toHaveLength(1);
         }
-        const bus = await second.host.services.bus();
+        const bus = await second.host.ports.bus();
         for (const sub of ['speech', 'log', 'mail', 'reply']) expect(await bus.deadLetters(sub)).toEqual([]);
       } finally {
         await second.host.stop();

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import { MsalServiceClientCredentialsFactory } from 'botframework-connector';
-import type { BotCredentialsFactory } from '../../bot/bot-runtime.js';
+import type { ServiceClientCredentialsFactory as BotCredentialsFactory } from 'botframework-connector';
 
 /** The values the public Bot Framework cloud uses (botframework-connector's AuthenticationConstants). */
 export const BOT_FRAMEWORK = {

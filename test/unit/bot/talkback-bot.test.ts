@@ -1,6 +1,6 @@
 import { ActivityTypes, TestAdapter, type Activity } from 'botbuilder';
 import { describe, expect, it } from 'vitest';
-import { replies, tooLong } from '../../../bot/replies.js';
+import { replies, tooLong } from '../../../core/replies.js';
 import { TalkbackBot } from '../../../bot/talkback-bot.js';
 import type { MessageReceived } from '../../../core/events.js';
 import { messageEventId } from '../../../core/ids.js';

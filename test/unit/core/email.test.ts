@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, headerSafe, renderTranscriptEmail } from '../../../core/email.js';
+import { headerSafe, renderTranscriptEmail } from '../../../core/email.js';
+import { escapeHtml } from '../../../core/html.js';
 import { audioStoredEvent } from '../../support/events.js';
 
 /** encodeURIComponent throws on a lone surrogate (half an emoji). */

@@ -1,27 +1,31 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TalkbackError } from '../../../core/errors.js';
 import { recordKeyOf } from '../../../core/record.js';
-import { InvocationContext } from '../../../functions/azure-functions.js';
 import { digest } from '../../../functions/digest.js';
 import { mail } from '../../../functions/mail.js';
+import { reply } from '../../../functions/reply.js';
 import { speech } from '../../../functions/speech.js';
 import { audioStoredSchema } from '../../../core/events.js';
 import { runSubscriber } from '../../../functions/run-subscriber.js';
+import type { FunctionContext } from '../../../functions/context.js';
 import { audioStoredEvent, messageReceivedEvent } from '../../support/events.js';
 import { tempDataDir } from '../../support/host.js';
 import { readOutbox } from '../../support/outbox.js';
-import { embeddedServices } from '../../support/services.js';
+import { embeddedApp } from '../../support/embedded-app.js';
 
-const context = (deliveryCount = 1) =>
-  new InvocationContext({ functionName: 'test', logHandler: () => undefined, triggerMetadata: { deliveryCount } });
+/** The app's context on one delivery of a message. */
+const on = (app: FunctionContext, deliveryCount = 1): FunctionContext => ({
+  ...app,
+  delivery: { messageId: 'm', deliveryCount, invocationId: `m:${deliveryCount}` },
+});
 
 describe('subscribers on the embedded adapters', () => {
   let data: Awaited<ReturnType<typeof tempDataDir>>;
-  let env: Awaited<ReturnType<typeof embeddedServices>>;
+  let env: Awaited<ReturnType<typeof embeddedApp>>;
 
   beforeEach(async () => {
     data = await tempDataDir('talkback-subscribers-');
-    env = await embeddedServices(data.dir);
+    env = await embeddedApp(data.dir);
   });
   afterEach(async () => {
     await env.close();
@@ -36,8 +40,8 @@ describe('subscribers on the embedded adapters', () => {
 
   it('mail: a redelivered audio.stored sends one email', async () => {
     const event = await storedAudio();
-    await runSubscriber(mail, event, env.services, context(1));
-    await runSubscriber(mail, event, env.services, context(2));
+    await runSubscriber(mail, event, on(env.app, 1));
+    await runSubscriber(mail, event, on(env.app, 2));
     expect(env.mailer.sent).toHaveLength(1);
     expect(env.mailer.sent[0]!.to).toEqual(['a@example.test', 'b@example.test']);
     const record = await env.store.get(recordKeyOf(event));
@@ -47,8 +51,8 @@ describe('subscribers on the embedded adapters', () => {
   it('mail: two concurrent deliveries send one email; the other is told to retry after the lease', async () => {
     const event = await storedAudio();
     const results = await Promise.allSettled([
-      runSubscriber(mail, event, env.services, context(1)),
-      runSubscriber(mail, event, env.services, context(1)),
+      runSubscriber(mail, event, on(env.app, 1)),
+      runSubscriber(mail, event, on(env.app, 1)),
     ]);
     expect(env.mailer.sent).toHaveLength(1);
     const rejected = results.filter((r) => r.status === 'rejected');
@@ -60,30 +64,30 @@ describe('subscribers on the embedded adapters', () => {
   it('mail: a permanent failure is recorded with its message, and a redelivery does not send again', async () => {
     const event = await storedAudio();
     env.mailer.failWith = new TalkbackError('MailRejected', 'SendGrid refused: The from address does not match a verified Sender Identity (from.email)');
-    await expect(runSubscriber(mail, event, env.services, context(1))).rejects.toMatchObject({ code: 'MailRejected', retryable: false });
+    await expect(runSubscriber(mail, event, on(env.app, 1))).rejects.toMatchObject({ code: 'MailRejected', retryable: false });
     const record = await env.store.get(recordKeyOf(event));
     expect(record?.failures).toEqual([
       expect.objectContaining({ function: 'mail', code: 'MailRejected', eventId: event.id, message: expect.stringContaining('verified Sender Identity') as string }),
     ]);
     expect(record?.claims.mail).toBeUndefined();
     env.mailer.failWith = undefined;
-    await expect(runSubscriber(mail, event, env.services, context(2))).rejects.toMatchObject({ code: 'MailRejected', retryable: false });
+    await expect(runSubscriber(mail, event, on(env.app, 2))).rejects.toMatchObject({ code: 'MailRejected', retryable: false });
     expect(env.mailer.sent).toHaveLength(1);
   });
 
   it('mail: a retryable failure on the last delivery is recorded as given up', async () => {
     const event = await storedAudio();
     env.mailer.failWith = new TalkbackError('Throttled', 'SendGrid 429', { retryable: true, retryAfterMs: 7000 });
-    await expect(runSubscriber(mail, event, env.services, context(3))).rejects.toMatchObject({ code: 'Throttled' });
+    await expect(runSubscriber(mail, event, on(env.app, 3))).rejects.toMatchObject({ code: 'Throttled' });
     expect((await env.store.get(recordKeyOf(event)))?.failures).toEqual([]);
-    await expect(runSubscriber(mail, event, env.services, context(10))).rejects.toMatchObject({ code: 'Throttled' });
+    await expect(runSubscriber(mail, event, on(env.app, 10))).rejects.toMatchObject({ code: 'Throttled' });
     expect((await env.store.get(recordKeyOf(event)))?.failures[0]?.message).toBe('gave up after 10 deliveries: SendGrid 429');
   });
 
   it('speech: a redelivery after the upload publishes the same audio.stored without synthesizing again', async () => {
     const event = messageReceivedEvent({ data: { text: 'Where is my order #1234?' } });
-    await runSubscriber(speech, event, env.services, context(1));
-    await runSubscriber(speech, event, env.services, context(2));
+    await runSubscriber(speech, event, on(env.app, 1));
+    await runSubscriber(speech, event, on(env.app, 2));
     expect(env.speech.requests).toHaveLength(1);
     const receiver = env.bus.receiver('mail');
     const delivered = await receiver.receive(10, 200);
@@ -103,14 +107,14 @@ describe('subscribers on the embedded adapters', () => {
       text: received.data.text,
       customer: received.data.customer,
       channelId: 'facebook',
-      stages: { received: env.services.now().toISOString() },
+      stages: { received: env.app.now().toISOString() },
       claims: {},
       failures: [],
       appliedEvents: [received.id],
-      createdAt: env.services.now().toISOString(),
-      updatedAt: env.services.now().toISOString(),
+      createdAt: env.app.now().toISOString(),
+      updatedAt: env.app.now().toISOString(),
     }));
-    const invocation = { services: env.services, logger: env.services.logger, context: context() };
+    const invocation = env.app;
     await digest.handler(invocation);
     await digest.handler(invocation);
     expect(env.mailer.sent.slice(0, 2).map((m) => m.to)).toEqual([['a@example.test'], ['b@example.test']]);
@@ -121,5 +125,23 @@ describe('subscribers on the embedded adapters', () => {
     expect(mails[0]!.subject).toMatch(/digest .*: 1 conversation$/);
     expect(mails[0]!.text).toContain('Kim (Facebook Messenger): <b>refund</b> & "soon"');
     expect(mails[0]!.html).toContain('&lt;b&gt;refund&lt;/b&gt; &amp; &quot;soon&quot;');
+  });
+
+  it('reply: a redelivered audio.stored sends the customer one audio message through the chat channel', async () => {
+    const event = await storedAudio();
+    await runSubscriber(reply, event, on(env.app, 1));
+    await runSubscriber(reply, event, on(env.app, 2));
+    expect(env.chat.sent).toHaveLength(1);
+    expect(env.chat.sent[0]!.conversationId).toBe(event.data.conversationId);
+    expect(env.chat.sent[0]!.activity.attachments?.[0]?.contentUrl).toContain(event.data.blobName);
+    expect((await env.store.get(recordKeyOf(event)))?.claims.reply?.doneAt).toBeDefined();
+  });
+
+  it('reply: a conversation that blocked the bot is a permanent failure on the record', async () => {
+    const event = await storedAudio();
+    env.chat.failFor(event.data.conversationId, new TalkbackError('Unauthorized', 'chat reply failed (403): blocked'));
+    await expect(runSubscriber(reply, event, on(env.app, 1))).rejects.toMatchObject({ code: 'Unauthorized', retryable: false });
+    expect((await env.store.get(recordKeyOf(event)))?.failures).toEqual([expect.objectContaining({ function: 'reply', code: 'Unauthorized' })]);
+    expect(env.chat.sent).toEqual([]);
   });
 });

@@ -7,7 +7,6 @@ import type { LockedMessage } from '../../../adapters/ports.js';
 import { TalkbackError } from '../../../core/errors.js';
 import { createLogger } from '../../../core/logger.js';
 import { startPump, type Pump, type PumpOptions, type SettledInfo } from '../../../local/pump.js';
-import { retryDelayMs } from '../../../core/retry-delay.js';
 import { messageReceivedEvent } from '../../support/events.js';
 
 let dir: string;
@@ -321,22 +320,5 @@ describe('startPump', () => {
     await until(() => expect(logs.filter((l) => l.msg === 'receive failed; retrying').length).toBeGreaterThanOrEqual(2));
     expect(logs.find((l) => l.msg === 'receive failed; retrying')).toMatchObject({ level: 50, code: 'BusFailed' });
     await p.stop(0);
-  });
-});
-
-describe('retryDelayMs', () => {
-  const error = new TalkbackError('Timeout', 't', { retryable: true });
-
-  it('doubles from the base per delivery, with at most ±20% jitter, capped at the maximum', () => {
-    expect([1, 2, 3, 4].map((n) => retryDelayMs(n, error, 1_000, 60_000, () => 0.5))).toEqual([1_000, 2_000, 4_000, 8_000]);
-    expect(retryDelayMs(3, error, 1_000, 60_000, () => 0)).toBe(3_200);
-    expect(retryDelayMs(3, error, 1_000, 60_000, () => 0.999_999)).toBe(4_800);
-    expect(retryDelayMs(10, error, 1_000, 60_000, () => 0.999_999)).toBe(60_000);
-  });
-
-  it("uses the error's retry-after when given, capped at the maximum", () => {
-    const throttled = new TalkbackError('Throttled', 'later', { retryable: true, retryAfterMs: 7_000 });
-    expect(retryDelayMs(1, throttled, 1_000, 60_000, () => 0.5)).toBe(7_000);
-    expect(retryDelayMs(1, throttled, 1_000, 5_000, () => 0.5)).toBe(5_000);
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TimerFunction } from '../../../functions/declarations.js';
-import type { Services } from '../../../functions/services.js';
+import type { FunctionContext } from '../../../functions/context.js';
 import { createLogger } from '../../../core/logger.js';
 import { startTimers } from '../../../local/timers.js';
 
@@ -8,8 +8,8 @@ function timer(runs: Date[]): TimerFunction {
   return { kind: 'timer', name: 'digest', scheduleSetting: 'DIGEST_SCHEDULE', handler: async () => void runs.push(new Date()) };
 }
 
-function services(schedule: string): Services {
-  return { config: { DIGEST_SCHEDULE: schedule }, logger: createLogger('silent'), now: () => new Date() } as unknown as Services;
+function services(schedule: string): FunctionContext {
+  return { config: { DIGEST_SCHEDULE: schedule }, logger: createLogger('silent'), now: () => new Date() } as unknown as FunctionContext;
 }
 
 describe('local timers', () => {

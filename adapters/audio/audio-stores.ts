@@ -1,0 +1,25 @@
+import { azurePorts } from '../../core/config.js';
+import type { AudioStore } from '../ports.js';
+import type { Implementation } from '../registry.js';
+
+/** The AudioStore implementations: Blob storage when AZURE_STORAGE_CONNECTION_STRING is set, else Azurite in-process. */
+export const audioStores: readonly Implementation<AudioStore>[] = [
+  {
+    id: 'azure-blob',
+    selectedBy: (config) => azurePorts(config).audio,
+    describe: (config) => `Blob storage (container ${config.AUDIO_CONTAINER})`,
+    async build(config) {
+      const { AzureBlobAudioStore } = await import('./azure-blob-audio-store.js');
+      return new AzureBlobAudioStore({ connectionString: config.AZURE_STORAGE_CONNECTION_STRING ?? '', containerName: config.AUDIO_CONTAINER });
+    },
+  },
+  {
+    id: 'azurite',
+    selectedBy: (config) => !azurePorts(config).audio,
+    describe: (config) => `Azurite in-process (container ${config.AUDIO_CONTAINER})`,
+    async build(config, deps) {
+      const { AzuriteAudioStore } = await import('./azurite-audio-store.js');
+      return AzuriteAudioStore.start({ location: deps.inDataDir('azurite'), port: config.AZURITE_BLOB_PORT, containerName: config.AUDIO_CONTAINER });
+    },
+  },
+];

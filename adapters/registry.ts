@@ -1,0 +1,61 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import type { ServiceClientCredentialsFactory } from 'botframework-connector';
+import type { Config } from '../core/config.js';
+import { TalkbackError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { EventBus, SubscriptionSpec } from './ports.js';
+
+/** What an implementation may need besides the config: given by the composition root. */
+export interface BuildDeps {
+  /** The topic's subscriptions (from the function declarations), for the embedded bus. */
+  subscriptions: readonly SubscriptionSpec[];
+  logger: Logger;
+  /** A file in the data folder (TALKBACK_DATA_DIR), the folder created on first use. */
+  inDataDir(name: string): string;
+  /** The bus, for implementations that publish (the inbound chat endpoint). */
+  bus(): Promise<EventBus>;
+  /** Extra Bot Framework auth settings (tests: a local OpenID metadata URL). */
+  botAuthOverrides?: ConfigurationBotFrameworkAuthenticationOptions | undefined;
+  /** Replaces how the bot gets its outbound token (tests: a local token endpoint). */
+  botCredentialsFactory?: ServiceClientCredentialsFactory | undefined;
+}
+
+/**
+ * One implementation of a port. Each port's folder lists its implementations in one registry file;
+ * the composition root picks the one whose settings select it, and `describe` says the same choice.
+ */
+export interface Implementation<P> {
+  id: string;
+  /** Exactly one implementation of a port selects itself for any valid config. */
+  selectedBy(config: Config): boolean;
+  /** One line for the start-up banner and the dashboard. */
+  describe(config: Config): string;
+  /** Builds it, importing its module (and SDK) only now. */
+  build(config: Config, deps: BuildDeps): Promise<P>;
+}
+
+/** The implementation the settings select: exactly one, never a silent fallback. */
+export function choose<P>(port: string, registry: readonly Implementation<P>[], config: Config): Implementation<P> {
+  const selected = registry.filter((i) => i.selectedBy(config));
+  if (selected.length !== 1) {
+    throw new TalkbackError(
+      'ConfigInvalid',
+      `the settings select ${selected.length === 0 ? 'no' : selected.map((i) => i.id).join(' and ')} implementation of ${port}`,
+    );
+  }
+  return selected[0]!;
+}
+
+export function dataDirOf(config: Config): string {
+  return path.resolve(config.TALKBACK_DATA_DIR);
+}
+
+export function inDataDir(config: Config): (name: string) => string {
+  const dir = dataDirOf(config);
+  return (name) => {
+    mkdirSync(dir, { recursive: true });
+    return path.join(dir, name);
+  };
+}

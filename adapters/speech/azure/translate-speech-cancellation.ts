@@ -1,0 +1,59 @@
+import { CancellationErrorCode, CancellationReason } from 'microsoft-cognitiveservices-speech-sdk';
+import { TalkbackError, codeForStatus, isRetryableStatus, type ErrorCode } from '../../../core/errors.js';
+import { redactSecrets } from '../../../core/redact.js';
+
+interface Rule {
+  code: ErrorCode;
+  retryable: boolean;
+}
+
+/** What each error code of a canceled synthesis means for a message that asked for it. */
+const RULES: Readonly<Partial<Record<CancellationErrorCode, Rule>>> = {
+  [CancellationErrorCode.AuthenticationFailure]: { code: 'Unauthorized', retryable: false },
+  // Speech answers 403 when a free (F0) key has used up its quota: no retry fixes that this month.
+  [CancellationErrorCode.Forbidden]: { code: 'Unauthorized', retryable: false },
+  // Invalid SSML, an unknown voice, a request too long: the same request fails the same way.
+  [CancellationErrorCode.BadRequestParameters]: { code: 'BadRequest', retryable: false },
+  [CancellationErrorCode.TooManyRequests]: { code: 'Throttled', retryable: true },
+  [CancellationErrorCode.ServiceTimeout]: { code: 'Timeout', retryable: true },
+  [CancellationErrorCode.ServiceError]: { code: 'SpeechFailed', retryable: true },
+  [CancellationErrorCode.ConnectionFailure]: { code: 'ServiceUnavailable', retryable: true },
+  [CancellationErrorCode.RuntimeError]: { code: 'SpeechFailed', retryable: true },
+};
+
+/**
+ * The HTTP status of a refused WebSocket upgrade. The SDK reports a 401 (bad key), 403, 429 or 5xx
+ * on the upgrade as ConnectionFailure with the status only in the text ("Unexpected server
+ * response: 401", "StatusCode: 429"), so that text decides when it carries one.
+ */
+function httpStatusIn(errorDetails: string): number | undefined {
+  const match = /(?:Unexpected server response:?|StatusCode:)\s*(\d{3})\b/i.exec(errorDetails);
+  const status = match?.[1] === undefined ? undefined : Number(match[1]);
+  return status !== undefined && status >= 400 && status < 600 ? status : undefined;
+}
+
+/**
+ * A canceled Azure Speech synthesis -> TalkbackError, from the SDK's CancellationDetails
+ * (reason, ErrorCode, errorDetails). Timeouts, throttling, connection and service failures are
+ * retryable; authentication, quota and bad-request failures are not. `secrets` (the key) are cut
+ * out of the message.
+ */
+export function translateSpeechCancellation(
+  reason: CancellationReason,
+  errorCode: CancellationErrorCode,
+  errorDetails: string,
+  secrets: readonly string[] = [],
+): TalkbackError {
+  const status = errorCode === CancellationErrorCode.ConnectionFailure ? httpStatusIn(errorDetails) : undefined;
+  const rule: Rule =
+    status !== undefined
+      ? { code: codeForStatus(status, 'SpeechFailed'), retryable: isRetryableStatus(status) }
+      : (RULES[errorCode] ?? { code: 'SpeechFailed', retryable: true });
+  const name = CancellationErrorCode[errorCode] ?? String(errorCode);
+  const why = reason === CancellationReason.Error ? name : `${CancellationReason[reason] ?? String(reason)}/${name}`;
+  const text = errorDetails.replace(/\s+/g, ' ').trim() || 'no details';
+  return new TalkbackError(rule.code, redactSecrets(`Azure Speech: synthesis canceled (${why}): ${text}`, secrets), {
+    retryable: rule.retryable,
+    details: { cancellationErrorCode: name, ...(status === undefined ? {} : { status }) },
+  });
+}

@@ -1,0 +1,92 @@
+import { CloudAdapter, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import type { ServiceClientCredentialsFactory } from 'botframework-connector';
+import type { Logger } from '../core/logger.js';
+import { BotAuthentication } from './bot-authentication.js';
+import type { BotHttpRequest, BotHttpResponse, ChatEndpoint } from './chat-endpoint.js';
+import { TalkbackBot, type TalkbackBotOptions } from './talkback-bot.js';
+
+export interface BotbuilderChatEndpointOptions extends TalkbackBotOptions {
+  /** Empty: anonymous (local only). Set: every request must carry a valid Bot Framework token. */
+  appId?: string | undefined;
+  appPassword?: string | undefined;
+  appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  tenantId?: string | undefined;
+  logger: Logger;
+  /** Extra Bot Framework auth settings (e.g. a test's OpenID metadata URL). */
+  authOverrides?: ConfigurationBotFrameworkAuthenticationOptions | undefined;
+  /**
+   * How the bot obtains the token it sends to channels, and which app id inbound tokens must name.
+   * Default: built from appId/appPassword/appType/tenantId (MSAL against Azure AD, or a managed identity).
+   */
+  credentialsFactory?: ServiceClientCredentialsFactory | undefined;
+}
+
+/** The bot behind botbuilder's CloudAdapter, reachable from any HTTP host through plain request/response values. */
+export class BotbuilderChatEndpoint implements ChatEndpoint {
+  readonly appId: string;
+  private readonly adapter: CloudAdapter;
+  private readonly bot: TalkbackBot;
+
+  constructor(private readonly options: BotbuilderChatEndpointOptions) {
+    this.appId = options.appId ?? '';
+    const auth = new BotAuthentication(
+      {
+        MicrosoftAppId: this.appId,
+        MicrosoftAppPassword: options.appPassword ?? '',
+        MicrosoftAppType: options.appType,
+        MicrosoftAppTenantId: options.tenantId ?? '',
+        ...options.authOverrides,
+      },
+      options.credentialsFactory,
+    );
+    this.adapter = new CloudAdapter(auth);
+    this.adapter.onTurnError = async (context, error) => {
+      // The turn fails as a whole (the channel sees 500 and may retry with the same activity id).
+      options.logger.error(
+        { err: { message: error.message, name: error.name }, conversationId: context.activity.conversation?.id },
+        'bot turn failed',
+      );
+      throw error;
+    };
+    this.bot = new TalkbackBot(options);
+  }
+
+  async process(request: BotHttpRequest): Promise<BotHttpResponse> {
+    const missing = missingActivityFields(request.body);
+    if (missing.length > 0) return { status: 400, body: `activity lacks ${missing.join(', ')}` };
+    const response: BotHttpResponse = { status: 200 };
+    const collector = {
+      socket: undefined,
+      status: (code: number) => void (response.status = code),
+      header: () => undefined,
+      send: (body: unknown) => void (response.body = typeof body === 'string' ? body : JSON.stringify(body)),
+      end: () => undefined,
+    };
+    try {
+      await this.adapter.process({ method: 'POST', ...request }, collector, (context) => this.bot.run(context));
+    } catch (error) {
+      // botbuilder validates the activity shape with zod and throws on a malformed one.
+      this.options.logger.warn({ err: { message: (error as Error).message } }, 'rejected a malformed activity');
+      return { status: 400, body: 'malformed activity' };
+    }
+    if (response.status >= 500) return { status: response.status, body: 'the message could not be accepted, retry' };
+    if (response.status === 401) return { status: 401, body: 'unauthorized' };
+    return response;
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** What every activity must carry for the bot to answer it (and for its event to be valid). */
+function missingActivityFields(body: Record<string, unknown>): string[] {
+  const text = (value: unknown) => typeof value === 'string' && value.trim() !== '';
+  const conversation = body['conversation'] as { id?: unknown } | undefined;
+  const from = body['from'] as { id?: unknown } | undefined;
+  return [
+    ...(text(body['type']) ? [] : ['type']),
+    ...(text(body['channelId']) ? [] : ['channelId']),
+    ...(text(body['serviceUrl']) ? [] : ['serviceUrl']),
+    ...(typeof conversation === 'object' && conversation !== null && text(conversation.id) ? [] : ['conversation.id']),
+    ...(body['type'] !== 'message' || (typeof from === 'object' && from !== null && text(from.id)) ? [] : ['from.id']),
+  ];
+}

@@ -1,0 +1,25 @@
+import type { Implementation } from '../adapters/registry.js';
+import type { ChatEndpoint } from './chat-endpoint.js';
+
+/** The inbound chat endpoint implementations, chosen like the ports (adapters/registry.ts). */
+export const chatEndpoints: readonly Implementation<ChatEndpoint>[] = [
+  {
+    id: 'botbuilder',
+    selectedBy: () => true,
+    describe: (config) => `botbuilder CloudAdapter (${config.MicrosoftAppId ? 'authenticated' : 'anonymous'})`,
+    async build(config, deps) {
+      const { BotbuilderChatEndpoint } = await import('./botbuilder-chat-endpoint.js');
+      return new BotbuilderChatEndpoint({
+        appId: config.MicrosoftAppId,
+        appPassword: config.MicrosoftAppPassword,
+        appType: config.MicrosoftAppType,
+        tenantId: config.MicrosoftAppTenantId,
+        maxMessageChars: config.MAX_MESSAGE_CHARS,
+        logger: deps.logger,
+        publish: async (event) => (await deps.bus()).publish(event),
+        authOverrides: deps.botAuthOverrides,
+        credentialsFactory: deps.botCredentialsFactory,
+      });
+    },
+  },
+];

@@ -1,0 +1,5 @@
+// The deployed entry of the "digest" function (package.json "main" globs dist/app/entries/*.js).
+import { digest } from '../../digest.js';
+import { register } from '../register.js';
+
+register(digest);

@@ -1,0 +1,5 @@
+// The deployed entry of the "log" function (package.json "main" globs dist/app/entries/*.js).
+import { log } from '../../log.js';
+import { register } from '../register.js';
+
+register(log);

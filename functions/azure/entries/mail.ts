@@ -1,0 +1,5 @@
+// The deployed entry of the "mail" function (package.json "main" globs dist/app/entries/*.js).
+import { mail } from '../../mail.js';
+import { register } from '../register.js';
+
+register(mail);

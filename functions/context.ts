@@ -1,0 +1,34 @@
+import type { Ports } from '../adapters/index.js';
+import type { Config } from '../core/config.js';
+import type { Logger } from '../core/logger.js';
+
+/** The bus delivery a subscriber is running on. */
+export interface Delivery {
+  messageId: string;
+  /** 1 on the first delivery. */
+  deliveryCount: number;
+  invocationId: string;
+}
+
+/**
+ * What a handler gets from its host, whichever host it is: plain values, never a host's own types.
+ * Every side effect goes through `ports`.
+ */
+export interface FunctionContext {
+  ports: Ports;
+  config: Config;
+  logger: Logger;
+  now: () => Date;
+  /** Name of this worker, the owner of the claims it takes. */
+  workerId: string;
+  delivery?: Delivery;
+}
+
+/** The context of one invocation: the host's context with a logger naming the function and invocation. */
+export function invocationContext(app: FunctionContext, name: string, invocationId: string, delivery?: Delivery): FunctionContext {
+  return {
+    ...app,
+    logger: app.logger.child({ function: name, invocationId }),
+    ...(delivery ? { delivery } : {}),
+  };
+}

@@ -1,5 +1,0 @@
-// The deployed entry of the "messages" function (package.json "main" globs dist/app/entries/*.js).
-import { messages } from '../messages.js';
-import { register } from '../register.js';
-
-register(messages);

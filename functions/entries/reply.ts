@@ -1,5 +1,0 @@
-// The deployed entry of the "reply" function (package.json "main" globs dist/app/entries/*.js).
-import { reply } from '../reply.js';
-import { register } from '../register.js';
-
-register(reply);

@@ -1,5 +1,0 @@
-// The deployed entry of the "speech" function (package.json "main" globs dist/app/entries/*.js).
-import { speech } from '../speech.js';
-import { register } from '../register.js';
-
-register(speech);

@@ -1,0 +1,76 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FAKE_AZURE_SETTINGS } from '../../../support/fake-azure-settings.js';
+
+/** The composition caches its services per module instance: each test loads a fresh one. */
+async function freshAzureServices() {
+  vi.resetModules();
+  const { azureContext } = await import('../../../../functions/azure/azure-ports.js');
+  return azureContext;
+}
+
+/** Bus, records, speech and mail have no embedded fallback in Azure. */
+const { MicrosoftAppId: _id, MicrosoftAppPassword: _password, AZURE_STORAGE_CONNECTION_STRING: _storage, ...BACKENDS } = FAKE_AZURE_SETTINGS;
+
+const STORAGE = 'DefaultEndpointsProtocol=https;AccountName=talkbacktest;AccountKey=dGVzdA==;EndpointSuffix=core.windows.net';
+
+describe('azureContext (the Functions composition)', () => {
+  let saved: NodeJS.ProcessEnv;
+
+  beforeEach(() => {
+    saved = process.env;
+    // Only what each test sets: no setting of the machine running the tests leaks in.
+    process.env = { LOG_LEVEL: 'silent' };
+  });
+
+  afterEach(() => {
+    process.env = saved;
+  });
+
+  it('refuses to run the bot anonymously: no MicrosoftAppId is a permanent ConfigInvalid', async () => {
+    process.env['AZURE_STORAGE_CONNECTION_STRING'] = STORAGE;
+    const azureContext = await freshAzureServices();
+    let thrown: unknown;
+    try {
+      azureContext();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ name: 'TalkbackError', code: 'ConfigInvalid', retryable: false });
+    expect((thrown as Error).message).toContain('MicrosoftAppId');
+    expect((thrown as Error).message).not.toContain('AZURE_STORAGE_CONNECTION_STRING');
+  });
+
+  it('lists every missing setting at once', async () => {
+    const azureContext = await freshAzureServices();
+    expect(() => azureContext()).toThrow(/MicrosoftAppId.*AZURE_STORAGE_CONNECTION_STRING.*SERVICEBUS_CONNECTION_STRING.*COSMOS_ENDPOINT.*SPEECH_KEY.*SENDGRID_API_KEY/);
+  });
+
+  it('builds the services once the app id, its password and a storage account are set', async () => {
+    Object.assign(process.env, {
+      ...BACKENDS,
+      MicrosoftAppId: '00000000-0000-4000-8000-000000000001',
+      MicrosoftAppPassword: 'secret',
+      AZURE_STORAGE_CONNECTION_STRING: STORAGE,
+    });
+    const azureContext = await freshAzureServices();
+    const services = azureContext();
+    expect(services.config.MicrosoftAppId).toBe('00000000-0000-4000-8000-000000000001');
+    expect(services.config.AZURE_STORAGE_CONNECTION_STRING).toBe(STORAGE);
+    expect(azureContext()).toBe(services);
+  });
+
+  it('reads process.env as it is at the first invocation, not at import', async () => {
+    const azureContext = await freshAzureServices();
+    Object.assign(process.env, BACKENDS);
+    process.env['MicrosoftAppId'] = '00000000-0000-4000-8000-000000000002';
+    process.env['MicrosoftAppPassword'] = 'secret';
+    process.env['AZURE_STORAGE_CONNECTION_STRING'] = STORAGE;
+    expect(azureContext().config.MicrosoftAppId).toBe('00000000-0000-4000-8000-000000000002');
+  });
+
+  it('makes the Functions app refuse to start: an entry without MicrosoftAppId does not register', async () => {
+    Object.assign(process.env, BACKENDS, { AZURE_STORAGE_CONNECTION_STRING: STORAGE });
+    vi.resetModules();
+    await expect(import('../../../../functions/azure/entries/messages.js')).rejects.toMatchObject({ code: 'ConfigInvalid' });
+  });
+});

@@ -1,0 +1,55 @@
+import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FAKE_AZURE_SETTINGS } from '../../../support/fake-azure-settings.js';
+import { runScript } from '../../../support/module-loads.js';
+
+// Every Azure adapter is selected (as in Azure), so a function that touched the wrong port would load its SDK.
+const SDKS = {
+  speech: `${path.sep}node_modules${path.sep}microsoft-cognitiveservices-speech-sdk${path.sep}`,
+  cosmos: `${path.sep}node_modules${path.sep}@azure${path.sep}cosmos${path.sep}`,
+  sendgrid: `${path.sep}node_modules${path.sep}@sendgrid${path.sep}`,
+  blob: `${path.sep}node_modules${path.sep}@azure${path.sep}storage-blob${path.sep}`,
+};
+const BOTBUILDER = `${path.sep}node_modules${path.sep}botbuilder${path.sep}`;
+const SERVICE_BUS = `${path.sep}node_modules${path.sep}@azure${path.sep}service-bus${path.sep}`;
+
+const source = (file: string) => JSON.stringify(pathToFileURL(path.resolve(file)).href);
+const loading = (files: string[], marker: string) => files.filter((f) => f.includes(marker)).length;
+
+describe('cold start: a function loads only the SDKs it uses', () => {
+  it('messages, handling a request, loads the bot and Service Bus but not Speech, Cosmos, SendGrid or Blob', async () => {
+    // The entry as the worker loads it, then what a request does: the handler runs the bot (which,
+    // with an app id and no token, refuses with 401 — no network), and the bot publishes through the bus.
+    const body = `
+      await import(${source('functions/azure/entries/messages.ts')});
+      const { azureContext } = await import(${source('functions/azure/azure-ports.ts')});
+      const { messages } = await import(${source('functions/messages.ts')});
+      const app = azureContext();
+      const activity = { type: 'message', id: 'a1', text: 'hello', channelId: 'emulator', serviceUrl: 'http://127.0.0.1:9',
+        from: { id: 'user' }, recipient: { id: 'bot' }, conversation: { id: 'c1' } };
+      const request = new Request('http://127.0.0.1/api/messages', { method: 'POST',
+        headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+      const response = await messages.handler(request, app);
+      await app.ports.bus();
+      report({ status: response.status, files: loadedFiles() });`;
+    const result = await runScript<{ status: number; files: string[] }>({ body, env: FAKE_AZURE_SETTINGS, record: true, tsx: true });
+
+    expect(result.status).toBe(401);
+    expect(loading(result.files, BOTBUILDER)).toBeGreaterThan(0);
+    expect(loading(result.files, SERVICE_BUS)).toBeGreaterThan(0);
+    for (const marker of Object.values(SDKS)) expect(result.files.filter((f) => f.includes(marker))).toEqual([]);
+  });
+
+  it.each(['reply', 'mail'])('the %s entry loads no SDK when the worker imports it', async (name) => {
+    const body = `
+      await import(${source(`functions/azure/entries/${name}.ts`)});
+      report({ files: loadedFiles() });`;
+    const { files } = await runScript<{ files: string[] }>({ body, env: FAKE_AZURE_SETTINGS, record: true, tsx: true });
+
+    expect(loading(files, `${path.sep}functions${path.sep}${name}.ts`)).toBe(1);
+    for (const marker of [...Object.values(SDKS), BOTBUILDER, SERVICE_BUS]) {
+      expect(files.filter((f) => f.includes(marker))).toEqual([]);
+    }
+  });
+});
