@@ -20,6 +20,8 @@ export interface ChannelActivity {
  */
 export async function startFakeChannel() {
   const received: ChannelActivity[] = [];
+  /** Conversations whose activities the channel refuses, with the status and headers it answers. */
+  const failures = new Map<string, { status: number; headers: Record<string, string> }>();
   let counter = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -28,6 +30,12 @@ export async function startFakeChannel() {
       const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
       if (req.method !== 'POST' || !match) {
         res.writeHead(404).end();
+        return;
+      }
+      const failure = failures.get(decodeURIComponent(match[1] ?? ''));
+      if (failure) {
+        res.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers });
+        res.end(JSON.stringify({ error: { code: 'Refused', message: `the channel answered ${failure.status}` } }));
         return;
       }
       received.push({
@@ -46,6 +54,11 @@ export async function startFakeChannel() {
     serviceUrl: `http://127.0.0.1:${port}`,
     received,
     forConversation: (id: string) => received.filter((a) => a.conversationId === id),
+    /** Activities to this conversation are answered with `status` (undefined: accepted again). */
+    failFor(conversationId: string, status: number | undefined, headers: Record<string, string> = {}) {
+      if (status === undefined) failures.delete(conversationId);
+      else failures.set(conversationId, { status, headers });
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

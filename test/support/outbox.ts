@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleParser, type AddressObject } from 'mailparser';
-import type { SentMail } from '../contract/mailer.contract.js';
+import type { SentMail } from '../contract/mailer/mailer.contract.js';
 
 /** The .eml files an OutboxMailer wrote, parsed with mailparser, in file-name order. */
 export async function readOutbox(directory: string): Promise<SentMail[]> {

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AudioStore } from '../../adapters/ports.js';
+import type { AudioStore } from '../../../adapters/ports.js';
 
 export interface AudioStoreContractOptions {
   name: string;

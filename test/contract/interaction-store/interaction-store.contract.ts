@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InteractionStore } from '../../adapters/ports.js';
-import type { BusEvent, MessageReceived } from '../../core/events.js';
-import { addFailure, applyEvent, completeClaim, releaseClaim, takeClaim, type ClaimOutcome, type ClaimRequest } from '../../core/record-changes.js';
-import { emptyRecord, isComplete, type InteractionRecord, type RecordKey } from '../../core/record.js';
-import { audioStoredEvent, mailSentEvent, messageReceivedEvent, replySentEvent } from '../support/events.js';
+import type { InteractionStore } from '../../../adapters/ports.js';
+import type { BusEvent, MessageReceived } from '../../../core/events.js';
+import { addFailure, applyEvent, completeClaim, releaseClaim, takeClaim, type ClaimOutcome, type ClaimRequest } from '../../../core/record-changes.js';
+import { emptyRecord, isComplete, type InteractionRecord, type RecordKey } from '../../../core/record.js';
+import { audioStoredEvent, mailSentEvent, messageReceivedEvent, replySentEvent } from '../../support/events.js';
 
 export interface InteractionStoreContractOptions {
   name: string;

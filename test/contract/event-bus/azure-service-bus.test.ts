@@ -1,7 +1,7 @@
 import { ServiceBusAdministrationClient } from '@azure/service-bus';
-import { AzureServiceBusEventBus } from '../../adapters/bus/azure-service-bus-event-bus.js';
-import type { SubscriptionSpec } from '../../adapters/ports.js';
-import { randomId } from '../../core/ids.js';
+import { AzureServiceBusEventBus } from '../../../adapters/bus/azure-service-bus-event-bus.js';
+import type { SubscriptionSpec } from '../../../adapters/ports.js';
+import { randomId } from '../../../core/ids.js';
 import { runEventBusContract } from './event-bus.contract.js';
 
 /**

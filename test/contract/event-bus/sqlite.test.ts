@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventBus } from '../../adapters/bus/sqlite-event-bus.js';
+import { SqliteEventBus } from '../../../adapters/bus/sqlite-event-bus.js';
 import { runEventBusContract } from './event-bus.contract.js';
 
 runEventBusContract({

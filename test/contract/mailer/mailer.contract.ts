@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Mailer, OutgoingMail } from '../../adapters/ports.js';
-import { renderTranscriptEmail } from '../../core/email.js';
-import { audioStoredEvent } from '../support/events.js';
+import type { Mailer, OutgoingMail } from '../../../adapters/ports.js';
+import { renderTranscriptEmail } from '../../../core/email.js';
+import { audioStoredEvent } from '../../support/events.js';
 
 /** An email as the adapter delivered it (an .eml parsed, a captured API payload...), in one comparable form. */
 export interface SentMail {

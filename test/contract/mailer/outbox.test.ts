@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OutboxMailer } from '../../adapters/mail/outbox-mailer.js';
-import { readOutbox } from '../support/outbox.js';
+import { OutboxMailer } from '../../../adapters/mail/outbox-mailer.js';
+import { readOutbox } from '../../support/outbox.js';
 import { runMailerContract } from './mailer.contract.js';
 
 runMailerContract({

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isTalkbackError } from '../../core/errors.js';
-import type { Language } from '../../core/language.js';
-import type { SpeechSynthesizer, SynthesizedAudio } from '../../adapters/ports.js';
-import { decodeMp3, type DecodedMp3 } from '../support/mp3.js';
+import { isTalkbackError } from '../../../core/errors.js';
+import type { Language } from '../../../core/language.js';
+import type { SpeechSynthesizer, SynthesizedAudio } from '../../../adapters/ports.js';
+import { decodeMp3, type DecodedMp3 } from '../../support/mp3.js';
 
 export interface SpeechSynthesizerContractOptions {
   name: string;

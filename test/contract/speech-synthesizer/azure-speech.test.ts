@@ -1,4 +1,4 @@
-import { AzureSpeechSynthesizer } from '../../adapters/speech/azure/azure-speech-synthesizer.js';
+import { AzureSpeechSynthesizer } from '../../../adapters/speech/azure/azure-speech-synthesizer.js';
 import { runSpeechSynthesizerContract } from './speech-synthesizer.contract.js';
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll } from 'vitest';
-import { AzureBlobAudioStore } from '../../adapters/audio/azure-blob-audio-store.js';
-import { startAzurite, type RunningAzurite } from '../../adapters/audio/azurite-emulator.js';
+import { AzureBlobAudioStore } from '../../../adapters/audio/azure-blob-audio-store.js';
+import { startAzurite, type RunningAzurite } from '../../../adapters/audio/azurite-emulator.js';
 import { runAudioStoreContract } from './audio-store.contract.js';
 
 // One in-memory Azurite for the file; each store gets its own container, so stores start empty.

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteInteractionStore } from '../../adapters/store/sqlite-interaction-store.js';
+import { SqliteInteractionStore } from '../../../adapters/store/sqlite-interaction-store.js';
 import { runInteractionStoreContract } from './interaction-store.contract.js';
 
 runInteractionStoreContract({

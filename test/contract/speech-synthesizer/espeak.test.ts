@@ -1,4 +1,4 @@
-import { EspeakSpeechSynthesizer } from '../../adapters/speech/espeak/espeak-speech-synthesizer.js';
+import { EspeakSpeechSynthesizer } from '../../../adapters/speech/espeak/espeak-speech-synthesizer.js';
 import { runSpeechSynthesizerContract } from './speech-synthesizer.contract.js';
 
 runSpeechSynthesizerContract({

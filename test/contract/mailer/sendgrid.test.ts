@@ -1,6 +1,6 @@
-import { SendGridMailer } from '../../adapters/mail/sendgrid-mailer.js';
-import { startSendGridCaptureServer } from '../support/sendgrid-capture-server.js';
-import { sentFromCaptured } from '../support/sendgrid-sent.js';
+import { SendGridMailer } from '../../../adapters/mail/sendgrid-mailer.js';
+import { startSendGridCaptureServer } from '../../support/sendgrid-capture-server.js';
+import { sentFromCaptured } from '../../support/sendgrid-sent.js';
 import { runMailerContract } from './mailer.contract.js';
 
 // Each mailer gets its own capture server that insists on the mailer's key, so a request

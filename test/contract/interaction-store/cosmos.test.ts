@@ -1,5 +1,5 @@
-import { CosmosInteractionStore } from '../../adapters/store/cosmos-interaction-store.js';
-import { COSMOS_TEST_CONNECTION_POLICY, startCosmosServer } from '../support/cosmos-server.js';
+import { CosmosInteractionStore } from '../../../adapters/store/cosmos-interaction-store.js';
+import { COSMOS_TEST_CONNECTION_POLICY, startCosmosServer } from '../../support/cosmos-server.js';
 import { runInteractionStoreContract } from './interaction-store.contract.js';
 
 // Each store gets its own in-memory server: a fresh, empty account that also exercises the

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EventBus, LockedMessage, SubscriptionSpec } from '../../adapters/ports.js';
-import { audioStoredEvent, mailSentEvent, messageReceivedEvent } from '../support/events.js';
+import type { EventBus, LockedMessage, SubscriptionSpec } from '../../../adapters/ports.js';
+import { audioStoredEvent, mailSentEvent, messageReceivedEvent } from '../../support/events.js';
 
 export interface EventBusContractOptions {
   name: string;
