@@ -2,6 +2,7 @@ import type { BusReceiver, LockedMessage } from '../adapters/ports.js';
 import { toTalkbackError, type TalkbackError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { backoffMs } from '../core/failure-policy.js';
+import { renewalWaitMs } from '../core/lock-renewal.js';
 
 export interface PumpOptions {
   receiver: BusReceiver;
@@ -74,8 +75,6 @@ interface Delivery {
   renewal?: NodeJS.Timeout;
 }
 
-/** The shortest wait between renewals, should a lock already look expired (clock skew). */
-const MIN_RENEWAL_WAIT_MS = 100;
 
 const sleep = (ms: number, signal?: { wake?: () => void }) =>
   new Promise<void>((resolve) => {
@@ -130,8 +129,7 @@ export function startPump(options: PumpOptions): Pump {
   /** Schedules the next renewal at half of what is left of the message's own lock. */
   function keepLocked(delivery: Delivery): void {
     if (!delivery.renewing) return;
-    const halfLeft = Math.floor((delivery.lockedUntil - Date.now()) / 2);
-    const waitMs = Math.min(maxRenewalWaitMs, Math.max(MIN_RENEWAL_WAIT_MS, halfLeft));
+    const waitMs = renewalWaitMs(delivery.lockedUntil, Date.now(), maxRenewalWaitMs);
     delivery.renewal = setTimeout(() => void renew(delivery), waitMs);
   }
 

@@ -1,4 +1,5 @@
 import { isTalkbackError } from '../../core/errors.js';
+import { renewalWaitMs } from '../../core/lock-renewal.js';
 
 export interface HoldThenAbandonOptions {
   /** How long the message stays locked (invisible to other receivers) before it is abandoned. */
@@ -13,8 +14,6 @@ export interface HoldThenAbandonOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** The shortest wait between renewals, should the lock already look expired (clock skew). */
-const MIN_RENEWAL_WAIT_MS = 100;
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -32,7 +31,7 @@ export async function holdThenAbandon(options: HoldThenAbandonOptions): Promise<
   let lockedUntil = options.lockedUntil.getTime();
   for (;;) {
     const t = now();
-    const renewAt = t + Math.max(MIN_RENEWAL_WAIT_MS, Math.floor((lockedUntil - t) / 2));
+    const renewAt = t + renewalWaitMs(lockedUntil, t);
     if (abandonAt <= renewAt) {
       if (abandonAt > t) await sleep(abandonAt - t);
       return options.abandon();
