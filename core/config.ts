@@ -63,6 +63,9 @@ const fieldsSchema = z.object({
   SPEECH_VOICE_EN: z.string().min(1).default('en-US-JennyNeural'),
   SENDGRID_API_KEY: optionalString,
   SENDGRID_BASE_URL: url.default('https://api.sendgrid.com'),
+  ACS_EMAIL_CONNECTION_STRING: optionalString,
+  ACS_EMAIL_ENDPOINT: optionalString.pipe(url.optional()),
+  ACS_EMAIL_MAX_PER_MINUTE: int(30, 1, 100_000),
   MicrosoftAppId: optionalString,
   MicrosoftAppPassword: optionalString,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
@@ -90,6 +93,13 @@ function rule(reads: readonly (keyof Fields)[], path: keyof Fields, message: str
 const requiredWith = (missing: keyof Fields, given: keyof Fields, holds: (s: Fields) => boolean) =>
   rule([missing, given], missing, `required when ${given} is set`, holds);
 
+/** ACS Email's per-message limits: recipients, and the largest attachment that keeps a request under 10 MB once base64-encoded. */
+const ACS_EMAIL_MAX_RECIPIENTS = 50;
+const ACS_EMAIL_MAX_ATTACH_BYTES = 7 * 1024 * 1024;
+
+const acsEmailSet = (s: Pick<Fields, 'ACS_EMAIL_CONNECTION_STRING' | 'ACS_EMAIL_ENDPOINT'>) =>
+  s.ACS_EMAIL_CONNECTION_STRING !== undefined || s.ACS_EMAIL_ENDPOINT !== undefined;
+
 const crossRules = [
   requiredWith('COSMOS_KEY', 'COSMOS_ENDPOINT', (s) => s.COSMOS_ENDPOINT === undefined || s.COSMOS_KEY !== undefined),
   rule(['COSMOS_KEY', 'COSMOS_ENDPOINT', 'COSMOS_CONNECTION_STRING'], 'COSMOS_ENDPOINT', 'required when COSMOS_KEY is set', (s) =>
@@ -111,6 +121,27 @@ const crossRules = [
   ),
   rule(['SENDGRID_API_KEY', 'STAFF_EMAILS'], 'STAFF_EMAILS', 'must be real addresses when SENDGRID_API_KEY is set', (s) =>
     s.SENDGRID_API_KEY === undefined || !s.STAFF_EMAILS.some((e) => /@localhost$/i.test(e)),
+  ),
+  rule(['SENDGRID_API_KEY', 'ACS_EMAIL_CONNECTION_STRING', 'ACS_EMAIL_ENDPOINT'], 'SENDGRID_API_KEY', 'must not be set together with ACS_EMAIL_CONNECTION_STRING / ACS_EMAIL_ENDPOINT: one mailer, never a silent pick (remove one)', (s) =>
+    s.SENDGRID_API_KEY === undefined || !acsEmailSet(s),
+  ),
+  rule(['ACS_EMAIL_CONNECTION_STRING', 'ACS_EMAIL_ENDPOINT'], 'ACS_EMAIL_ENDPOINT', 'must not be set together with ACS_EMAIL_CONNECTION_STRING (a key or the managed identity: pick one)', (s) =>
+    s.ACS_EMAIL_CONNECTION_STRING === undefined || s.ACS_EMAIL_ENDPOINT === undefined,
+  ),
+  rule(['ACS_EMAIL_CONNECTION_STRING'], 'ACS_EMAIL_CONNECTION_STRING', 'must be "endpoint=https://<resource>.communication.azure.com/;accesskey=<key>"', (s) =>
+    s.ACS_EMAIL_CONNECTION_STRING === undefined || /^endpoint=https?:\/\/[^;]+;accesskey=.+$/i.test(s.ACS_EMAIL_CONNECTION_STRING),
+  ),
+  rule(['ACS_EMAIL_ENDPOINT'], 'ACS_EMAIL_ENDPOINT', 'must be https:// (the managed identity\'s token is never sent in the clear)', (s) =>
+    s.ACS_EMAIL_ENDPOINT === undefined || /^https:\/\//i.test(s.ACS_EMAIL_ENDPOINT),
+  ),
+  rule(['ACS_EMAIL_CONNECTION_STRING', 'ACS_EMAIL_ENDPOINT', 'MAIL_FROM'], 'MAIL_FROM', 'must be a verified sender address of the ACS Email domain when ACS_EMAIL_* is set (ACS rejects @localhost)', (s) =>
+    !acsEmailSet(s) || !/@localhost$/i.test(s.MAIL_FROM),
+  ),
+  rule(['ACS_EMAIL_CONNECTION_STRING', 'ACS_EMAIL_ENDPOINT', 'STAFF_EMAILS'], 'STAFF_EMAILS', `must be at most ${ACS_EMAIL_MAX_RECIPIENTS} real addresses when ACS_EMAIL_* is set (ACS takes ${ACS_EMAIL_MAX_RECIPIENTS} recipients per email)`, (s) =>
+    !acsEmailSet(s) || (!s.STAFF_EMAILS.some((e) => /@localhost$/i.test(e)) && new Set(s.STAFF_EMAILS.map((e) => e.toLowerCase())).size <= ACS_EMAIL_MAX_RECIPIENTS),
+  ),
+  rule(['ACS_EMAIL_CONNECTION_STRING', 'ACS_EMAIL_ENDPOINT', 'MAIL_ATTACH_MAX_BYTES'], 'MAIL_ATTACH_MAX_BYTES', `must be at most ${ACS_EMAIL_MAX_ATTACH_BYTES} when ACS_EMAIL_* is set (ACS takes 10 MB per email, and base64 adds a third)`, (s) =>
+    !acsEmailSet(s) || s.MAIL_ATTACH_MAX_BYTES <= ACS_EMAIL_MAX_ATTACH_BYTES,
   ),
   rule(['RETRY_BASE_DELAY_MS', 'RETRY_MAX_DELAY_MS'], 'RETRY_MAX_DELAY_MS', 'must be at least RETRY_BASE_DELAY_MS', (s) =>
     s.RETRY_MAX_DELAY_MS >= s.RETRY_BASE_DELAY_MS,
@@ -147,6 +178,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 export type Port = 'bus' | 'store' | 'audio' | 'speech' | 'mailer';
 
+/** The mail service the settings select — the rules above allow at most one — or undefined for the outbox folder. */
+export function azureMailer(config: Config): 'sendgrid' | 'acs-email' | undefined {
+  if (config.SENDGRID_API_KEY !== undefined) return 'sendgrid';
+  return acsEmailSet(config) ? 'acs-email' : undefined;
+}
+
 /** Which ports the settings send to Azure: a present setting selects the Azure adapter. Decided here only. */
 export function azurePorts(config: Config): Record<Port, boolean> {
   return {
@@ -154,6 +191,6 @@ export function azurePorts(config: Config): Record<Port, boolean> {
     store: config.COSMOS_ENDPOINT !== undefined || config.COSMOS_CONNECTION_STRING !== undefined,
     audio: config.AZURE_STORAGE_CONNECTION_STRING !== undefined,
     speech: config.SPEECH_KEY !== undefined && config.SPEECH_REGION !== undefined,
-    mailer: config.SENDGRID_API_KEY !== undefined,
+    mailer: azureMailer(config) !== undefined,
   };
 }

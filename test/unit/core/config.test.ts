@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../core/config.js';
+import { azureMailer, azurePorts, loadConfig } from '../../../core/config.js';
 
 function problemsOf(env: Record<string, string>): { message: string; code: unknown; retryable: unknown; problems: unknown } {
   try {
@@ -121,5 +121,63 @@ describe('loadConfig: bot identity', () => {
   it('requires real addresses when mail goes through SendGrid', () => {
     expect(() => loadConfig({ SENDGRID_API_KEY: 'SG.k' })).toThrowError(/MAIL_FROM: must be a verified sender[\s\S]*STAFF_EMAILS: must be real addresses/);
     expect(loadConfig({ SENDGRID_API_KEY: 'SG.k', MAIL_FROM: 'bot@example.com', STAFF_EMAILS: 'ops@example.com' }).MAIL_FROM).toBe('bot@example.com');
+  });
+});
+
+describe('ACS Email settings', () => {
+  const CONNECTION_STRING = 'endpoint=https://talkback.europe.communication.azure.com/;accesskey=QUNTLXNlY3JldC1rZXk=';
+  const real = { MAIL_FROM: 'DoNotReply@mail.example.com', STAFF_EMAILS: 'ops@example.com' };
+
+  it('selects ACS Email with a connection string or an endpoint (managed identity), 30 a minute by default', () => {
+    const withKey = loadConfig({ ACS_EMAIL_CONNECTION_STRING: CONNECTION_STRING, ...real });
+    expect(azureMailer(withKey)).toBe('acs-email');
+    expect(azurePorts(withKey).mailer).toBe(true);
+    expect(withKey.ACS_EMAIL_MAX_PER_MINUTE).toBe(30);
+    const withIdentity = loadConfig({ ACS_EMAIL_ENDPOINT: 'https://talkback.europe.communication.azure.com', ACS_EMAIL_MAX_PER_MINUTE: '100', ...real });
+    expect(azureMailer(withIdentity)).toBe('acs-email');
+    expect(withIdentity.ACS_EMAIL_MAX_PER_MINUTE).toBe(100);
+    expect(azureMailer(loadConfig({ SENDGRID_API_KEY: 'SG.k', ...real }))).toBe('sendgrid');
+    expect(azureMailer(loadConfig({}))).toBeUndefined();
+    expect(azurePorts(loadConfig({})).mailer).toBe(false);
+  });
+
+  it('refuses SendGrid and ACS Email together: one mailer, never a silent pick', () => {
+    expect(() => loadConfig({ SENDGRID_API_KEY: 'SG.k', ACS_EMAIL_CONNECTION_STRING: CONNECTION_STRING, ...real })).toThrowError(
+      /SENDGRID_API_KEY: must not be set together with ACS_EMAIL_CONNECTION_STRING \/ ACS_EMAIL_ENDPOINT: one mailer, never a silent pick/,
+    );
+    expect(() => loadConfig({ SENDGRID_API_KEY: 'SG.k', ACS_EMAIL_ENDPOINT: 'https://acs.example.com', ...real })).toThrowError(/one mailer/);
+  });
+
+  it('requires a verified sender and real staff addresses, as for SendGrid', () => {
+    expect(() => loadConfig({ ACS_EMAIL_CONNECTION_STRING: CONNECTION_STRING })).toThrowError(
+      /MAIL_FROM: must be a verified sender address of the ACS Email domain[\s\S]*STAFF_EMAILS: must be at most 50 real addresses/,
+    );
+    expect(() => loadConfig({ ACS_EMAIL_ENDPOINT: 'https://acs.example.com', STAFF_EMAILS: 'ops@example.com' })).toThrowError(/MAIL_FROM/);
+  });
+
+  it('refuses more than 50 staff addresses, counting each address once', () => {
+    const staff = (n: number) => Array.from({ length: n }, (_, i) => `s${i}@example.com`);
+    const settings = (emails: string[]) => ({ ACS_EMAIL_CONNECTION_STRING: CONNECTION_STRING, MAIL_FROM: real.MAIL_FROM, STAFF_EMAILS: emails.join(',') });
+    expect(loadConfig(settings([...staff(50), 'S0@example.com'])).STAFF_EMAILS).toHaveLength(51);
+    expect(() => loadConfig(settings(staff(51)))).toThrowError(/STAFF_EMAILS: must be at most 50/);
+  });
+
+  it('keeps the attachment within what fits in a 10 MB request', () => {
+    const settings = { ACS_EMAIL_CONNECTION_STRING: CONNECTION_STRING, ...real };
+    expect(loadConfig({ ...settings, MAIL_ATTACH_MAX_BYTES: String(7 * 1024 * 1024) }).MAIL_ATTACH_MAX_BYTES).toBe(7_340_032);
+    expect(() => loadConfig({ ...settings, MAIL_ATTACH_MAX_BYTES: '8000000' })).toThrowError(/MAIL_ATTACH_MAX_BYTES: must be at most 7340032/);
+    // Without ACS the outbox takes any size.
+    expect(loadConfig({ MAIL_ATTACH_MAX_BYTES: '8000000' }).MAIL_ATTACH_MAX_BYTES).toBe(8_000_000);
+  });
+
+  it('refuses a malformed connection string without repeating it, both ways of signing in at once, and a plain-http endpoint', () => {
+    const malformed = problemsOf({ ACS_EMAIL_CONNECTION_STRING: 'https://acs.example.com;key=U2VjcmV0S2V5MTIz', ...real });
+    expect(malformed.message).toMatch(/ACS_EMAIL_CONNECTION_STRING: must be "endpoint=https:\/\/<resource>/);
+    expect(malformed.message).not.toContain('U2VjcmV0S2V5MTIz');
+    expect(problemsOf({ ACS_EMAIL_CONNECTION_STRING: CONNECTION_STRING, ACS_EMAIL_ENDPOINT: 'https://acs.example.com', ...real }).message).toMatch(
+      /ACS_EMAIL_ENDPOINT: must not be set together with ACS_EMAIL_CONNECTION_STRING/,
+    );
+    expect(problemsOf({ ACS_EMAIL_ENDPOINT: 'http://acs.example.com', ...real }).message).toMatch(/ACS_EMAIL_ENDPOINT: must be https:\/\//);
+    expect(problemsOf({ ACS_EMAIL_MAX_PER_MINUTE: '0' }).message).toMatch(/ACS_EMAIL_MAX_PER_MINUTE/);
   });
 });
