@@ -68,6 +68,16 @@ describe('azureContext (the Functions composition)', () => {
     expect(azureContext().config.MicrosoftAppId).toBe('00000000-0000-4000-8000-000000000002');
   });
 
+  it('takes ACS Email as the mailer instead of SendGrid, and refuses to start with both', async () => {
+    const { SENDGRID_API_KEY: _sendgrid, ...withoutSendGrid } = BACKENDS;
+    const ACS = { ACS_EMAIL_CONNECTION_STRING: 'endpoint=https://talkback.europe.communication.azure.com/;accesskey=bm90LWEta2V5' };
+    const app = { MicrosoftAppId: '00000000-0000-4000-8000-000000000001', MicrosoftAppPassword: 'secret', AZURE_STORAGE_CONNECTION_STRING: STORAGE };
+    Object.assign(process.env, withoutSendGrid, ACS, app);
+    expect((await freshAzureServices())().config.ACS_EMAIL_CONNECTION_STRING).toBe(ACS.ACS_EMAIL_CONNECTION_STRING);
+    process.env = { LOG_LEVEL: 'silent', ...BACKENDS, ...ACS, ...app };
+    expect(await freshAzureServices()).toThrow(/SENDGRID_API_KEY: must not be set together with ACS_EMAIL_CONNECTION_STRING/);
+  });
+
   it('makes the Functions app refuse to start: an entry without MicrosoftAppId does not register', async () => {
     Object.assign(process.env, BACKENDS, { AZURE_STORAGE_CONNECTION_STRING: STORAGE });
     vi.resetModules();
