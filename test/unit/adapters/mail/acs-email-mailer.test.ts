@@ -145,8 +145,8 @@ describe('AcsEmailMailer', () => {
 
   it('gives up polling an operation that stays Running after sendTimeoutMs: a retryable Timeout naming the operation', async () => {
     server.endOperationsWith({ status: 'Running' });
-    const error = await sendError(mailerFor({ sendTimeoutMs: 300 }));
-    expect(error).toMatchObject({ code: 'Timeout', retryable: true, details: { timeoutMs: 300 } });
+    const error = await sendError(mailerFor({ sendTimeoutMs: 2_000 }));
+    expect(error).toMatchObject({ code: 'Timeout', retryable: true, details: { timeoutMs: 2_000 } });
     expect(error.details?.['operationId']).toBe(server.accepted[0]?.operationId);
     expect(error.message).toContain('a retry may send a second copy');
     expect(server.received.filter((r) => r.method === 'GET').length).toBeGreaterThan(0);
