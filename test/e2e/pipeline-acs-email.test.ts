@@ -34,15 +34,15 @@ describe('the pipeline with Azure Communication Services Email', () => {
   });
 
   it('selects the ACS Email mailer from the settings, never showing the key', () => {
-    const mailer = host.adapters.describe().mailer;
+    const mailer = host.ports.describe().mailer;
     expect(mailer).toMatch(/^Azure Communication Services Email \(http:\/\/127\.0\.0\.1:\d+\/, access key, ≤ 30\/min\)$/);
     expect(mailer).not.toContain(acs.accessKey);
   });
 
   it('emails staff through ACS: one signed send per interaction, the audio attached and linked', async () => {
     for (const m of MESSAGES) await post(m);
-    const store = await host.services.store();
-    const audio = await host.services.audio();
+    const store = await host.ports.store();
+    const audio = await host.ports.audio();
     for (const m of MESSAGES) {
       const record = await waitForCompleteRecord(store, m);
       const emails = emailsFor(m.text);
@@ -62,7 +62,7 @@ describe('the pipeline with Azure Communication Services Email', () => {
     acs.respondWith([{ status: 429, headers: { 'retry-after': '1' }, body: { error: { code: 'TooManyRequests', message: 'slow down' } } }]);
     const m = { conversationId: 'acs-429', activityId: 'a3', text: 'Throttled once, then delivered', locale: 'en-US' };
     await post(m);
-    const record = await waitForCompleteRecord(await host.services.store(), m);
+    const record = await waitForCompleteRecord(await host.ports.store(), m);
     expect(acs.received.filter((r) => r.method === 'POST').map((r) => r.status)).toContain(429);
     expect(emailsFor(m.text)).toHaveLength(1);
     expect(record.mail?.messageId).toBe(emailsFor(m.text)[0]?.operationId);
@@ -73,7 +73,7 @@ describe('the pipeline with Azure Communication Services Email', () => {
     acs.respondWith([{ status: 400, body: { error: { code: 'InvalidSenderDomain', message: reason } } }]);
     const m = { conversationId: 'acs-400', activityId: 'a4', text: 'Rejected by ACS', locale: 'en-US' };
     await post(m);
-    const store = await host.services.store();
+    const store = await host.ports.store();
     const failure = await waitFor(
       async () => (await store.get({ conversationId: m.conversationId, id: eventIdOf(m) }))?.failures.find((f) => f.function === 'mail'),
       60_000,

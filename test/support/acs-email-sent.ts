@@ -1,4 +1,4 @@
-import type { SentMail } from '../contract/mailer.contract.js';
+import type { SentMail } from '../contract/mailer/mailer.contract.js';
 import type { AcceptedEmail } from './acs-email-server.js';
 
 /**

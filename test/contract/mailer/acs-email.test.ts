@@ -1,6 +1,6 @@
-import { AcsEmailMailer } from '../../adapters/mail/acs-email-mailer.js';
-import { startAcsEmailServer } from '../support/acs-email-server.js';
-import { sentFromAcs } from '../support/acs-email-sent.js';
+import { AcsEmailMailer } from '../../../adapters/mail/acs-email-mailer.js';
+import { startAcsEmailServer } from '../../support/acs-email-server.js';
+import { sentFromAcs } from '../../support/acs-email-sent.js';
 import { runMailerContract } from './mailer.contract.js';
 
 // Each mailer gets its own stand-in with its own access key: a request not signed with it is
