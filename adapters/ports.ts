@@ -84,7 +84,7 @@ export interface InteractionStore {
   get(key: RecordKey): Promise<InteractionRecord | undefined>;
   /** Applies a change under optimistic concurrency (ETag / transaction); returns the stored record. */
   update(key: RecordKey, change: RecordChange): Promise<InteractionRecord | undefined>;
-  /** Records updated in [from, to), newest first, at most `max`. */
+  /** Interaction records updated in [from, to), newest first, at most `max` (never a conversation's marker record). */
   listUpdated(from: Date, to: Date, max: number): Promise<InteractionRecord[]>;
   close(): Promise<void>;
 }

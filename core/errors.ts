@@ -23,6 +23,10 @@ export type ErrorCode =
   | 'MailRejected'
   | 'MailFailed'
   | 'ReplyFailed'
+  /** The channel refuses the bot in this conversation for good (Teams 403 MessageWritesBlocked). */
+  | 'ConversationBlocked'
+  /** A Messenger reply would leave the 24-hour standard messaging window: not sent. */
+  | 'OutsideMessagingWindow'
   | 'BusFailed'
   | 'Internal';
 

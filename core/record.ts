@@ -31,6 +31,17 @@ const failureSchema = z.object({
 });
 export type Failure = z.infer<typeof failureSchema>;
 
+/**
+ * What holds for a whole conversation rather than one message (kept on the conversation's marker
+ * record, see CONVERSATION_MARKER_ID): the customer's last message, and whether the channel refused
+ * the bot's messages for good (Teams' 403 MessageWritesBlocked: the bot was blocked or removed).
+ */
+const conversationStateSchema = z.object({
+  lastCustomerMessageAt: z.iso.datetime().optional(),
+  blocked: z.object({ at: z.iso.datetime(), code: z.string(), eventId: z.string() }).optional(),
+});
+export type ConversationState = z.infer<typeof conversationStateSchema>;
+
 export const interactionRecordSchema = z.object({
   id: z.string().min(1),
   conversationId: z.string().min(1),
@@ -51,12 +62,21 @@ export const interactionRecordSchema = z.object({
   mail: z.object({ recipients: z.array(z.string()), messageId: z.string() }).optional(),
   claims: z.partialRecord(z.enum(CLAIM_ACTIONS), claimSchema),
   failures: z.array(failureSchema),
+  /** Only on the conversation's marker record. */
+  conversation: conversationStateSchema.optional(),
   /** Event ids already applied, so a redelivered event changes nothing. */
   appliedEvents: z.array(z.string()),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
 export type InteractionRecord = z.infer<typeof interactionRecordSchema>;
+
+/**
+ * The id of one extra record per conversation, in the conversation's partition, that holds its
+ * ConversationState. It can never be an event id (those are hex digests); stores leave it out of
+ * listUpdated, which lists interactions only.
+ */
+export const CONVERSATION_MARKER_ID = '~conversation';
 
 export interface RecordKey {
   conversationId: string;

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CosmosClient, type ConnectionPolicy, type Container } from '@azure/cosmos';
 import { TalkbackError, toTalkbackError } from '../../core/errors.js';
-import { interactionRecordSchema, type InteractionRecord, type RecordKey } from '../../core/record.js';
+import { CONVERSATION_MARKER_ID, interactionRecordSchema, type InteractionRecord, type RecordKey } from '../../core/record.js';
 import type { InteractionStore, RecordChange } from '../ports.js';
 import { cosmosStatus, translateCosmosError } from './cosmos-errors.js';
 
@@ -88,11 +88,12 @@ export class CosmosInteractionStore implements InteractionStore {
     try {
       const { resources } = await container.items
         .query<Record<string, unknown>>({
-          query: 'SELECT TOP @max * FROM c WHERE c.updatedAt >= @from AND c.updatedAt < @to ORDER BY c.updatedAt DESC',
+          query: 'SELECT TOP @max * FROM c WHERE c.updatedAt >= @from AND c.updatedAt < @to AND c.id != @marker ORDER BY c.updatedAt DESC',
           parameters: [
             { name: '@max', value: top },
             { name: '@from', value: from.toISOString() },
             { name: '@to', value: to.toISOString() },
+            { name: '@marker', value: CONVERSATION_MARKER_ID },
           ],
         })
         .fetchAll();

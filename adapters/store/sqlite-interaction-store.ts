@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { openDurableDatabase } from '../sqlite-database.js';
 import { TalkbackError } from '../../core/errors.js';
-import { interactionRecordSchema, type InteractionRecord, type RecordKey } from '../../core/record.js';
+import { CONVERSATION_MARKER_ID, interactionRecordSchema, type InteractionRecord, type RecordKey } from '../../core/record.js';
 import type { InteractionStore, RecordChange } from '../ports.js';
 import { translateSqliteError } from '../sqlite-errors.js';
 
@@ -28,7 +28,7 @@ export class SqliteInteractionStore implements InteractionStore {
   private readonly db: Database.Database;
   private readonly selectOne: Database.Statement<[string, string], Row>;
   private readonly upsert: Database.Statement<[string, string, string, string]>;
-  private readonly selectUpdated: Database.Statement<[string, string, number], Row>;
+  private readonly selectUpdated: Database.Statement<[string, string, string, number], Row>;
   private readonly transact: Database.Transaction<(key: RecordKey, change: RecordChange) => InteractionRecord | undefined>;
 
   constructor(options: SqliteInteractionStoreOptions) {
@@ -50,7 +50,7 @@ export class SqliteInteractionStore implements InteractionStore {
          ON CONFLICT (conversation_id, id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at`,
       );
       this.selectUpdated = this.db.prepare(
-        `SELECT doc FROM interactions WHERE updated_at >= ? AND updated_at < ?
+        `SELECT doc FROM interactions WHERE updated_at >= ? AND updated_at < ? AND id != ?
          ORDER BY updated_at DESC, conversation_id, id LIMIT ?`,
       );
     } catch (error) {
@@ -78,7 +78,7 @@ export class SqliteInteractionStore implements InteractionStore {
     if (max <= 0) return [];
     return this.run('list', () =>
       this.selectUpdated
-        .all(from.toISOString(), to.toISOString(), Math.floor(max))
+        .all(from.toISOString(), to.toISOString(), CONVERSATION_MARKER_ID, Math.floor(max))
         .map((row) => parseStored(row.doc)),
     );
   }

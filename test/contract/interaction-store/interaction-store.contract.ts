@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InteractionStore } from '../../../adapters/ports.js';
 import type { BusEvent, MessageReceived } from '../../../core/events.js';
 import { addFailure, applyEvent, completeClaim, releaseClaim, takeClaim, type ClaimOutcome, type ClaimRequest } from '../../../core/record-changes.js';
+import { isBlockedFor, markBlocked, markerKey, noteCustomerMessage } from '../../../core/conversation-marker.js';
 import { emptyRecord, isComplete, type InteractionRecord, type RecordKey } from '../../../core/record.js';
 import { audioStoredEvent, mailSentEvent, messageReceivedEvent, replySentEvent } from '../../support/events.js';
 
@@ -191,6 +192,25 @@ export function runInteractionStoreContract(options: InteractionStoreContractOpt
       const moved = { conversationId: 'conv-list-0', id: 'rec-list-0' };
       await store.update(moved, (current) => current && { ...current, updatedAt: at(4.5) });
       expect(ids(await store.listUpdated(from, to, 2))).toEqual(['rec-list-0', 'rec-list-4']);
+    });
+
+    it("keeps a conversation's marker record (blocked, last customer message) apart from the listed interactions", async () => {
+      const conversationId = 'conv-marker';
+      const received = messageReceivedEvent({ data: { conversationId, receivedAt: at(1) } });
+      await apply(store, received, at(1));
+      await store.update(markerKey(conversationId), (current) => noteCustomerMessage(current, conversationId, at(1), at(1)));
+      await store.update(markerKey(conversationId), (current) =>
+        markBlocked(current, conversationId, { at: at(2), code: 'ConversationBlocked', eventId: received.id }),
+      );
+      const marker = await store.get(markerKey(conversationId));
+      expect(marker?.conversation).toEqual({
+        lastCustomerMessageAt: at(1),
+        blocked: { at: at(2), code: 'ConversationBlocked', eventId: received.id },
+      });
+      expect(isBlockedFor(marker?.conversation, at(1))).toBe(true);
+      // listUpdated lists interactions only: the digest and the dashboard never show the marker.
+      const listed = await store.listUpdated(new Date(at(0)), new Date(at(10)), 10);
+      expect(listed.map((r) => r.id)).toEqual([received.id]);
     });
 
     it('keeps text exactly: Korean, emoji, quotes, backslashes, markup, line breaks', async () => {
