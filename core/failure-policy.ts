@@ -16,6 +16,9 @@ export const FAILURE_POLICY: Record<ErrorCode, { retryable: boolean; delayMs?: n
   Conflict: { retryable: false },
   PreconditionFailed: { retryable: false },
   MailRejected: { retryable: false },
+  // Channel rules (adapters/chat/channel-rules.ts): the reply is skipped and recorded, never retried.
+  ConversationBlocked: { retryable: false },
+  OutsideMessagingWindow: { retryable: false },
   Throttled: { retryable: true },
   Timeout: { retryable: true },
   ServiceUnavailable: { retryable: true },

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TalkbackError } from '../../core/errors.js';
-import { retryDelayMs } from '../../core/retry-delay.js';
+import { backoffMs } from '../../core/failure-policy.js';
 
 /** What to do with a Service Bus message once its subscriber ran. */
 export type Settlement =
@@ -28,7 +28,7 @@ export function settlementFor(error: TalkbackError | undefined, deliveryCount: n
     return { action: 'deadLetter', reason: error.code, description: describe(`gave up after ${deliveryCount} deliveries: ${error.message}`) };
   }
   const cap = Math.min(policy.retryMaxDelayMs, policy.maxHoldMs);
-  return { action: 'abandon', delayMs: retryDelayMs(deliveryCount, error, policy.retryBaseDelayMs, cap) };
+  return { action: 'abandon', delayMs: backoffMs(deliveryCount, error, { baseMs: policy.retryBaseDelayMs, maxMs: cap }) };
 }
 
 function stringValue(text: string): string {
