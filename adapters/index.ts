@@ -13,6 +13,8 @@ import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import { audioStores } from './audio/audio-stores.js';
 import { eventBuses } from './bus/event-buses.js';
+import { ChannelSendLimits } from './chat/channel-send-limits.js';
+import { RuledChatChannel } from './chat/channel-rules.js';
 import { chatChannels } from './chat/chat-channels.js';
 import { mailers } from './mail/mailers.js';
 import type { AudioStore, ChatChannel, EventBus, InteractionStore, Mailer, SpeechSynthesizer, SubscriptionSpec } from './ports.js';
@@ -26,6 +28,8 @@ export interface PortsOptions {
   logger: Logger;
   botAuthOverrides?: ConfigurationBotFrameworkAuthenticationOptions | undefined;
   botCredentialsFactory?: ServiceClientCredentialsFactory | undefined;
+  /** The clock of the channel rules (Messenger's 24-hour window, Teams' block); default the system clock. */
+  now?: () => Date;
   /** Replaces an implementation that is already built (tests: counting or failing doubles). */
   overrides?: Partial<{ [K in PortName]: PortTypes[K] }>;
 }
@@ -69,6 +73,12 @@ export function createPorts(config: Config, options: PortsOptions): Ports {
     (Object.keys(REGISTRIES) as PortName[]).map((name) => [name, choose(name, REGISTRIES[name] as readonly Implementation<Closable>[], config)]),
   ) as Record<PortName, Implementation<Closable>>;
   const built: Promise<Closable>[] = [];
+  // One per process: the inbound endpoint's in-turn replies and the ChatChannel's sends share it.
+  const sendLimits = new ChannelSendLimits();
+  const now = options.now ?? (() => new Date());
+  // Whichever ChatChannel is chosen (or given), the channels' rules wrap it.
+  const withRules = (name: PortName, port: Closable): Closable =>
+    name === 'chat' ? new RuledChatChannel(port as ChatChannel, { limits: sendLimits, store: get('store') as Ports['store'], now }) : port;
   const getters = new Map<PortName, () => Promise<Closable>>();
   const get = (name: PortName): (() => Promise<Closable>) => {
     const existing = getters.get(name);
@@ -77,7 +87,7 @@ export function createPorts(config: Config, options: PortsOptions): Ports {
     const getter = () => {
       if (!instance) {
         const override = options.overrides?.[name];
-        instance = override ? Promise.resolve(override) : chosen[name].build(config, deps);
+        instance = (override ? Promise.resolve(override) : chosen[name].build(config, deps)).then((port) => withRules(name, port));
         built.push(instance);
         // A failed build is retried on the next call rather than cached forever.
         instance.catch(() => (instance = undefined));
@@ -92,6 +102,7 @@ export function createPorts(config: Config, options: PortsOptions): Ports {
     logger: options.logger,
     inDataDir: inDataDir(config),
     bus: () => get('bus')() as Promise<EventBus>,
+    sendLimits,
     botAuthOverrides: options.botAuthOverrides,
     botCredentialsFactory: options.botCredentialsFactory,
   };

@@ -171,6 +171,26 @@ export interface Mailer {
  * failures are retryable, with the channel's Retry-After when it gave one.
  */
 export interface ChatChannel {
-  send(reference: StoredConversationReference, activity: OutgoingActivity): Promise<{ activityId?: string }>;
+  send(reference: StoredConversationReference, activity: OutgoingActivity, context?: SendContext): Promise<{ activityId?: string }>;
   close(): Promise<void>;
+}
+
+/**
+ * What a send is about, for the channel rules (adapters/chat/channel-rules.ts) that wrap every
+ * ChatChannel: implementations themselves may ignore it.
+ */
+export interface SendContext {
+  /** The event the send answers (recorded when the channel blocks the bot). */
+  eventId?: string;
+  /** When the customer's message this send answers was received (ISO): Messenger's 24-hour window, Teams' block. */
+  customerMessageAt?: string;
+}
+
+/**
+ * The per-conversation send limits of the channels that have them (Teams: 7/s, 60/30 s), one object
+ * per process, shared by every sender: the inbound endpoint's in-turn replies and the ChatChannel.
+ */
+export interface SendLimits {
+  /** Runs `send` when the channel's limits for this conversation allow it. */
+  run<T>(channelId: string, conversationId: string, send: () => Promise<T>): Promise<T>;
 }

@@ -5,7 +5,7 @@ import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { Config } from '../core/config.js';
 import { TalkbackError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { EventBus, SubscriptionSpec } from './ports.js';
+import type { EventBus, SendLimits, SubscriptionSpec } from './ports.js';
 
 /** What an implementation may need besides the config: given by the composition root. */
 export interface BuildDeps {
@@ -16,6 +16,8 @@ export interface BuildDeps {
   inDataDir(name: string): string;
   /** The bus, for implementations that publish (the inbound chat endpoint). */
   bus(): Promise<EventBus>;
+  /** The per-conversation send limits shared by the inbound endpoint's in-turn replies and the ChatChannel. */
+  sendLimits: SendLimits;
   /** Extra Bot Framework auth settings (tests: a local OpenID metadata URL). */
   botAuthOverrides?: ConfigurationBotFrameworkAuthenticationOptions | undefined;
   /** Replaces how the bot gets its outbound token (tests: a local token endpoint). */

@@ -1,4 +1,5 @@
-import { CloudAdapter, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import { CloudAdapter, type ConfigurationBotFrameworkAuthenticationOptions, type TurnContext } from 'botbuilder';
+import type { SendLimits } from '../adapters/ports.js';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { Logger } from '../core/logger.js';
 import { BotAuthentication } from './bot-authentication.js';
@@ -19,6 +20,8 @@ export interface BotbuilderChatEndpointOptions extends TalkbackBotOptions {
    * Default: built from appId/appPassword/appType/tenantId (MSAL against Azure AD, or a managed identity).
    */
   credentialsFactory?: ServiceClientCredentialsFactory | undefined;
+  /** The channels' per-conversation send limits, shared with the ChatChannel (Teams: 7/s, 60/30 s). */
+  sendLimits?: SendLimits | undefined;
 }
 
 /** The bot behind botbuilder's CloudAdapter, reachable from any HTTP host through plain request/response values. */
@@ -63,7 +66,7 @@ export class BotbuilderChatEndpoint implements ChatEndpoint {
       end: () => undefined,
     };
     try {
-      await this.adapter.process({ method: 'POST', ...request }, collector, (context) => this.bot.run(context));
+      await this.adapter.process({ method: 'POST', ...request }, collector, (context) => this.bot.run(this.limited(context)));
     } catch (error) {
       // botbuilder validates the activity shape with zod and throws on a malformed one.
       this.options.logger.warn({ err: { message: (error as Error).message } }, 'rejected a malformed activity');
@@ -75,6 +78,17 @@ export class BotbuilderChatEndpoint implements ChatEndpoint {
   }
 
   async close(): Promise<void> {}
+
+  /** The turn's own replies ("received", welcome) count against the conversation's limits like proactive ones. */
+  private limited(context: TurnContext): TurnContext {
+    const limits = this.options.sendLimits;
+    const channelId = context.activity.channelId;
+    const conversationId = context.activity.conversation?.id;
+    if (limits && channelId && conversationId) {
+      context.onSendActivities((_context, _activities, next) => limits.run(channelId, conversationId, next));
+    }
+    return context;
+  }
 }
 
 /** What every activity must carry for the bot to answer it (and for its event to be valid). */

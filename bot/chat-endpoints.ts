@@ -19,6 +19,7 @@ export const chatEndpoints: readonly Implementation<ChatEndpoint>[] = [
         publish: async (event) => (await deps.bus()).publish(event),
         authOverrides: deps.botAuthOverrides,
         credentialsFactory: deps.botCredentialsFactory,
+        sendLimits: deps.sendLimits,
       });
     },
   },

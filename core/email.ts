@@ -34,6 +34,8 @@ export interface TranscriptEmailInput {
   audioUrl: string;
   audioAttached: boolean;
   linkExpiresAt: string;
+  /** What staff must know about answering this customer (core/channel-notice.ts), shown first. */
+  notice?: string | undefined;
 }
 
 /** The staff notification: the transcript, who wrote it and where, and the audio (attached and/or linked). */
@@ -47,6 +49,7 @@ export function renderTranscriptEmail(input: TranscriptEmailInput): RenderedEmai
     ? `The audio (${seconds} s) is attached and can also be played at:`
     : `The audio (${seconds} s) can be played at:`;
   const text = [
+    ...(input.notice ? [`IMPORTANT: ${input.notice}`, ''] : []),
     `Customer: ${who} (${d.customer.id})`,
     `Channel: ${channel}`,
     `Conversation: ${d.conversationId}`,
@@ -63,6 +66,7 @@ export function renderTranscriptEmail(input: TranscriptEmailInput): RenderedEmai
   const row = (label: string, value: string) => `<tr><th align="left">${label}</th><td>${escapeHtml(value)}</td></tr>`;
   const html = [
     '<!doctype html><html><body>',
+    input.notice ? `<p style="color:#a00"><strong>IMPORTANT:</strong> ${escapeHtml(input.notice)}</p>` : '',
     '<table>',
     row('Customer', `${who} (${d.customer.id})`),
     row('Channel', channel),

@@ -1,4 +1,6 @@
 import { recordKeyOf } from '../core/record.js';
+import { channelNotice } from '../core/channel-notice.js';
+import { markerKey } from '../core/conversation-marker.js';
 import { renderTranscriptEmail } from '../core/email.js';
 import { TalkbackError } from '../core/errors.js';
 import type { MailSent } from '../core/events.js';
@@ -27,8 +29,11 @@ export const mail = defineSubscriber({
         // store lost it in a crash and speech's redelivery writes it again): try again later.
         throw new TalkbackError('NotFound', `audio ${event.data.blobName} is not in the store yet`, { retryable: true });
       }
+      const state = (await (await ports.store()).get(markerKey(key.conversationId)))?.conversation;
+      const notice = channelNotice({ channelId: event.data.channelId, receivedAt: event.data.receivedAt, state, now: ctx.now() });
       const rendered = renderTranscriptEmail({
         event,
+        notice,
         audioUrl: link.url,
         audioAttached: attach,
         linkExpiresAt: link.expiresAt.toISOString(),

@@ -1,10 +1,16 @@
+import { toTalkbackError, type ErrorCode } from '../core/errors.js';
 import { recordKeyOf } from '../core/record.js';
+import { addFailure } from '../core/record-changes.js';
 import { audioReplyActivity, audioReplyFormat } from '../core/audio-reply.js';
 import type { ReplySent } from '../core/events.js';
 import { followUpEventId } from '../core/ids.js';
 import { audioLink } from './audio-link.js';
 import { once } from './claim.js';
 import { defineSubscriber } from './declarations.js';
+
+/** Channel rules that forbid a reply (adapters/chat/channel-rules.ts): the reply is skipped, not failed. */
+const SKIPPED: readonly ErrorCode[] = ['ConversationBlocked', 'OutsideMessagingWindow'];
+const SKIPPED_PREFIX = 'skipped:';
 
 /** audio.stored → the customer gets the audio back in the chat (a card with a link on Teams). */
 export const reply = defineSubscriber({
@@ -16,7 +22,7 @@ export const reply = defineSubscriber({
     const { ports, logger } = ctx;
     const key = recordKeyOf(event);
     const format = audioReplyFormat(event.data.channelId);
-    const { fresh } = await once(ctx, key, 'reply', async () => {
+    const { result, fresh } = await once(ctx, key, 'reply', async () => {
       const link = await audioLink(ctx, event.data.blobName);
       const activity = audioReplyActivity({
         channelId: event.data.channelId,
@@ -24,9 +30,22 @@ export const reply = defineSubscriber({
         audioUrl: link.url,
         fileName: `talkback-${event.correlationId}.mp3`,
       });
-      await (await ports.chat()).send(event.data.reference, activity);
+      try {
+        await (await ports.chat()).send(event.data.reference, activity, { eventId: event.id, customerMessageAt: event.data.receivedAt });
+      } catch (caught) {
+        const error = toTalkbackError(caught);
+        if (!SKIPPED.includes(error.code)) throw error;
+        // The channel's rules forbid this reply: recorded on the record, done (never retried), no reply.sent.
+        const failure = { function: 'reply', code: error.code, message: error.message.slice(0, 500), at: ctx.now().toISOString(), eventId: event.id };
+        await (await ports.store()).update(key, (current) => addFailure(current, key, failure));
+        return `${SKIPPED_PREFIX}${error.code}`;
+      }
       return format;
     });
+    if (result.startsWith(SKIPPED_PREFIX)) {
+      logger.info({ fresh, code: result.slice(SKIPPED_PREFIX.length) }, 'audio reply skipped by the channel rules');
+      return;
+    }
     const now = ctx.now().toISOString();
     const sentEvent: ReplySent = {
       id: followUpEventId('reply.sent', event.correlationId),

@@ -4,8 +4,10 @@ import type { AddressInfo } from 'node:net';
 export interface ChannelActivity {
   conversationId: string;
   replyToId: string | undefined;
-  /** performance.now() when the activity arrived. */
+  /** When the activity arrived: performance.now(), or the `now` clock given to startFakeChannel. */
   receivedAt: number;
+  /** The HTTP status the channel answered. */
+  status: number;
   body: {
     type?: string;
     text?: string;
@@ -14,14 +16,31 @@ export interface ChannelActivity {
   };
 }
 
+/** How the channel answers an activity instead of 200 (e.g. Teams' 403 MessageWritesBlocked, a 429 with Retry-After). */
+export interface ChannelAnswer {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface FakeChannelOptions {
+  /** The clock that stamps `receivedAt` (default performance.now). */
+  now?: () => number;
+  /** Answers an activity; undefined = 200 with an id. */
+  answer?: (activity: Omit<ChannelActivity, 'status'>) => ChannelAnswer | undefined;
+}
+
 /**
  * Plays the channel side of the Bot Framework protocol: the activity's serviceUrl points here, and
- * every activity the bot sends (replies and proactive messages) is collected.
+ * every activity the bot sends (replies and proactive messages) is collected: `received` holds the
+ * accepted ones, `requests` every attempt with the status it got.
  */
-export async function startFakeChannel() {
+export async function startFakeChannel(options: FakeChannelOptions = {}) {
+  const now = options.now ?? (() => performance.now());
   const received: ChannelActivity[] = [];
   /** Conversations whose activities the channel refuses, with the status and headers it answers. */
   const failures = new Map<string, { status: number; headers: Record<string, string> }>();
+  const requests: ChannelActivity[] = [];
   let counter = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -32,18 +51,22 @@ export async function startFakeChannel() {
         res.writeHead(404).end();
         return;
       }
-      const failure = failures.get(decodeURIComponent(match[1] ?? ''));
-      if (failure) {
-        res.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers });
-        res.end(JSON.stringify({ error: { code: 'Refused', message: `the channel answered ${failure.status}` } }));
-        return;
-      }
-      received.push({
+      const activity = {
         conversationId: decodeURIComponent(match[1] ?? ''),
         replyToId: match[2] === undefined ? undefined : decodeURIComponent(match[2]),
-        receivedAt: performance.now(),
+        receivedAt: now(),
         body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChannelActivity['body'],
-      });
+      };
+      const failure = failures.get(activity.conversationId);
+      const answer: ChannelAnswer | undefined = failure
+        ? { ...failure, body: { error: { code: 'Refused', message: `the channel answered ${failure.status}` } } }
+        : options.answer?.(activity);
+      requests.push({ ...activity, status: answer?.status ?? 200 });
+      if (answer) {
+        res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(JSON.stringify(answer.body ?? {}));
+        return;
+      }
+      received.push({ ...activity, status: 200 });
       counter += 1;
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `sent-${counter}` }));
     });
@@ -53,6 +76,7 @@ export async function startFakeChannel() {
   return {
     serviceUrl: `http://127.0.0.1:${port}`,
     received,
+    requests,
     forConversation: (id: string) => received.filter((a) => a.conversationId === id),
     /** Activities to this conversation are answered with `status` (undefined: accepted again). */
     failFor(conversationId: string, status: number | undefined, headers: Record<string, string> = {}) {
