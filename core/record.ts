@@ -28,6 +28,8 @@ const failureSchema = z.object({
   message: z.string(),
   at: z.iso.datetime(),
   eventId: z.string(),
+  /** A side effect the channel's rules forbade (e.g. a reply outside Messenger's window): recorded, done, never retried. */
+  skipped: z.boolean().optional(),
 });
 export type Failure = z.infer<typeof failureSchema>;
 

@@ -36,7 +36,7 @@ export const reply = defineSubscriber({
         const error = toTalkbackError(caught);
         if (!SKIPPED.includes(error.code)) throw error;
         // The channel's rules forbid this reply: recorded on the record, done (never retried), no reply.sent.
-        const failure = { function: 'reply', code: error.code, message: error.message.slice(0, 500), at: ctx.now().toISOString(), eventId: event.id };
+        const failure = { function: 'reply', code: error.code, message: error.message.slice(0, 500), at: ctx.now().toISOString(), eventId: event.id, skipped: true };
         await (await ports.store()).update(key, (current) => addFailure(current, key, failure));
         return `${SKIPPED_PREFIX}${error.code}`;
       }

@@ -28,7 +28,7 @@ export async function runSubscriber(
   if (deliveryCount > 1) {
     // A redelivery of a message this function already gave up on (Azure redelivers even permanent
     // failures until the max delivery count): do not try the side effect again.
-    const earlier = (await (await ctx.ports.store()).get(key))?.failures.find((f) => f.function === fn.name && f.eventId === event.id);
+    const earlier = (await (await ctx.ports.store()).get(key))?.failures.find((f) => f.function === fn.name && f.eventId === event.id && f.skipped !== true);
     if (earlier) throw new TalkbackError(earlier.code as ErrorCode, `gave up earlier: ${earlier.message}`, { retryable: false });
   }
   try {

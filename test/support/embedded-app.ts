@@ -4,7 +4,7 @@ import { MemoryChatChannel } from '../../adapters/chat/memory-chat-channel.js';
 import { createPorts } from '../../adapters/index.js';
 import { SqliteEventBus } from '../../adapters/bus/sqlite-event-bus.js';
 import { OutboxMailer } from '../../adapters/mail/outbox-mailer.js';
-import type { Mailer, OutgoingMail, SpeechSynthesizer, SynthesisRequest } from '../../adapters/ports.js';
+import type { ChatChannel, Mailer, OutgoingMail, SpeechSynthesizer, SynthesisRequest } from '../../adapters/ports.js';
 import { EspeakSpeechSynthesizer } from '../../adapters/speech/espeak/espeak-speech-synthesizer.js';
 import { SqliteInteractionStore } from '../../adapters/store/sqlite-interaction-store.js';
 import { loadConfig } from '../../core/config.js';
@@ -41,7 +41,11 @@ export class CountingSynthesizer implements SpeechSynthesizer {
 }
 
 /** The app on the embedded adapters in `dir` (an in-memory Azurite, an in-memory chat channel), for calling handlers directly. */
-export async function embeddedApp(dir: string, settings: Record<string, string> = {}) {
+export async function embeddedApp(
+  dir: string,
+  settings: Record<string, string> = {},
+  options: { chat?: ChatChannel; now?: () => Date } = {},
+) {
   const config = loadConfig({ TALKBACK_DATA_DIR: dir, STAFF_EMAILS: 'a@example.test, b@example.test', ...settings });
   const logger = createLogger('silent');
   const bus = new SqliteEventBus({ path: path.join(dir, 'bus.sqlite'), subscriptions });
@@ -49,10 +53,11 @@ export async function embeddedApp(dir: string, settings: Record<string, string> 
   const audio = await AzuriteAudioStore.start({ containerName: 'talkback' });
   const mailer = new CountingMailer(new OutboxMailer({ directory: path.join(dir, 'outbox') }));
   const speech = new CountingSynthesizer();
-  const chat = new MemoryChatChannel();
-  const ports = createPorts(config, { subscriptions, logger, overrides: { bus, store, audio, mailer, speech, chat } });
+  const memoryChat = new MemoryChatChannel();
+  const now = options.now ?? (() => new Date());
+  const ports = createPorts(config, { subscriptions, logger, now, overrides: { bus, store, audio, mailer, speech, chat: options.chat ?? memoryChat } });
   // Every override is closed by ports.close(), once it was asked for: ask for each now.
   await Promise.all([ports.bus(), ports.store(), ports.audio(), ports.mailer(), ports.speech(), ports.chat()]);
-  const app: FunctionContext = { ports, config, logger, now: () => new Date(), workerId: 'test-worker' };
-  return { app, bus, store, audio, mailer, speech, chat, close: () => ports.close() };
+  const app: FunctionContext = { ports, config, logger, now, workerId: 'test-worker' };
+  return { app, bus, store, audio, mailer, speech, chat: memoryChat, close: () => ports.close() };
 }
