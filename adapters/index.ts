@@ -30,6 +30,8 @@ export interface PortsOptions {
   botCredentialsFactory?: ServiceClientCredentialsFactory | undefined;
   /** The clock of the channel rules (Messenger's 24-hour window, Teams' block); default the system clock. */
   now?: () => Date;
+  agentsOpenIdMetadata?: BuildDeps['agentsOpenIdMetadata'];
+  agentsAuthProviderFactory?: BuildDeps['agentsAuthProviderFactory'];
   /** Replaces an implementation that is already built (tests: counting or failing doubles). */
   overrides?: Partial<{ [K in PortName]: PortTypes[K] }>;
 }
@@ -105,6 +107,8 @@ export function createPorts(config: Config, options: PortsOptions): Ports {
     sendLimits,
     botAuthOverrides: options.botAuthOverrides,
     botCredentialsFactory: options.botCredentialsFactory,
+    agentsOpenIdMetadata: options.agentsOpenIdMetadata,
+    agentsAuthProviderFactory: options.agentsAuthProviderFactory,
   };
   return {
     bus: get('bus') as Ports['bus'],

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { AuthConfiguration, AuthProvider } from '@microsoft/agents-hosting';
 import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { Config } from '../core/config.js';
@@ -22,6 +23,10 @@ export interface BuildDeps {
   botAuthOverrides?: ConfigurationBotFrameworkAuthenticationOptions | undefined;
   /** Replaces how the bot gets its outbound token (tests: a local token endpoint). */
   botCredentialsFactory?: ServiceClientCredentialsFactory | undefined;
+  /** BOT_SDK=agents: where channel and Emulator signing keys are published (tests: a local OpenID server). */
+  agentsOpenIdMetadata?: { channel?: string | undefined; emulator?: string | undefined } | undefined;
+  /** BOT_SDK=agents: replaces how the bot gets its outbound token (tests: a local token endpoint). */
+  agentsAuthProviderFactory?: ((config: AuthConfiguration) => AuthProvider) | undefined;
 }
 
 /**

@@ -2,6 +2,7 @@ import { CloudAdapter, type ConfigurationBotFrameworkAuthenticationOptions, type
 import type { SendLimits } from '../adapters/ports.js';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { Logger } from '../core/logger.js';
+import { missingActivityFields } from './activity-fields.js';
 import { BotAuthentication } from './bot-authentication.js';
 import type { BotHttpRequest, BotHttpResponse, ChatEndpoint } from './chat-endpoint.js';
 import { TalkbackBot, type TalkbackBotOptions } from './talkback-bot.js';
@@ -89,18 +90,4 @@ export class BotbuilderChatEndpoint implements ChatEndpoint {
     }
     return context;
   }
-}
-
-/** What every activity must carry for the bot to answer it (and for its event to be valid). */
-function missingActivityFields(body: Record<string, unknown>): string[] {
-  const text = (value: unknown) => typeof value === 'string' && value.trim() !== '';
-  const conversation = body['conversation'] as { id?: unknown } | undefined;
-  const from = body['from'] as { id?: unknown } | undefined;
-  return [
-    ...(text(body['type']) ? [] : ['type']),
-    ...(text(body['channelId']) ? [] : ['channelId']),
-    ...(text(body['serviceUrl']) ? [] : ['serviceUrl']),
-    ...(typeof conversation === 'object' && conversation !== null && text(conversation.id) ? [] : ['conversation.id']),
-    ...(body['type'] !== 'message' || (typeof from === 'object' && from !== null && text(from.id)) ? [] : ['from.id']),
-  ];
 }

@@ -1,11 +1,11 @@
 import type { Implementation } from '../adapters/registry.js';
 import type { ChatEndpoint } from './chat-endpoint.js';
 
-/** The inbound chat endpoint implementations, chosen like the ports (adapters/registry.ts). */
+/** The inbound chat endpoint implementations, one per bot SDK (BOT_SDK), chosen like the ports (adapters/registry.ts). */
 export const chatEndpoints: readonly Implementation<ChatEndpoint>[] = [
   {
     id: 'botbuilder',
-    selectedBy: () => true,
+    selectedBy: (config) => config.BOT_SDK === 'botbuilder',
     describe: (config) => `botbuilder CloudAdapter (${config.MicrosoftAppId ? 'authenticated' : 'anonymous'})`,
     async build(config, deps) {
       const { BotbuilderChatEndpoint } = await import('./botbuilder-chat-endpoint.js');
@@ -19,6 +19,26 @@ export const chatEndpoints: readonly Implementation<ChatEndpoint>[] = [
         publish: async (event) => (await deps.bus()).publish(event),
         authOverrides: deps.botAuthOverrides,
         credentialsFactory: deps.botCredentialsFactory,
+        sendLimits: deps.sendLimits,
+      });
+    },
+  },
+  {
+    id: 'agents',
+    selectedBy: (config) => config.BOT_SDK === 'agents',
+    describe: (config) => `Microsoft 365 Agents SDK CloudAdapter (${config.MicrosoftAppId ? 'every token checked' : 'anonymous'})`,
+    async build(config, deps) {
+      const { AgentsChatEndpoint } = await import('./agents/agents-chat-endpoint.js');
+      return new AgentsChatEndpoint({
+        appId: config.MicrosoftAppId,
+        appPassword: config.MicrosoftAppPassword,
+        appType: config.MicrosoftAppType,
+        tenantId: config.MicrosoftAppTenantId,
+        maxMessageChars: config.MAX_MESSAGE_CHARS,
+        logger: deps.logger,
+        publish: async (event) => (await deps.bus()).publish(event),
+        openIdMetadata: deps.agentsOpenIdMetadata,
+        authProviderFactory: deps.agentsAuthProviderFactory,
         sendLimits: deps.sendLimits,
       });
     },

@@ -1,14 +1,24 @@
-import type { ConversationReference } from 'botbuilder';
 import type { MessageReceived } from '../core/events.js';
 import { messageEventId } from '../core/ids.js';
 import type { Language } from '../core/language.js';
+
+/** A conversation reference as plain data (botbuilder's ConversationReference shape, SDK-neutral). */
+export interface ConversationReferenceData {
+  activityId?: string | undefined;
+  user?: { id?: string | undefined; name?: string | undefined } | undefined;
+  bot?: { id?: string | undefined; name?: string | undefined } | undefined;
+  conversation?: { id?: string | undefined } | undefined;
+  channelId?: string | undefined;
+  locale?: string | undefined;
+  serviceUrl?: string | undefined;
+}
 
 export interface AcceptedMessage {
   text: string;
   language: Language;
   activityId: string;
   from: { id: string; name?: string | undefined };
-  reference: Partial<ConversationReference>;
+  reference: ConversationReferenceData;
   receivedAt: Date;
 }
 

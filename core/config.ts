@@ -70,6 +70,11 @@ const fieldsSchema = z.object({
   MicrosoftAppPassword: optionalString,
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   MicrosoftAppTenantId: optionalString,
+  // The Microsoft 365 Agents SDK's names for the same three settings (either SDK reads either name).
+  clientId: optionalString,
+  clientSecret: optionalString,
+  tenantId: optionalString,
+  BOT_SDK: z.enum(['botbuilder', 'agents']).default('botbuilder'),
 });
 
 type Fields = z.output<typeof fieldsSchema>;
@@ -100,21 +105,38 @@ const ACS_EMAIL_MAX_ATTACH_BYTES = 7 * 1024 * 1024;
 const acsEmailSet = (s: Pick<Fields, 'ACS_EMAIL_CONNECTION_STRING' | 'ACS_EMAIL_ENDPOINT'>) =>
   s.ACS_EMAIL_CONNECTION_STRING !== undefined || s.ACS_EMAIL_ENDPOINT !== undefined;
 
+/** The bot's credentials under either name: MicrosoftAppId/… (Bot Framework SDK) or clientId/… (Agents SDK). */
+const appId = (s: Fields) => s.MicrosoftAppId ?? s.clientId;
+const appPassword = (s: Fields) => s.MicrosoftAppPassword ?? s.clientSecret;
+const appTenantId = (s: Fields) => s.MicrosoftAppTenantId ?? s.tenantId;
+const APP_ID = ['MicrosoftAppId', 'clientId'] as const;
+const APP_PASSWORD = ['MicrosoftAppPassword', 'clientSecret'] as const;
+const APP_TENANT = ['MicrosoftAppTenantId', 'tenantId'] as const;
+
+/** Both names of one setting may be given only with the same value (the message never repeats a value: one is a secret). */
+const sameUnderBothNames = ([old, current]: readonly [keyof Fields, keyof Fields]) =>
+  rule([old, current], current, `conflicts with ${old}: give the setting under one name, or the same value under both`, (s) =>
+    s[old] === undefined || s[current] === undefined || s[old] === s[current],
+  );
+
 const crossRules = [
+  sameUnderBothNames(APP_ID),
+  sameUnderBothNames(APP_PASSWORD),
+  sameUnderBothNames(APP_TENANT),
   requiredWith('COSMOS_KEY', 'COSMOS_ENDPOINT', (s) => s.COSMOS_ENDPOINT === undefined || s.COSMOS_KEY !== undefined),
   rule(['COSMOS_KEY', 'COSMOS_ENDPOINT', 'COSMOS_CONNECTION_STRING'], 'COSMOS_ENDPOINT', 'required when COSMOS_KEY is set', (s) =>
     s.COSMOS_KEY === undefined || s.COSMOS_ENDPOINT !== undefined || s.COSMOS_CONNECTION_STRING !== undefined,
   ),
   requiredWith('SPEECH_REGION', 'SPEECH_KEY', (s) => s.SPEECH_KEY === undefined || s.SPEECH_REGION !== undefined),
   requiredWith('SPEECH_KEY', 'SPEECH_REGION', (s) => s.SPEECH_REGION === undefined || s.SPEECH_KEY !== undefined),
-  rule(['MicrosoftAppId', 'MicrosoftAppType', 'MicrosoftAppPassword'], 'MicrosoftAppPassword', 'required when MicrosoftAppId is set', (s) =>
-    s.MicrosoftAppId === undefined || s.MicrosoftAppType === 'UserAssignedMSI' || s.MicrosoftAppPassword !== undefined,
+  rule([...APP_ID, 'MicrosoftAppType', ...APP_PASSWORD], 'MicrosoftAppPassword', 'required when MicrosoftAppId is set (or clientSecret with clientId)', (s) =>
+    appId(s) === undefined || s.MicrosoftAppType === 'UserAssignedMSI' || appPassword(s) !== undefined,
   ),
-  rule(['MicrosoftAppType', 'MicrosoftAppPassword'], 'MicrosoftAppPassword', 'must not be set with MicrosoftAppType=UserAssignedMSI (the managed identity has no secret)', (s) =>
-    s.MicrosoftAppType !== 'UserAssignedMSI' || s.MicrosoftAppPassword === undefined,
+  rule(['MicrosoftAppType', ...APP_PASSWORD], 'MicrosoftAppPassword', 'must not be set with MicrosoftAppType=UserAssignedMSI (the managed identity has no secret)', (s) =>
+    s.MicrosoftAppType !== 'UserAssignedMSI' || appPassword(s) === undefined,
   ),
-  rule(['MicrosoftAppId', 'MicrosoftAppType', 'MicrosoftAppTenantId'], 'MicrosoftAppTenantId', 'required when MicrosoftAppType is not MultiTenant', (s) =>
-    s.MicrosoftAppType === 'MultiTenant' || s.MicrosoftAppId === undefined || s.MicrosoftAppTenantId !== undefined,
+  rule([...APP_ID, 'MicrosoftAppType', ...APP_TENANT], 'MicrosoftAppTenantId', 'required when MicrosoftAppType is not MultiTenant (or tenantId)', (s) =>
+    s.MicrosoftAppType === 'MultiTenant' || appId(s) === undefined || appTenantId(s) !== undefined,
   ),
   rule(['SENDGRID_API_KEY', 'MAIL_FROM'], 'MAIL_FROM', 'must be a verified sender address when SENDGRID_API_KEY is set (SendGrid rejects @localhost)', (s) =>
     s.SENDGRID_API_KEY === undefined || !/@localhost$/i.test(s.MAIL_FROM),
@@ -158,7 +180,13 @@ const crossRules = [
   ),
 ];
 
-export const settingsSchema = crossRules.reduce((schema, r) => schema.refine(r.holds, r.params), fieldsSchema);
+export const settingsSchema = crossRules
+  .reduce((schema, r) => schema.refine(r.holds, r.params), fieldsSchema)
+  // One name from here on: the MicrosoftApp* fields hold the bot's credentials whichever name set them.
+  .transform((s) => {
+    const { clientId: _id, clientSecret: _secret, tenantId: _tenant, ...rest } = s;
+    return { ...rest, MicrosoftAppId: appId(s), MicrosoftAppPassword: appPassword(s), MicrosoftAppTenantId: appTenantId(s) };
+  });
 
 export type Settings = z.infer<typeof settingsSchema>;
 export type Config = Readonly<Settings>;

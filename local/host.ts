@@ -21,6 +21,9 @@ export interface LocalHostOptions {
   botAuthOverrides?: PortsOptions['botAuthOverrides'];
   /** Replaces how the bot gets its outbound token (tests: a local token endpoint). */
   botCredentialsFactory?: PortsOptions['botCredentialsFactory'];
+  /** BOT_SDK=agents: a local OpenID server and token endpoint (tests). */
+  agentsOpenIdMetadata?: PortsOptions['agentsOpenIdMetadata'];
+  agentsAuthProviderFactory?: PortsOptions['agentsAuthProviderFactory'];
   /** Owner name of the claims this host takes; stable across restarts on the same data dir by default. */
   workerId?: string;
 }
@@ -56,6 +59,8 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     logger,
     botAuthOverrides: options.botAuthOverrides,
     botCredentialsFactory: options.botCredentialsFactory,
+    agentsOpenIdMetadata: options.agentsOpenIdMetadata,
+    agentsAuthProviderFactory: options.agentsAuthProviderFactory,
   });
   const app: FunctionContext = {
     ports,

@@ -17,9 +17,13 @@ async function main(): Promise<void> {
     `talkback is listening on ${host.url} (started in ${Date.now() - startedAt} ms)`,
     `  bot endpoint:  ${endpoint}`,
     `  health:        ${host.url}/api/health     dashboard: ${host.url}/`,
-    `  Bot Framework Emulator: open a bot at ${endpoint}${config.MicrosoftAppId ? '' : ' and leave Microsoft App ID and password empty'}`,
-    `  Agents Playground:      TEAMSAPPTESTER_BROWSER=none npx -p @microsoft/m365agentsplayground agentsplayground -e ${endpoint} -c emulator`,
-    ...(config.MicrosoftAppId ? [] : [`  authentication is off (no MicrosoftAppId): bound to ${config.HOST} only`]),
+    `  bot SDK:       ${config.BOT_SDK === 'agents' ? 'Microsoft 365 Agents SDK (BOT_SDK=agents)' : 'Bot Framework SDK, archived (BOT_SDK=botbuilder; new deployments: BOT_SDK=agents)'}`,
+    `  Agents Playground: TEAMSAPPTESTER_BROWSER=none npx -p @microsoft/m365agentsplayground agentsplayground -e ${endpoint} -c emulator`,
+    `                     then open http://127.0.0.1:56150; -c emulator: plain chat, audio attachment | -c webchat: Web Chat, audio player | -c msteams: Teams client, audio as a Listen card`,
+    ...(config.MicrosoftAppId
+      ? [`                     (it sends no token: run without MicrosoftAppId/clientId to use it)`]
+      : [`  authentication is off (no MicrosoftAppId/clientId): bound to ${config.HOST} only`]),
+    `  Bot Framework Emulator (retired, still works): open a bot at ${endpoint}${config.MicrosoftAppId ? '' : ' with App ID and password empty'}`,
     `  bus: ${ports.bus}`,
     `  records: ${ports.store}`,
     `  audio: ${ports.audio}`,

@@ -26,7 +26,7 @@ export function azureContext(): FunctionContext {
   // Every port must be on Azure: the embedded adapters (SQLite, Azurite, eSpeak NG, the outbox folder)
   // are not shipped in the Functions package.
   const missing = [
-    ...(config.MicrosoftAppId ? [] : ['MicrosoftAppId (the Functions app never runs the bot anonymously)']),
+    ...(config.MicrosoftAppId ? [] : ['MicrosoftAppId or clientId (the Functions app never runs the bot anonymously)']),
     ...(Object.keys(REQUIRED_SETTINGS) as Port[]).filter((port) => !azure[port]).map((port) => REQUIRED_SETTINGS[port]),
   ];
   if (missing.length > 0) {

@@ -9,11 +9,12 @@ import { loadConfig } from '../../core/config.js';
 import { createLogger } from '../../core/logger.js';
 import { startLocalHost, type LocalHost } from '../../local/host.js';
 import { BOT_FRAMEWORK, channelClaims, startBotAuthServer, unsignedToken, type BotAuthServer } from '../support/bot-auth-server.js';
+import { BOT_SDKS } from '../support/bot-sdks.js';
 import { messageActivity } from '../support/fake-channel.js';
 import { waitForCompleteRecord } from '../support/records.js';
 import { startTestHost, tempDataDir } from '../support/host.js';
 
-const APP_ID = randomUUID();
+
 const APP_PASSWORD = 'test-app-password';
 
 interface ChannelRequest {
@@ -55,7 +56,9 @@ interface Case {
   authorization: (serviceUrl: string) => string | undefined;
 }
 
-describe('Bot Framework authentication with an app id', () => {
+describe.each(BOT_SDKS)('Bot Framework authentication with an app id (BOT_SDK=%s)', (sdk) => {
+  // One app per SDK: the SDKs' token caches are process-wide.
+  const APP_ID = randomUUID();
   let data: Awaited<ReturnType<typeof tempDataDir>>;
   let auth: BotAuthServer;
   let channel: Awaited<ReturnType<typeof startTokenCheckingChannel>>;
@@ -123,8 +126,13 @@ describe('Bot Framework authentication with an app id', () => {
     channel = await startTokenCheckingChannel(() => auth.issuedTokens());
     ({ host } = await startTestHost(
       data.dir,
-      { MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_PASSWORD, MicrosoftAppType: 'MultiTenant' },
-      { botAuthOverrides: auth.botAuthOverrides(), botCredentialsFactory: auth.credentialsFactory(APP_ID, APP_PASSWORD) },
+      sdk === 'agents'
+        ? // The Agents SDK's own setting names.
+          { BOT_SDK: sdk, clientId: APP_ID, clientSecret: APP_PASSWORD }
+        : { BOT_SDK: sdk, MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_PASSWORD, MicrosoftAppType: 'MultiTenant' },
+      sdk === 'agents'
+        ? { agentsOpenIdMetadata: auth.agentsOpenIdMetadata(), agentsAuthProviderFactory: auth.agentsAuthProviderFactory() }
+        : { botAuthOverrides: auth.botAuthOverrides(), botCredentialsFactory: auth.credentialsFactory(APP_ID, APP_PASSWORD) },
     ));
 
     // CloudAdapter and botframework-connector print every refusal with console.error; keep the output readable.
@@ -198,12 +206,12 @@ describe('Bot Framework authentication with an app id', () => {
   });
 });
 
-describe('the local host without an app id', () => {
+describe.each(BOT_SDKS)('the local host without an app id (BOT_SDK=%s)', (sdk) => {
   it('refuses to listen beyond loopback, before touching its data dir', async () => {
     const data = await tempDataDir('talkback-auth-host-');
     const dataDir = path.join(data.dir, 'never-created');
     try {
-      const config = loadConfig({ HOST: '0.0.0.0', PORT: '0', AZURITE_BLOB_PORT: '0', TALKBACK_DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+      const config = loadConfig({ BOT_SDK: sdk, HOST: '0.0.0.0', PORT: '0', AZURITE_BLOB_PORT: '0', TALKBACK_DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
       const outcome = await startLocalHost(config, { logger: createLogger('silent') }).then(
         async (started) => {
           await started.stop();

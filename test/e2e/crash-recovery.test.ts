@@ -64,5 +64,6 @@ describe('a crash (kill -9) of the local host', () => {
       await channel.stop();
       await data.remove();
     }
-  });
+    // Two host starts and up to 90 s of recovery: on a loaded machine this exceeds the default 60 s.
+  }, 240_000);
 });

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import { MsalServiceClientCredentialsFactory } from 'botframework-connector';
 import type { ServiceClientCredentialsFactory as BotCredentialsFactory } from 'botframework-connector';
+import { MsalTokenProvider, type AuthConfiguration, type AuthProvider } from '@microsoft/agents-hosting';
 
 /** The values the public Bot Framework cloud uses (botframework-connector's AuthenticationConstants). */
 export const BOT_FRAMEWORK = {
@@ -149,6 +150,25 @@ export async function startBotAuthServer(options: BotAuthServerOptions) {
         system: { networkClient: redirectingNetworkClient(base) },
       });
       return new MsalServiceClientCredentialsFactory(appId, app as never);
+    },
+    /** BOT_SDK=agents: where the bot checks inbound tokens (this server instead of the public cloud's). */
+    agentsOpenIdMetadata() {
+      return {
+        channel: `${base}/v1/.well-known/openidconfiguration`,
+        emulator: `${base}/common/v2.0/.well-known/openid-configuration`,
+      };
+    },
+    /**
+     * BOT_SDK=agents: the Agents SDK's own MsalTokenProvider for the bot's settings (the authority and
+     * scope it computes, MSAL client credentials), with only MSAL's network module sending here.
+     */
+    agentsAuthProviderFactory(): (config: AuthConfiguration) => AuthProvider {
+      return (config) => {
+        const provider = new MsalTokenProvider(config);
+        // MsalTokenProvider builds every MSAL client with these system options (a private method).
+        (provider as unknown as { getSystemOptions: () => unknown }).getSystemOptions = () => ({ networkClient: redirectingNetworkClient(base) });
+        return provider;
+      };
     },
     keyId: (key: SigningKeyName) => keys[key].kid,
     /** A JWT signed with one of this server's keys (`kid` may be overridden to forge a signature). */

@@ -25,6 +25,8 @@ export async function startTestHost(
     MAIL_FROM: 'talkback@example.test',
     RETRY_BASE_DELAY_MS: '200',
     RETRY_MAX_DELAY_MS: '2000',
+    // The e2e suites run once per SDK: vitest.config.ts gives each run its BOT_SDK.
+    BOT_SDK: process.env['BOT_SDK'] ?? 'botbuilder',
     ...settings,
   });
   const logger = createLogger(process.env['TEST_LOG_LEVEL'] ?? 'silent');

@@ -1,4 +1,5 @@
-import { CardFactory } from 'botbuilder';
+import { CardFactory as AgentsCardFactory } from '@microsoft/agents-hosting';
+import { CardFactory as BotbuilderCardFactory } from 'botbuilder';
 import { describe, expect, it } from 'vitest';
 import { audioReplyActivity } from '../../../core/audio-reply.js';
 
@@ -13,7 +14,10 @@ describe('the audio reply', () => {
     }
   });
 
-  it('is a hero card with a Listen link on Teams, the same JSON CardFactory builds', () => {
+  it.each([
+    ['botbuilder', BotbuilderCardFactory],
+    ['agents', AgentsCardFactory],
+  ] as const)('is a hero card with a Listen link on Teams, the same JSON %s CardFactory builds', (_sdk, CardFactory) => {
     const activity = audioReplyActivity({ channelId: 'msteams', language: 'en', audioUrl: url, fileName: 'x.mp3' });
     const expected = CardFactory.heroCard('Here is your message as audio.', undefined, [{ type: 'openUrl', title: 'Listen', value: url }]);
     expect(activity.attachments?.[0]?.contentType).toBe(expected.contentType);

@@ -122,6 +122,42 @@ describe('loadConfig: bot identity', () => {
     expect(() => loadConfig({ SENDGRID_API_KEY: 'SG.k' })).toThrowError(/MAIL_FROM: must be a verified sender[\s\S]*STAFF_EMAILS: must be real addresses/);
     expect(loadConfig({ SENDGRID_API_KEY: 'SG.k', MAIL_FROM: 'bot@example.com', STAFF_EMAILS: 'ops@example.com' }).MAIL_FROM).toBe('bot@example.com');
   });
+
+  describe('the bot SDK and its credentials under either name', () => {
+    it('runs botbuilder unless BOT_SDK says agents, and refuses anything else', () => {
+      expect(loadConfig({}).BOT_SDK).toBe('botbuilder');
+      expect(loadConfig({ BOT_SDK: 'agents' }).BOT_SDK).toBe('agents');
+      expect(problemsOf({ BOT_SDK: 'teams-ai' }).message).toMatch(/^ {2}- BOT_SDK: /m);
+    });
+
+    it('reads the Agents SDK names clientId / clientSecret / tenantId into the same settings', () => {
+      const config = loadConfig({ clientId: 'app', clientSecret: 'shh', tenantId: 't', MicrosoftAppType: 'SingleTenant' });
+      expect([config.MicrosoftAppId, config.MicrosoftAppPassword, config.MicrosoftAppTenantId]).toEqual(['app', 'shh', 't']);
+      expect(Object.keys(config)).not.toContain('clientSecret');
+    });
+
+    it('accepts both names with the same value and mixes of the two', () => {
+      expect(loadConfig({ MicrosoftAppId: 'app', clientId: 'app', clientSecret: 'shh' }).MicrosoftAppPassword).toBe('shh');
+      expect(loadConfig({ clientId: 'app', MicrosoftAppPassword: 'shh' }).MicrosoftAppId).toBe('app');
+    });
+
+    it('refuses to start when the two names disagree, listing each conflict without repeating a secret', () => {
+      const failure = problemsOf({ MicrosoftAppId: 'app-1', clientId: 'app-2', MicrosoftAppPassword: 'Secret-One', clientSecret: 'Secret-Two', MicrosoftAppTenantId: 't1', tenantId: 't2' });
+      expect(failure.problems).toBe(3);
+      expect(failure.message).toMatch(/^ {2}- clientId: conflicts with MicrosoftAppId/m);
+      expect(failure.message).toMatch(/^ {2}- clientSecret: conflicts with MicrosoftAppPassword/m);
+      expect(failure.message).toMatch(/^ {2}- tenantId: conflicts with MicrosoftAppTenantId/m);
+      expect(failure.message).not.toMatch(/Secret-One|Secret-Two/);
+    });
+
+    it('applies the credential rules to the Agents SDK names too', () => {
+      expect(problemsOf({ clientId: 'app' }).message).toMatch(/MicrosoftAppPassword: required when MicrosoftAppId is set/);
+      expect(problemsOf({ clientId: 'app', clientSecret: 'p', MicrosoftAppType: 'SingleTenant' }).message).toMatch(/MicrosoftAppTenantId: required/);
+      expect(problemsOf({ clientId: 'app', clientSecret: 'p', tenantId: 't', MicrosoftAppType: 'UserAssignedMSI' }).message).toMatch(
+        /MicrosoftAppPassword: must not be set with MicrosoftAppType=UserAssignedMSI/,
+      );
+    });
+  });
 });
 
 describe('ACS Email settings', () => {

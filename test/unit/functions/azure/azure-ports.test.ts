@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { BOT_SDKS } from '../../../support/bot-sdks.js';
 import { FAKE_AZURE_SETTINGS } from '../../../support/fake-azure-settings.js';
 
 /** The composition caches its services per module instance: each test loads a fresh one. */
@@ -57,6 +58,33 @@ describe('azureContext (the Functions composition)', () => {
     expect(services.config.MicrosoftAppId).toBe('00000000-0000-4000-8000-000000000001');
     expect(services.config.AZURE_STORAGE_CONNECTION_STRING).toBe(STORAGE);
     expect(azureContext()).toBe(services);
+  });
+
+  it.each(BOT_SDKS)('runs the bot on %s with the Agents SDK setting names, refusing a request without a token', async (sdk) => {
+    Object.assign(process.env, {
+      ...BACKENDS,
+      BOT_SDK: sdk,
+      clientId: '00000000-0000-4000-8000-000000000003',
+      clientSecret: 'secret',
+      AZURE_STORAGE_CONNECTION_STRING: STORAGE,
+    });
+    const context = (await freshAzureServices())();
+    expect(context.config.MicrosoftAppId).toBe('00000000-0000-4000-8000-000000000003');
+    expect(context.ports.describe().endpoint).toMatch(sdk === 'agents' ? /Agents SDK/ : /botbuilder/);
+    expect(context.ports.describe().chat).toMatch(sdk === 'agents' ? /Agents SDK/ : /botbuilder/);
+    const endpoint = await context.ports.endpoint();
+    const activity = {
+      type: 'message',
+      id: 'act-1',
+      channelId: 'msteams',
+      serviceUrl: 'https://smba.trafficmanager.net/teams/',
+      from: { id: 'user-1' },
+      recipient: { id: 'bot-1' },
+      conversation: { id: 'conv-1' },
+      text: 'hello',
+    };
+    expect((await endpoint.process({ headers: {}, body: activity })).status).toBe(401);
+    expect((await endpoint.process({ headers: { authorization: 'Bearer not-a-jwt' }, body: activity })).status).toBe(401);
   });
 
   it('reads process.env as it is at the first invocation, not at import', async () => {
