@@ -26,6 +26,16 @@ const emailList = z
 
 const url = z.url({ protocol: /^https?$/ });
 
+/** true/false (also 1/0, yes/no, any case); blank means the default. Anything else is an error, never a guess. */
+const flag = (fallback: boolean) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' ? (value.trim() === '' ? undefined : value.trim().toLowerCase()) : value),
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'])
+      .transform((v) => v === 'true' || v === '1' || v === 'yes')
+      .default(fallback),
+  );
+
 const fieldsSchema = z.object({
   PORT: int(3978, 0, 65535),
   HOST: z.string().default('127.0.0.1'),
@@ -50,6 +60,8 @@ const fieldsSchema = z.object({
   DIGEST_SCHEDULE: z.string().default('0 0 18 * * *'),
 
   SERVICEBUS_CONNECTION_STRING: optionalString,
+  /** Functions app only: settle Service Bus messages through the SDK-type binding (README "Service Bus settlement"). */
+  SERVICEBUS_SDK_BINDING: flag(false),
   COSMOS_ENDPOINT: optionalString.pipe(url.optional()),
   COSMOS_KEY: optionalString,
   COSMOS_CONNECTION_STRING: optionalString,

@@ -11,6 +11,17 @@ export interface Delivery {
 }
 
 /**
+ * How the host settles a subscriber's bus message (GET /api/health says which):
+ * - 'pump': the local host's pumps (embedded bus or Service Bus): complete, dead-letter at once with
+ *   the code as reason, abandon after the retry delay;
+ * - 'sdk-binding': the Functions app with SERVICEBUS_SDK_BINDING=true: the same, through the Service
+ *   Bus trigger's SDK-type binding;
+ * - 'throw': the Functions app without it: a failure throws after its delay and Service Bus redelivers
+ *   until the max delivery count (MaxDeliveryCountExceeded), permanent failures included.
+ */
+export type SettlementMode = 'pump' | 'sdk-binding' | 'throw';
+
+/**
  * What a handler gets from its host, whichever host it is: plain values, never a host's own types.
  * Every side effect goes through `ports`.
  */
@@ -22,6 +33,8 @@ export interface FunctionContext {
   /** Name of this worker, the owner of the claims it takes. */
   workerId: string;
   delivery?: Delivery;
+  /** How this host settles bus messages (undefined: not said). */
+  settlement?: SettlementMode;
 }
 
 /** The context of one invocation: the host's context with a logger naming the function and invocation. */

@@ -67,6 +67,7 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     config,
     logger,
     now: () => new Date(),
+    settlement: 'pump',
     // Names this host in claims (each attempt adds its own id): which host holds an email or reply.
     workerId: options.workerId ?? `local:${dataDir}`,
   };

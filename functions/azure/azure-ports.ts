@@ -38,6 +38,7 @@ export function azureContext(): FunctionContext {
     logger,
     ports: createPorts(config, { subscriptions, logger }),
     now: () => new Date(),
+    settlement: config.SERVICEBUS_SDK_BINDING ? 'sdk-binding' : 'throw',
     workerId: `${process.env['WEBSITE_INSTANCE_ID'] ?? 'functions'}:${process.pid}`,
   };
   return app;

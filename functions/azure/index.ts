@@ -5,4 +5,4 @@
 import { functions } from '../all.js';
 import { register } from './register.js';
 
-for (const fn of functions) register(fn);
+for (const fn of functions) await register(fn);

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import rhea from 'rhea';
 
 const require = createRequire(import.meta.url);
 
@@ -56,4 +58,21 @@ export async function startSettlementServer() {
     calls,
     stop: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
   };
+}
+
+/**
+ * A Service Bus message as the Functions host hands it to the worker for the SDK-type binding (the
+ * content of its model binding data): the lock token's 16 bytes, the marker `x-opt-lock-token`, then
+ * the message encoded as AMQP (body in a data section, JSON), as Service Bus delivered it.
+ */
+export function serviceBusModelBindingContent(body: unknown, deliveryCount: number, messageId = 'event-1'): Buffer {
+  const lock = Buffer.from(randomUUID().replace(/-/g, ''), 'hex');
+  const amqp = rhea.message.encode({
+    message_id: messageId,
+    subject: 'audio.stored',
+    content_type: 'application/json',
+    delivery_count: deliveryCount,
+    body: rhea.message.data_section(Buffer.from(JSON.stringify(body))),
+  });
+  return Buffer.concat([lock, Buffer.from('x-opt-lock-token'), amqp]);
 }

@@ -3,7 +3,7 @@
  * function, ESM, with code splitting so the lazily imported adapters, the bot and their SDKs become
  * chunks (dist/app/chunks/) that load on first use only. Run: tsx functions/azure/build/bundle.ts [--minify]
  */
-import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, transform, type Metafile } from 'esbuild';
@@ -59,9 +59,33 @@ export async function bundleFunctions({ outdir = path.join(ROOT, 'dist/app'), mi
     logLevel: 'warning',
   });
   await checkSyntax(Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js')));
+  await copyAssets(result.metafile);
   // Beside the app, not in it: maps source modules to their chunks (bench, inspection).
   await writeFile(`${outdir}.meta.json`, JSON.stringify(result.metafile));
   return result.metafile;
+}
+
+/**
+ * Files a bundled package reads at run time beside its own code (`path.join(__dirname, …)`, which the
+ * bundle makes the chunk's folder): copied next to the chunk that holds the package, and listed in
+ * the metafile's outputs so that the package and its tests see them.
+ */
+const ASSETS: readonly { package: string; file: string; to: string }[] = [
+  // The Service Bus SDK-type binding loads the host's Settlement gRPC service definition on first use.
+  { package: 'node_modules/@azure/functions-extensions-servicebus/', file: 'node_modules/@azure/functions-extensions-servicebus/dist/proto/settlement.proto', to: 'proto/settlement.proto' },
+];
+
+async function copyAssets(meta: Metafile): Promise<void> {
+  for (const asset of ASSETS) {
+    const chunks = Object.entries(meta.outputs).filter(([, o]) => Object.keys(o.inputs).some((input) => input.startsWith(asset.package)));
+    for (const [chunk] of chunks) {
+      const target = path.join(path.dirname(chunk), asset.to);
+      await mkdir(path.join(ROOT, path.dirname(target)), { recursive: true });
+      await copyFile(path.join(ROOT, asset.file), path.join(ROOT, target));
+      const { size } = await stat(path.join(ROOT, target));
+      meta.outputs[target.split(path.sep).join('/')] = { bytes: size, inputs: {}, imports: [], exports: [], entryPoint: undefined };
+    }
+  }
 }
 
 /**

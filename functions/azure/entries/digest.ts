@@ -2,4 +2,4 @@
 import { digest } from '../../digest.js';
 import { register } from '../register.js';
 
-register(digest);
+await register(digest);

@@ -2,4 +2,4 @@
 import { health } from '../../health.js';
 import { register } from '../register.js';
 
-register(health);
+await register(health);

@@ -2,4 +2,4 @@
 import { log } from '../../log.js';
 import { register } from '../register.js';
 
-register(log);
+await register(log);

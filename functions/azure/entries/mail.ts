@@ -2,4 +2,4 @@
 import { mail } from '../../mail.js';
 import { register } from '../register.js';
 
-register(mail);
+await register(mail);

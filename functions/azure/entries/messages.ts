@@ -2,4 +2,4 @@
 import { messages } from '../../messages.js';
 import { register } from '../register.js';
 
-register(messages);
+await register(messages);

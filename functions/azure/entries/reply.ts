@@ -2,4 +2,4 @@
 import { reply } from '../../reply.js';
 import { register } from '../register.js';
 
-register(reply);
+await register(reply);

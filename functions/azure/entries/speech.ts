@@ -2,4 +2,4 @@
 import { speech } from '../../speech.js';
 import { register } from '../register.js';
 
-register(speech);
+await register(speech);

@@ -1,12 +1,10 @@
 import { createRequire } from 'node:module';
-import { randomUUID } from 'node:crypto';
 import type { ServiceBusMessageContext } from '@azure/functions-extensions-servicebus';
 import type { ServiceBusReceivedMessage } from '@azure/service-bus';
-import rhea from 'rhea';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadServiceBusSdkBinding, runAndSettle } from '../../../functions/azure/service-bus-sdk-binding.js';
 import { TalkbackError } from '../../../core/errors.js';
-import { startSettlementServer } from '../../support/settlement-server.js';
+import { serviceBusModelBindingContent, startSettlementServer } from '../../support/settlement-server.js';
 
 const require = createRequire(import.meta.url);
 
@@ -27,15 +25,7 @@ beforeAll(async () => {
 afterAll(async () => server.stop());
 
 function delivered(body: unknown, deliveryCount: number): ServiceBusMessageContext & { lockToken: string } {
-  const lock = Buffer.from(randomUUID().replace(/-/g, ''), 'hex');
-  const amqp = rhea.message.encode({
-    message_id: 'event-1',
-    subject: 'audio.stored',
-    content_type: 'application/json',
-    delivery_count: deliveryCount,
-    body: rhea.message.data_section(Buffer.from(JSON.stringify(body))),
-  });
-  const content = Buffer.concat([lock, Buffer.from('x-opt-lock-token'), amqp]);
+  const content = serviceBusModelBindingContent(body, deliveryCount);
   // The resolver @azure/functions itself uses (a second copy of the base package would not see the registration).
   const base = createRequire(require.resolve('@azure/functions'))('@azure/functions-extensions-base') as {
     ResourceFactoryResolver: { getInstance(): { createClient(source: string, data: unknown): unknown } };

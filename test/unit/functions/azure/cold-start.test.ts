@@ -10,6 +10,9 @@ const SDKS = {
   cosmos: `${path.sep}node_modules${path.sep}@azure${path.sep}cosmos${path.sep}`,
   sendgrid: `${path.sep}node_modules${path.sep}@sendgrid${path.sep}`,
   blob: `${path.sep}node_modules${path.sep}@azure${path.sep}storage-blob${path.sep}`,
+  // The Service Bus SDK-type binding (and its gRPC client): only with SERVICEBUS_SDK_BINDING=true.
+  sdkBinding: `${path.sep}node_modules${path.sep}@azure${path.sep}functions-extensions-servicebus${path.sep}`,
+  grpc: `${path.sep}node_modules${path.sep}@grpc${path.sep}`,
 };
 const BOTBUILDER = `${path.sep}node_modules${path.sep}botbuilder${path.sep}`;
 const SERVICE_BUS = `${path.sep}node_modules${path.sep}@azure${path.sep}service-bus${path.sep}`;
@@ -51,5 +54,18 @@ describe('cold start: a function loads only the SDKs it uses', () => {
     for (const marker of [...Object.values(SDKS), BOTBUILDER, SERVICE_BUS]) {
       expect(files.filter((f) => f.includes(marker))).toEqual([]);
     }
+  });
+
+  it('with SERVICEBUS_SDK_BINDING=true a subscriber entry loads the SDK-type binding at import (before any message), the messages entry does not', async () => {
+    const body = `
+      await import(${source('functions/azure/entries/messages.ts')});
+      const afterMessages = loadedFiles();
+      await import(${source('functions/azure/entries/reply.ts')});
+      report({ afterMessages, afterReply: loadedFiles() });`;
+    const env = { ...FAKE_AZURE_SETTINGS, SERVICEBUS_SDK_BINDING: 'true' };
+    const { afterMessages, afterReply } = await runScript<{ afterMessages: string[]; afterReply: string[] }>({ body, env, record: true, tsx: true });
+
+    expect(loading(afterMessages, SDKS.sdkBinding)).toBe(0);
+    expect(loading(afterReply, SDKS.sdkBinding)).toBeGreaterThan(0);
   });
 });

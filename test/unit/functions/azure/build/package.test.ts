@@ -8,6 +8,7 @@ import { bundleFunctions, ROOT } from '../../../../../functions/azure/build/bund
 import { packageFunctions } from '../../../../../functions/azure/build/package.js';
 import { FAKE_AZURE_SETTINGS } from '../../../../support/fake-azure-settings.js';
 import { runScript } from '../../../../support/module-loads.js';
+import { serviceBusModelBindingContent, startSettlementServer } from '../../../../support/settlement-server.js';
 import { readZip } from '../../../../support/zip.js';
 
 // The modules of the Azure adapters and the bot (lazily imported, so each is its own chunk), and the class each exports.
@@ -98,5 +99,68 @@ describe('npm run package (talkback-functions.zip)', () => {
     expect(byName.get('mail')).toMatchObject({ type: 'serviceBusTrigger', topicName: 'chat-events', subscriptionName: 'mail' });
     expect(byName.get('digest')).toMatchObject({ type: 'timerTrigger', schedule: '%DIGEST_SCHEDULE%' });
     expect(result.exported).toEqual(Object.values(LAZY_AZURE).map((name) => expect.arrayContaining([name]) as unknown));
+  });
+  it('with SERVICEBUS_SDK_BINDING=true, settles through the SDK-type binding unzipped: a bad message is dead-lettered at once with its code', async () => {
+    const site = path.join(dir, 'site-sdk-binding');
+    for (const [name, data] of zip) {
+      await mkdir(path.dirname(path.join(site, name)), { recursive: true });
+      await writeFile(path.join(site, name), data);
+    }
+    const settlement = await startSettlementServer();
+    try {
+      const content = serviceBusModelBindingContent({ not: 'an event' }, 0).toString('base64');
+      // As the worker does: it is started with the host's gRPC address; it serves @azure/functions-core;
+      // it imports the entries (the reply entry here), then runs an invocation whose trigger input is
+      // model binding data, through the programming model @azure/functions registered with it.
+      const body = `
+        process.argv.splice(1, Infinity, 'worker.js', '--host', '127.0.0.1', '--port', '${settlement.port}', '--functions-grpc-max-message-length', '2147483647');
+        const { default: Module } = await import('node:module');
+        const { pathToFileURL } = await import('node:url');
+        const registered = new Map();
+        let model;
+        const coreApi = {
+          version: '3.10.1', hostVersion: '4.1037.0', log: () => {}, Disposable: class {},
+          registerHook: () => ({ dispose() {} }), getProgrammingModel: () => model,
+          setProgrammingModel: (m) => { model = m; },
+          registerFunction: (metadata, handler) => { registered.set(metadata.name, { metadata, handler }); return { dispose() {} }; },
+        };
+        Module.prototype.require = new Proxy(Module.prototype.require, {
+          apply: (target, self, args) => (args[0] === '@azure/functions-core' ? coreApi : Reflect.apply(target, self, args)),
+        });
+        await import(pathToFileURL('dist/app/entries/reply.js').href);
+        const { metadata, handler } = registered.get('reply');
+        const [triggerName, trigger] = Object.entries(metadata.bindings).find(([, b]) => b.type === 'serviceBusTrigger');
+        const invocation = model.getInvocationModel({
+          invocationId: 'invocation-1',
+          metadata,
+          request: {
+            triggerMetadata: {},
+            inputData: [{ name: triggerName, data: { modelBindingData: {
+              content: Buffer.from('${content}', 'base64'), source: 'AzureServiceBusReceivedMessage',
+              contentType: 'application/octet-stream', version: '1.0' } } }],
+          },
+          log: () => {},
+        });
+        const { context, inputs } = await invocation.getArguments();
+        await invocation.invokeFunction(context, inputs, handler);
+        report({ trigger });`;
+      const result = await runScript<{ trigger: Record<string, unknown> }>({
+        body,
+        env: { ...FAKE_AZURE_SETTINGS, SERVICEBUS_SDK_BINDING: 'true' },
+        cwd: site,
+      });
+      expect(result.trigger).toMatchObject({
+        type: 'serviceBusTrigger',
+        topicName: 'chat-events',
+        subscriptionName: 'reply',
+        autoCompleteMessages: false,
+        properties: { supportsDeferredBinding: 'true' },
+      });
+      expect(settlement.calls).toEqual([
+        { method: 'deadletter', locktoken: expect.stringMatching(/^[0-9a-f-]{36}$/) as unknown, deadletterReason: 'EventInvalid', deadletterErrorDescription: expect.any(String) as unknown },
+      ]);
+    } finally {
+      await settlement.stop();
+    }
   });
 });
