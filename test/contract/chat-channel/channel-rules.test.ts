@@ -1,3 +1,4 @@
+import { AgentsChatChannel } from '../../../adapters/chat/agents-chat-channel.js';
 import { BotbuilderChatChannel } from '../../../adapters/chat/botbuilder-chat-channel.js';
 import { ChannelSendLimits } from '../../../adapters/chat/channel-send-limits.js';
 import { RuledChatChannel } from '../../../adapters/chat/channel-rules.js';
@@ -7,12 +8,12 @@ import { runChatChannelContract } from './chat-channel.contract.js';
 
 // The channel rules keep the port's contract: the botbuilder channel wrapped as the composition root
 // wraps it, on Teams conversation references so that the Teams rules (limits, 403 and retry statuses) apply.
-runChatChannelContract({
-  name: 'RuledChatChannel (Teams rules) around BotbuilderChatChannel over a local fake connector',
+for (const [sdk, Channel] of [['botbuilder', BotbuilderChatChannel], ['agents', AgentsChatChannel]] as const) runChatChannelContract({
+  name: `RuledChatChannel (Teams rules) around the ${sdk} ChatChannel over a local fake connector`,
   create: async () => {
     const fake = await startFakeChannel();
     const store = new SqliteInteractionStore({ path: ':memory:' });
-    const channel = new RuledChatChannel(new BotbuilderChatChannel({ appType: 'MultiTenant' }), {
+    const channel = new RuledChatChannel(new Channel({ appType: 'MultiTenant' }), {
       limits: new ChannelSendLimits(),
       store: async () => store,
       now: () => new Date(),

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AgentsChatChannel } from '../../../adapters/chat/agents-chat-channel.js';
 import { BotbuilderChatChannel } from '../../../adapters/chat/botbuilder-chat-channel.js';
+import { BOT_SDKS } from '../../support/bot-sdks.js';
 import { markerKey } from '../../../core/conversation-marker.js';
 import { recordKeyOf } from '../../../core/record.js';
 import type { FunctionContext } from '../../../functions/context.js';
@@ -22,10 +24,10 @@ const on = (app: FunctionContext, deliveryCount = 1): FunctionContext => ({
 });
 
 /**
- * The reply and mail subscribers with the channel rules, the real botbuilder connector against a fake
+ * The reply and mail subscribers with the channel rules, the real connector of each bot SDK against a fake
  * Bot Connector, SQLite records, Azurite audio and the outbox mailer; the app's clock is set per test.
  */
-describe('channel rules through the reply and mail subscribers', () => {
+describe.each(BOT_SDKS)('channel rules through the reply and mail subscribers (%s connector)', (sdk) => {
   let data: Awaited<ReturnType<typeof tempDataDir>>;
   let env: Awaited<ReturnType<typeof embeddedApp>>;
   let channel: FakeChannel;
@@ -37,7 +39,7 @@ describe('channel rules through the reply and mail subscribers', () => {
     answer = undefined;
     channel = await startFakeChannel({ answer: () => answer });
     nowMs = Date.parse(RECEIVED) + 60_000;
-    env = await embeddedApp(data.dir, {}, { chat: new BotbuilderChatChannel({ appType: 'MultiTenant' }), now: () => new Date(nowMs) });
+    env = await embeddedApp(data.dir, {}, { chat: sdk === 'agents' ? new AgentsChatChannel({ appType: 'MultiTenant' }) : new BotbuilderChatChannel({ appType: 'MultiTenant' }), now: () => new Date(nowMs) });
   });
   afterEach(async () => {
     await env.close();

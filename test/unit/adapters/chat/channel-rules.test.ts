@@ -1,15 +1,18 @@
 import { RestError } from '@azure/core-rest-pipeline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AgentsChatChannel } from '../../../../adapters/chat/agents-chat-channel.js';
 import { BotbuilderChatChannel } from '../../../../adapters/chat/botbuilder-chat-channel.js';
 import { ChannelSendLimits } from '../../../../adapters/chat/channel-send-limits.js';
 import { RuledChatChannel } from '../../../../adapters/chat/channel-rules.js';
 import { ConversationSendLimiter } from '../../../../adapters/chat/conversation-send-limiter.js';
 import type { ChatChannel } from '../../../../adapters/ports.js';
 import { SqliteInteractionStore } from '../../../../adapters/store/sqlite-interaction-store.js';
+import { AgentsChatEndpoint } from '../../../../bot/agents/agents-chat-endpoint.js';
 import { BotbuilderChatEndpoint } from '../../../../bot/botbuilder-chat-endpoint.js';
 import { markerKey, noteCustomerMessage } from '../../../../core/conversation-marker.js';
 import type { OutgoingActivity } from '../../../../core/audio-reply.js';
 import { createLogger } from '../../../../core/logger.js';
+import { BOT_SDKS } from '../../../support/bot-sdks.js';
 import { fakeClock, maxInAnyWindow, type FakeClock } from '../../../support/fake-clock.js';
 import { messageActivity, startFakeChannel, type ChannelAnswer, type FakeChannel } from '../../../support/fake-channel.js';
 
@@ -23,7 +26,7 @@ const activity: OutgoingActivity = { type: 'message', text: 'Your audio reply is
  * limiter and the fake connector share a fake clock that moves only when the limiter waits, so the
  * connector's receive times are exact and the window checks count, not race.
  */
-describe('channel rules (RuledChatChannel over the botbuilder connector)', () => {
+describe.each(BOT_SDKS)('channel rules (RuledChatChannel over the %s connector)', (sdk) => {
   let clock: FakeClock;
   let channel: FakeChannel;
   let store: SqliteInteractionStore;
@@ -37,7 +40,7 @@ describe('channel rules (RuledChatChannel over the botbuilder connector)', () =>
     channel = await startFakeChannel({ now: clock.now, answer: (a) => answer?.(a.conversationId) });
     store = new SqliteInteractionStore({ path: ':memory:' });
     limits = new ChannelSendLimits(new Map([['msteams', new ConversationSendLimiter({ now: clock.now, wait: clock.wait })]]));
-    rules = ruled(new BotbuilderChatChannel({ appType: 'MultiTenant' }));
+    rules = ruled(sdk === 'agents' ? new AgentsChatChannel({ appType: 'MultiTenant' }) : new BotbuilderChatChannel({ appType: 'MultiTenant' }));
   });
   afterEach(async () => {
     await channel.stop();
@@ -61,13 +64,8 @@ describe('channel rules (RuledChatChannel over the botbuilder connector)', () =>
     });
 
     it('counts the in-turn "received" replies of the inbound endpoint against the same conversation limit', async () => {
-      const endpoint = new BotbuilderChatEndpoint({
-        appType: 'MultiTenant',
-        logger: createLogger('silent'),
-        maxMessageChars: 2000,
-        publish: async () => undefined,
-        sendLimits: limits,
-      });
+      const options = { appType: 'MultiTenant' as const, logger: createLogger('silent'), maxMessageChars: 2000, publish: async () => undefined, sendLimits: limits };
+      const endpoint = sdk === 'agents' ? new AgentsChatEndpoint(options) : new BotbuilderChatEndpoint(options);
       const inbound = (i: number) =>
         endpoint.process({
           headers: {},
