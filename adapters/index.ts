@@ -10,6 +10,7 @@ import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import { chatEndpoints } from '../bot/chat-endpoints.js';
 import type { ChatEndpoint } from '../bot/chat-endpoint.js';
 import type { Config } from '../core/config.js';
+import { EndpointGuard } from '../core/endpoint-guard.js';
 import type { Logger } from '../core/logger.js';
 import { audioStores } from './audio/audio-stores.js';
 import { eventBuses } from './bus/event-buses.js';
@@ -109,6 +110,10 @@ export function createPorts(config: Config, options: PortsOptions): Ports {
     botCredentialsFactory: options.botCredentialsFactory,
     agentsOpenIdMetadata: options.agentsOpenIdMetadata,
     agentsAuthProviderFactory: options.agentsAuthProviderFactory,
+    channelBounds: {
+      timeoutMs: config.CHANNEL_TIMEOUT_MS,
+      guard: new EndpointGuard({ maxConcurrent: config.CHANNEL_ENDPOINT_CONCURRENCY, cooldownMs: config.CHANNEL_COOLDOWN_MS }),
+    },
   };
   return {
     bus: get('bus') as Ports['bus'],

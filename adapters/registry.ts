@@ -6,6 +6,7 @@ import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { Config } from '../core/config.js';
 import { TalkbackError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import type { ConnectorBounds } from './chat/bounded-connector.js';
 import type { EventBus, SendLimits, SubscriptionSpec } from './ports.js';
 
 /** What an implementation may need besides the config: given by the composition root. */
@@ -27,6 +28,8 @@ export interface BuildDeps {
   agentsOpenIdMetadata?: { channel?: string | undefined; emulator?: string | undefined } | undefined;
   /** BOT_SDK=agents: replaces how the bot gets its outbound token (tests: a local token endpoint). */
   agentsAuthProviderFactory?: ((config: AuthConfiguration) => AuthProvider) | undefined;
+  /** One per process: every call to a channel (confirmations and proactive replies) shares its endpoint limits. */
+  channelBounds: ConnectorBounds;
 }
 
 /**

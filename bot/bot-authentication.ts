@@ -1,5 +1,13 @@
-import { ConfigurationBotFrameworkAuthentication, type Activity } from 'botbuilder';
-import { AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
+import { ConfigurationBotFrameworkAuthentication, type Activity, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import {
+  AuthenticationError,
+  type AuthenticateRequestResult,
+  type ClaimsIdentity,
+  type ConnectorClient,
+  type ConnectorFactory,
+  type ServiceClientCredentialsFactory,
+} from 'botframework-connector';
+import { boundConnector, type ConnectorBounds } from '../adapters/chat/bounded-connector.js';
 
 /** What jsonwebtoken throws for a token it refuses (a bad signature or algorithm, nbf in the future, expired). */
 const REFUSED_TOKEN = new Set(['JsonWebTokenError', 'NotBeforeError', 'TokenExpiredError']);
@@ -12,13 +20,37 @@ const REFUSED_TOKEN = new Set(['JsonWebTokenError', 'NotBeforeError', 'TokenExpi
  * AuthenticationError (a 401, never retried) although the token may be perfectly valid.
  */
 export class BotAuthentication extends ConfigurationBotFrameworkAuthentication {
+  constructor(
+    options: ConfigurationBotFrameworkAuthenticationOptions,
+    credentialsFactory: ServiceClientCredentialsFactory | undefined,
+    private readonly bounds?: ConnectorBounds,
+  ) {
+    super(options, credentialsFactory);
+  }
+
+  /** Every connector client (in-turn replies and proactive sends) is bounded: see bounded-connector.ts. */
+  override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
+    const inner = super.createConnectorFactory(claimsIdentity);
+    return this.bounds ? bounded(inner, this.bounds) : inner;
+  }
+
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    let result: AuthenticateRequestResult;
     try {
-      return await super.authenticateRequest(activity, authHeader);
+      result = await super.authenticateRequest(activity, authHeader);
     } catch (error) {
       throw sortAuthenticationFailure(error);
     }
+    // The in-turn replies go through the factory the authentication result carries.
+    if (this.bounds && result.connectorFactory) result.connectorFactory = bounded(result.connectorFactory, this.bounds);
+    return result;
   }
+}
+
+function bounded(inner: ConnectorFactory, bounds: ConnectorBounds): ConnectorFactory {
+  return {
+    create: async (serviceUrl: string, audience?: string): Promise<ConnectorClient> => boundConnector(await inner.create(serviceUrl, audience), bounds),
+  };
 }
 
 export function sortAuthenticationFailure(error: unknown): unknown {

@@ -1,11 +1,14 @@
 import { CloudAdapter, type ConfigurationBotFrameworkAuthenticationOptions, type TurnContext } from 'botbuilder';
 import type { SendLimits } from '../adapters/ports.js';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
+import type { ConnectorBounds } from '../adapters/chat/bounded-connector.js';
+import type { FloodDecision } from '../core/flood-guard.js';
 import type { Logger } from '../core/logger.js';
 import { missingActivityFields } from './activity-fields.js';
 import { BotAuthentication } from './bot-authentication.js';
 import type { BotHttpRequest, BotHttpResponse, ChatEndpoint } from './chat-endpoint.js';
 import { TalkbackBot, type TalkbackBotOptions } from './talkback-bot.js';
+import { FLOOD_REFUSAL } from './talkback-turn.js';
 
 export interface BotbuilderChatEndpointOptions extends TalkbackBotOptions {
   /** Empty: anonymous (local only). Set: every request must carry a valid Bot Framework token. */
@@ -23,6 +26,8 @@ export interface BotbuilderChatEndpointOptions extends TalkbackBotOptions {
   credentialsFactory?: ServiceClientCredentialsFactory | undefined;
   /** The channels' per-conversation send limits, shared with the ChatChannel (Teams: 7/s, 60/30 s). */
   sendLimits?: SendLimits | undefined;
+  /** Timeout, single attempt and per-endpoint limits of every call to a channel (the in-turn confirmation). */
+  connectorBounds?: ConnectorBounds | undefined;
 }
 
 /** The bot behind botbuilder's CloudAdapter, reachable from any HTTP host through plain request/response values. */
@@ -42,6 +47,7 @@ export class BotbuilderChatEndpoint implements ChatEndpoint {
         ...options.authOverrides,
       },
       options.credentialsFactory,
+      options.connectorBounds,
     );
     this.adapter = new CloudAdapter(auth);
     this.adapter.onTurnError = async (context, error) => {
@@ -66,14 +72,25 @@ export class BotbuilderChatEndpoint implements ChatEndpoint {
       send: (body: unknown) => void (response.body = typeof body === 'string' ? body : JSON.stringify(body)),
       end: () => undefined,
     };
+    let flooded: FloodDecision | undefined;
     try {
-      await this.adapter.process({ method: 'POST', ...request }, collector, (context) => this.bot.run(this.limited(context)));
+      await this.adapter.process({ method: 'POST', ...request }, collector, async (context) => {
+        await this.bot.run(this.limited(context));
+        flooded = context.turnState.get<FloodDecision | undefined>(FLOOD_REFUSAL);
+      });
     } catch (error) {
       // botbuilder validates the activity shape with zod and throws on a malformed one.
       this.options.logger.warn({ err: { message: (error as Error).message } }, 'rejected a malformed activity');
       return { status: 400, body: 'malformed activity' };
     }
     if (response.status >= 500) return { status: response.status, body: 'the message could not be accepted, retry' };
+    if (flooded && !flooded.allowed) {
+      return {
+        status: 429,
+        body: 'too many messages from this conversation; retry later',
+        headers: { 'retry-after': String(Math.max(1, Math.ceil(flooded.retryAfterMs / 1000))) },
+      };
+    }
     if (response.status === 401) return { status: 401, body: 'unauthorized' };
     return response;
   }

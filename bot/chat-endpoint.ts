@@ -7,6 +7,8 @@ export interface BotHttpRequest {
 export interface BotHttpResponse {
   status: number;
   body?: string;
+  /** e.g. Retry-After on a 429 from the flood guard. */
+  headers?: Record<string, string>;
 }
 
 /**

@@ -1,4 +1,6 @@
 import type { Implementation } from '../adapters/registry.js';
+import type { Config } from '../core/config.js';
+import { FloodGuard } from '../core/flood-guard.js';
 import type { ChatEndpoint } from './chat-endpoint.js';
 
 /** The inbound chat endpoint implementations, one per bot SDK (BOT_SDK), chosen like the ports (adapters/registry.ts). */
@@ -9,6 +11,7 @@ export const chatEndpoints: readonly Implementation<ChatEndpoint>[] = [
     describe: (config) => `botbuilder CloudAdapter (${config.MicrosoftAppId ? 'authenticated' : 'anonymous'})`,
     async build(config, deps) {
       const { BotbuilderChatEndpoint } = await import('./botbuilder-chat-endpoint.js');
+      const flood = floodGuardOf(config);
       return new BotbuilderChatEndpoint({
         appId: config.MicrosoftAppId,
         appPassword: config.MicrosoftAppPassword,
@@ -20,6 +23,8 @@ export const chatEndpoints: readonly Implementation<ChatEndpoint>[] = [
         authOverrides: deps.botAuthOverrides,
         credentialsFactory: deps.botCredentialsFactory,
         sendLimits: deps.sendLimits,
+        connectorBounds: deps.channelBounds,
+        admit: (conversation) => flood.take(conversation),
       });
     },
   },
@@ -29,6 +34,7 @@ export const chatEndpoints: readonly Implementation<ChatEndpoint>[] = [
     describe: (config) => `Microsoft 365 Agents SDK CloudAdapter (${config.MicrosoftAppId ? 'every token checked' : 'anonymous'})`,
     async build(config, deps) {
       const { AgentsChatEndpoint } = await import('./agents/agents-chat-endpoint.js');
+      const flood = floodGuardOf(config);
       return new AgentsChatEndpoint({
         appId: config.MicrosoftAppId,
         appPassword: config.MicrosoftAppPassword,
@@ -40,7 +46,13 @@ export const chatEndpoints: readonly Implementation<ChatEndpoint>[] = [
         openIdMetadata: deps.agentsOpenIdMetadata,
         authProviderFactory: deps.agentsAuthProviderFactory,
         sendLimits: deps.sendLimits,
+        admit: (conversation) => flood.take(conversation),
       });
     },
   },
 ];
+
+/** One flood guard per endpoint (one endpoint per process): FLOOD_BURST at once, FLOOD_PER_MINUTE sustained. */
+function floodGuardOf(config: Config): FloodGuard {
+  return new FloodGuard({ burst: config.FLOOD_BURST, perMinute: config.FLOOD_PER_MINUTE, notifyWindowMs: config.FLOOD_NOTIFY_WINDOW_MS });
+}

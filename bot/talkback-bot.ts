@@ -1,5 +1,5 @@
 import { ActivityHandler, type TurnContext } from 'botbuilder';
-import { TalkbackTurns, type TalkbackBotOptions, type Turn } from './talkback-turn.js';
+import { FLOOD_REFUSAL, TalkbackTurns, type TalkbackBotOptions, type Turn } from './talkback-turn.js';
 
 export type { TalkbackBotOptions } from './talkback-turn.js';
 
@@ -9,7 +9,8 @@ export class TalkbackBot extends ActivityHandler {
     super();
     const turns = new TalkbackTurns(options);
     this.onMessage(async (context, next) => {
-      await turns.onMessage(turnOf(context));
+      const refused = await turns.onMessage(turnOf(context));
+      if (refused) context.turnState.set(FLOOD_REFUSAL, refused);
       await next();
     });
     this.onMembersAdded(async (context, next) => {

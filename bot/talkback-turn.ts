@@ -1,7 +1,10 @@
 import { messageReceivedSchema, type MessageReceived } from '../core/events.js';
 import { TalkbackError } from '../core/errors.js';
 import { randomId } from '../core/ids.js';
+import type { FloodDecision } from '../core/flood-guard.js';
 import { chooseLanguage, type Language } from '../core/language.js';
+import type { Logger } from '../core/logger.js';
+import { translateConnectorError } from '../adapters/chat/translate-connector-error.js';
 import { toMessageReceived, type ConversationReferenceData } from './message-event.js';
 import { replies, tooLong } from '../core/replies.js';
 
@@ -10,7 +13,13 @@ export interface TalkbackBotOptions {
   publish: (event: MessageReceived) => Promise<void>;
   maxMessageChars: number;
   now?: () => Date;
+  logger?: Logger | undefined;
+  /** The per-conversation flood guard: an over-limit message is refused before anything is published. */
+  admit?: ((conversationKey: string) => FloodDecision) | undefined;
 }
+
+/** Where a bot keeps the flood guard's refusal on the turn; the endpoint answers 429 with Retry-After. */
+export const FLOOD_REFUSAL = Symbol('talkback.floodRefusal');
 
 interface Account {
   id?: string | undefined;
@@ -45,18 +54,25 @@ export interface Turn {
 export class TalkbackTurns {
   constructor(private readonly options: TalkbackBotOptions) {}
 
-  async onMessage(turn: Turn): Promise<void> {
+  /** Handles a message; returns the flood guard's refusal when the message was refused. */
+  async onMessage(turn: Turn): Promise<Extract<FloodDecision, { allowed: false }> | undefined> {
     const activity = turn.activity;
     const text = (activity.text ?? '').trim();
     const language = languageOf(activity, text);
+    const decision = this.options.admit?.(`${activity.channelId ?? ''}|${activity.conversation?.id ?? ''}`);
+    if (decision && !decision.allowed) {
+      // One polite reply per window; every other refused message is answered by the 429 alone.
+      if (decision.notify) await this.sendQuietly(turn, replies.slowDown[language], 'slow-down reply');
+      return decision;
+    }
     if (text === '') {
       await turn.send(replies.askForText[language]);
-      return;
+      return undefined;
     }
     const length = [...text].length;
     if (length > this.options.maxMessageChars) {
       await turn.send(tooLong(language, this.options.maxMessageChars, length));
-      return;
+      return undefined;
     }
     const event = toMessageReceived({
       text,
@@ -72,7 +88,22 @@ export class TalkbackTurns {
       throw new TalkbackError('BadRequest', `activity cannot become an event: ${valid.error.issues.map((i) => i.path.join('.')).join(', ')}`);
     }
     await this.options.publish(valid.data);
-    await turn.send(replies.received[language]);
+    // Published: the message will be processed whatever happens to this confirmation, so a failed
+    // confirmation is logged, not turned into "not accepted, retry" (the channel would get a lie).
+    await this.sendQuietly(turn, replies.received[language], 'confirmation', { eventId: valid.data.id });
+    return undefined;
+  }
+
+  private async sendQuietly(turn: Turn, text: string, what: string, fields: Record<string, string> = {}): Promise<void> {
+    try {
+      await turn.send(text);
+    } catch (caught) {
+      const error = translateConnectorError(caught);
+      this.options.logger?.warn(
+        { function: 'messages', conversationId: turn.activity.conversation?.id, ...fields, code: error.code, err: error.message.split('\n')[0] },
+        `${what} to the channel failed`,
+      );
+    }
   }
 
   async onMembersAdded(turn: Turn): Promise<void> {

@@ -58,6 +58,16 @@ const fieldsSchema = z.object({
   AUDIO_CONTAINER: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{1,61})[a-z0-9]$/, 'must be a valid container name').default('talkback'),
   AZURITE_BLOB_PORT: int(10_000, 0, 65535),
   DIGEST_SCHEDULE: z.string().default('0 0 18 * * *'),
+  CHANNEL_TIMEOUT_MS: int(10_000, 100, 120_000),
+  CHANNEL_ENDPOINT_CONCURRENCY: int(2, 1, 256),
+  CHANNEL_COOLDOWN_MS: int(30_000, 0),
+  FLOOD_BURST: int(10, 1),
+  FLOOD_PER_MINUTE: int(30, 1),
+  FLOOD_NOTIFY_WINDOW_MS: int(60_000, 1_000),
+  INTAKE_MAX_IN_FLIGHT: int(64, 1),
+  PUBLIC_HOST: optionalString.pipe(
+    z.string().regex(/^[A-Za-z0-9.-]+(?::\d{1,5})?$/, 'must be a host name, optionally with :port').optional(),
+  ),
 
   SERVICEBUS_CONNECTION_STRING: optionalString,
   /** Functions app only: settle Service Bus messages through the SDK-type binding (README "Service Bus settlement"). */

@@ -5,6 +5,9 @@
  */
 export type ErrorCode =
   | 'ConfigInvalid'
+  | 'DataFolderLocked'
+  | 'DataFolderInvalid'
+  | 'PortInUse'
   | 'BadRequest'
   | 'PayloadTooLarge'
   | 'MessageTooLong'

@@ -7,6 +7,9 @@ import type { ErrorCode, TalkbackError } from './errors.js';
  */
 export const FAILURE_POLICY: Record<ErrorCode, { retryable: boolean; delayMs?: number }> = {
   ConfigInvalid: { retryable: false },
+  DataFolderLocked: { retryable: false },
+  DataFolderInvalid: { retryable: false },
+  PortInUse: { retryable: false },
   BadRequest: { retryable: false },
   PayloadTooLarge: { retryable: false },
   MessageTooLong: { retryable: false },

@@ -60,11 +60,14 @@ export interface ClaimRequest {
   owner: string;
   leaseMs: number;
   now: Date;
+  /** True when the holder of an unexpired claim is known to be dead: its claim is taken over at once. */
+  ownerGone?: (owner: string) => boolean;
 }
 
 /**
  * Takes the claim for a side effect. 'done': it was already carried out; 'held': another worker
- * holds an unexpired claim; 'claimed': the caller may act, then must call completeClaim.
+ * holds an unexpired claim and is not known to be dead; 'claimed': the caller may act, then must
+ * call completeClaim.
  */
 export function takeClaim(
   current: InteractionRecord | undefined,
@@ -73,7 +76,12 @@ export function takeClaim(
 ): { outcome: ClaimOutcome; next: InteractionRecord | undefined } {
   const claim = current?.claims[request.action];
   if (claim?.doneAt) return { outcome: 'done', next: undefined };
-  if (claim && claim.owner !== request.owner && Date.parse(claim.expiresAt) > request.now.getTime()) {
+  if (
+    claim &&
+    claim.owner !== request.owner &&
+    Date.parse(claim.expiresAt) > request.now.getTime() &&
+    !(request.ownerGone?.(claim.owner) ?? false)
+  ) {
     return { outcome: 'held', next: undefined };
   }
   const nowIso = request.now.toISOString();

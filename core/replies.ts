@@ -13,6 +13,10 @@ export const replies = {
   },
   audioReady: { ko: '메시지를 음성으로 들어 보세요.', en: 'Here is your message as audio.' },
   listen: { ko: '듣기', en: 'Listen' },
+  slowDown: {
+    ko: '메시지가 너무 빠르게 도착하고 있습니다. 잠시 후에 다시 보내 주세요.',
+    en: 'You are sending messages faster than I can take them. Please wait a moment and send again.',
+  },
 } as const satisfies Record<string, Record<Language, string>>;
 
 export function tooLong(language: Language, max: number, actual: number): string {

@@ -1,6 +1,8 @@
 import type { Ports } from '../adapters/index.js';
 import type { Config } from '../core/config.js';
+import type { IntakeLimit } from '../core/intake-limit.js';
 import type { Logger } from '../core/logger.js';
+import type { RefusalLog } from '../core/refusals.js';
 
 /** The bus delivery a subscriber is running on. */
 export interface Delivery {
@@ -32,6 +34,12 @@ export interface FunctionContext {
   now: () => Date;
   /** Name of this worker, the owner of the claims it takes. */
   workerId: string;
+  /** True when a claim's owner is known to be dead (the local host sees its process is gone). */
+  claimOwnerGone?: (owner: string) => boolean;
+  /** Requests refused at the edge: counted, the latest kept (the staff console reads it). */
+  refusals?: RefusalLog;
+  /** The host's intake limit (INTAKE_MAX_IN_FLIGHT); absent: the host limits intake itself. */
+  intake?: IntakeLimit;
   delivery?: Delivery;
   /** How this host settles bus messages (undefined: not said). */
   settlement?: SettlementMode;

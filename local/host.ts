@@ -11,7 +11,13 @@ import { functions, subscribers, subscriptions, timers } from '../functions/all.
 import type { FunctionContext } from '../functions/context.js';
 import type { HttpFunction } from '../functions/declarations.js';
 import { runSubscriber } from '../functions/run-subscriber.js';
+import { IntakeLimit } from '../core/intake-limit.js';
+import { MemoryRefusalLog, type RefusalLog } from '../core/refusals.js';
+import { localClaimOwner } from './claim-owner-liveness.js';
+import { limitConnections, SERVER_OPTIONS } from './connection-limits.js';
 import { dashboard } from './dashboard.js';
+import { checkDataFolder, embeddedFiles, markDataFolder } from './data-folder.js';
+import { lockDataFolder } from './data-folder-lock.js';
 import { createHttpApp } from './http-app.js';
 import { startPump, type Pump } from './pump.js';
 import { startTimers, type Timers } from './timers.js';
@@ -24,7 +30,7 @@ export interface LocalHostOptions {
   /** BOT_SDK=agents: a local OpenID server and token endpoint (tests). */
   agentsOpenIdMetadata?: PortsOptions['agentsOpenIdMetadata'];
   agentsAuthProviderFactory?: PortsOptions['agentsAuthProviderFactory'];
-  /** Owner name of the claims this host takes; stable across restarts on the same data dir by default. */
+  /** Owner name of the claims this host takes (default: this process, see claim-owner-liveness.ts). */
   workerId?: string;
 }
 
@@ -34,6 +40,8 @@ export interface LocalHost {
   /** What every handler of this host gets (its ports, config, logger). */
   app: FunctionContext;
   ports: Ports;
+  /** Requests refused at the edge (counts and the latest), for the dashboard and the staff console. */
+  refusals: RefusalLog;
   stop(): Promise<void>;
 }
 
@@ -54,6 +62,15 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const dataDir = path.resolve(config.TALKBACK_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
+  // One host per data folder, and only on a folder that is whole (local/data-folder*.ts).
+  const lock = lockDataFolder(dataDir);
+  const embedded = embeddedFiles(config);
+  try {
+    checkDataFolder(dataDir, embedded);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const ports = createPorts(config, {
     subscriptions,
     logger,
@@ -62,14 +79,20 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     agentsOpenIdMetadata: options.agentsOpenIdMetadata,
     agentsAuthProviderFactory: options.agentsAuthProviderFactory,
   });
+  // Names this process in claims (each attempt adds its own id); a claim whose process is gone is
+  // taken over at once by the next delivery.
+  const claimOwner = localClaimOwner(`local:${dataDir}`);
+  const refusals = new MemoryRefusalLog();
   const app: FunctionContext = {
     ports,
     config,
     logger,
     now: () => new Date(),
     settlement: 'pump',
-    // Names this host in claims (each attempt adds its own id): which host holds an email or reply.
-    workerId: options.workerId ?? `local:${dataDir}`,
+    workerId: options.workerId ?? claimOwner.workerId,
+    claimOwnerGone: claimOwner.ownerGone,
+    refusals,
+    intake: new IntakeLimit(config.INTAKE_MAX_IN_FLIGHT),
   };
   const pumps: Pump[] = [];
   let timerRuns: Timers | undefined;
@@ -79,11 +102,13 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     // The dashboard shows customers' messages: only ever on a loopback address.
     { dashboard: LOOPBACK.has(config.HOST) ? dashboard(app) : undefined },
   );
-  const server = createAdaptorServer({ fetch: http.fetch }) as Server;
+  const server = createAdaptorServer({ fetch: http.fetch, serverOptions: SERVER_OPTIONS }) as Server;
+  limitConnections(server, { refusals, logger });
   try {
     // Open the bus, the store, the audio store (and its Azurite), the chat endpoint and channel before
     // taking traffic (the speech engine compiles in the background below).
     const [bus, , audio] = await Promise.all([ports.bus(), ports.store(), ports.audio(), ports.speech(), ports.endpoint(), ports.chat()]);
+    markDataFolder(dataDir, embedded);
     for (const fn of subscribers) {
       pumps.push(
         startPump({
@@ -118,6 +143,7 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     await Promise.allSettled(pumps.map((p) => p.stop(0)));
     await timerRuns?.stop();
     await ports.close();
+    lock.release();
     throw error;
   }
   // Compile the speech engine now rather than on the first customer's message (not awaited: the
@@ -134,14 +160,19 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     port,
     app,
     ports,
+    refusals,
     stop() {
       stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        await Promise.all([...pumps.map((p) => p.stop(config.SHUTDOWN_GRACE_MS)), timerRuns?.stop()]);
+        // A handler in the middle of a channel call is given the call's whole timeout: cut short, a
+        // reply the channel did receive would be sent again by the next start.
+        const graceMs = Math.max(config.SHUTDOWN_GRACE_MS, config.CHANNEL_TIMEOUT_MS + 2_000);
+        await Promise.all([...pumps.map((p) => p.stop(graceMs)), timerRuns?.stop()]);
         server.closeAllConnections();
         await closed;
         await ports.close();
+        lock.release();
       })();
       return stopping;
     },

@@ -3,9 +3,10 @@ import { toTalkbackError } from '../core/errors.js';
 import { randomId } from '../core/ids.js';
 import { invocationContext, type FunctionContext } from '../functions/context.js';
 import { textResponse, type HttpFunction, type HttpMethod } from '../functions/declarations.js';
+import { allowedHosts, SECURITY_HEADERS } from './host-allow-list.js';
 
-/** Bodies beyond this are refused before a function sees them; functions enforce their own, smaller limits. */
-const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** Bodies declared beyond this are refused before a function sees them; functions enforce their own, smaller limits. */
+const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface HttpAppOptions {
   /** GET / (the dashboard); absent: not served. */
@@ -18,18 +19,27 @@ export interface HttpAppOptions {
  */
 export function createHttpApp(functions: readonly HttpFunction[], app: FunctionContext, options: HttpAppOptions = {}): Hono {
   const http = new Hono();
+  const hostAllowed = allowedHosts({ publicHost: app.config.PUBLIC_HOST, bindHost: app.config.HOST });
+  // Every route: security headers on whatever is answered, and only to a Host this host is known by.
+  http.use(async (c, next) => {
+    if (!hostAllowed(c.req.header('host'))) {
+      const path = new URL(c.req.url).pathname;
+      app.refusals?.record({ status: 403, reason: 'unknown Host header', route: path });
+      app.logger.warn({ status: 403, reason: 'unknown Host header', host: (c.req.header('host') ?? '').slice(0, 100), path }, 'request refused');
+      c.res = textResponse(403, 'unknown host', { connection: 'close' });
+    } else {
+      await next();
+    }
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
+  });
   for (const fn of functions) {
     http.all(`/api/${fn.route}`, async (c) => {
       const method = c.req.method.toUpperCase();
       if (!fn.methods.includes(method as HttpMethod)) return textResponse(405, 'method not allowed', { allow: fn.methods.join(', ') });
-      const body = await readAtMost(c.req.raw, MAX_BUFFERED_BYTES);
-      if (body === undefined) return textResponse(413, 'request body too large', { connection: 'close' });
-      const request = new Request(c.req.url, {
-        method,
-        headers: c.req.raw.headers,
-        ...(method === 'GET' || method === 'HEAD' ? {} : { body }),
-      });
-      return fn.handler(request, invocationContext(app, fn.name, randomId()));
+      const declared = Number(c.req.header('content-length') ?? Number.NaN);
+      if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return textResponse(413, 'request body too large', { connection: 'close' });
+      // The body is handed over unread: a function checks what it can (content type, a token) before reading it.
+      return fn.handler(c.req.raw, invocationContext(app, fn.name, randomId()));
     });
   }
   if (options.dashboard) http.get('/', options.dashboard);
@@ -39,25 +49,4 @@ export function createHttpApp(functions: readonly HttpFunction[], app: FunctionC
     return textResponse(500, 'internal error');
   });
   return http;
-}
-
-/** Buffers the body up to `max` bytes; past that it stops reading and resolves undefined (413). */
-async function readAtMost(request: Request, max: number): Promise<Uint8Array | undefined> {
-  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > max) return undefined;
-  if (!request.body) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = (request.body as ReadableStream<Uint8Array>).getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
 }

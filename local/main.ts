@@ -3,6 +3,7 @@ import { isTalkbackError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
 import { startLocalHost } from './host.js';
 import { lineDestination } from './log-lines.js';
+import { onStopSignals } from './stop-signals.js';
 
 /** `npm start`: the local host with embedded defaults, or against Azure when its settings are present. */
 async function main(): Promise<void> {
@@ -33,31 +34,39 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(`${banner.join('\n')}\n`);
 
-  let signals = 0;
-  const shutdown = (signal: string) => {
-    signals += 1;
-    if (signals > 1) {
+  onStopSignals({
+    stop: (signal) => {
+      process.stdout.write(`${signal}: finishing in-flight work (Ctrl-C again to force)...\n`);
+      host.stop().then(
+        () => {
+          process.stdout.write('stopped cleanly\n');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: (error as Error).message }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    },
+    force: () => {
       process.stdout.write('stopping now\n');
       process.exit(130);
-    }
-    process.stdout.write(`${signal}: finishing in-flight work (Ctrl-C again to force)...\n`);
-    host.stop().then(
-      () => {
-        process.stdout.write('stopped cleanly\n');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: (error as Error).message }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+    },
+  });
 }
 
 main().catch((error: unknown) => {
-  const message = isTalkbackError(error) ? `${error.code}: ${error.message}` : String((error as Error)?.stack ?? error);
-  process.stderr.write(`talkback could not start\n${message}\n`);
+  process.stderr.write(`talkback could not start: ${startFailure(error)}\n`);
   process.exit(1);
 });
+
+/** One clear line for what a person can fix (a setting, a taken port, the data folder); a stack only for a bug. */
+function startFailure(error: unknown): string {
+  if (isTalkbackError(error)) return `${error.code}: ${error.message}`;
+  const e = error as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (e?.code === 'EADDRINUSE') {
+    return `PortInUse: ${e.address ?? 'the address'}:${e.port ?? '?'} is already in use (is another talkback running?); set PORT (or AZURITE_BLOB_PORT) to a free port`;
+  }
+  if (e?.code === 'EACCES' && e.port !== undefined) return `PortDenied: no permission to listen on port ${e.port}; choose a port above 1023`;
+  return String((error as Error)?.stack ?? error);
+}

@@ -108,9 +108,11 @@ export function startPump(options: PumpOptions): Pump {
   function report(delivery: Delivery, outcome: Outcome, extra: { delayMs?: number; error?: TalkbackError } = {}): void {
     const { message } = delivery;
     const durationMs = Date.now() - delivery.started;
+    const data = (message.body as { data?: { conversationId?: unknown } } | null)?.data;
     const line = {
       function: name,
       eventId: message.messageId,
+      ...(typeof data?.conversationId === 'string' && { conversationId: data.conversationId }),
       outcome,
       deliveryCount: message.deliveryCount,
       ms: durationMs,

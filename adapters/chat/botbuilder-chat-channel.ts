@@ -1,5 +1,6 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions, type ConversationReference } from 'botbuilder';
-import type { ServiceClientCredentialsFactory } from 'botframework-connector';
+import type { ClaimsIdentity, ConnectorClient, ConnectorFactory, ServiceClientCredentialsFactory } from 'botframework-connector';
+import { boundConnector, type ConnectorBounds } from './bounded-connector.js';
 import type { OutgoingActivity } from '../../core/audio-reply.js';
 import type { StoredConversationReference } from '../../core/events.js';
 import type { ChatChannel } from '../ports.js';
@@ -14,6 +15,8 @@ export interface BotbuilderChatChannelOptions {
   authOverrides?: ConfigurationBotFrameworkAuthenticationOptions | undefined;
   /** How the outbound token is obtained (default: from the app id and password, or a managed identity). */
   credentialsFactory?: ServiceClientCredentialsFactory | undefined;
+  /** Timeout, single attempt and per-endpoint limits of every call (see bounded-connector.ts). */
+  connectorBounds?: ConnectorBounds | undefined;
 }
 
 /** Proactive sends through botbuilder's CloudAdapter and the channel's Bot Connector REST API. */
@@ -23,7 +26,7 @@ export class BotbuilderChatChannel implements ChatChannel {
 
   constructor(options: BotbuilderChatChannelOptions) {
     this.appId = options.appId ?? '';
-    const auth = new ConfigurationBotFrameworkAuthentication(
+    const auth = new BoundedAuthentication(
       {
         MicrosoftAppId: this.appId,
         MicrosoftAppPassword: options.appPassword ?? '',
@@ -33,6 +36,7 @@ export class BotbuilderChatChannel implements ChatChannel {
       },
       options.credentialsFactory,
     );
+    auth.bounds = options.connectorBounds;
     this.adapter = new CloudAdapter(auth);
   }
 
@@ -49,4 +53,18 @@ export class BotbuilderChatChannel implements ChatChannel {
   }
 
   async close(): Promise<void> {}
+}
+
+/** Gives every connector client it creates our bounds (timeout, no hidden retries, per-endpoint limits). */
+class BoundedAuthentication extends ConfigurationBotFrameworkAuthentication {
+  bounds: ConnectorBounds | undefined;
+
+  override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
+    const inner = super.createConnectorFactory(claimsIdentity);
+    const bounds = this.bounds;
+    if (!bounds) return inner;
+    return {
+      create: async (serviceUrl: string, audience?: string): Promise<ConnectorClient> => boundConnector(await inner.create(serviceUrl, audience), bounds),
+    };
+  }
 }

@@ -16,6 +16,7 @@ export const chatChannels: readonly Implementation<ChatChannel>[] = [
         tenantId: config.MicrosoftAppTenantId,
         authOverrides: deps.botAuthOverrides,
         credentialsFactory: deps.botCredentialsFactory,
+        connectorBounds: deps.channelBounds,
       });
     },
   },

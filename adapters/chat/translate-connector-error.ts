@@ -1,8 +1,9 @@
-import { TalkbackError, codeForStatus } from '../../core/errors.js';
+import { TalkbackError, codeForStatus, isTalkbackError } from '../../core/errors.js';
 import { isRetryableCode } from '../../core/failure-policy.js';
 import { retryAfterMs } from '../../core/retry-after.js';
 
 interface ConnectorErrorShape {
+  name?: unknown;
   statusCode?: unknown;
   status?: unknown;
   message?: unknown;
@@ -23,9 +24,15 @@ function header(error: ConnectorErrorShape, name: string): unknown {
  * channel's Retry-After when it gave one.
  */
 export function translateConnectorError(error: unknown): TalkbackError {
+  // Already decided by the bounded connector (a timeout, an endpoint cooling down or busy).
+  if (isTalkbackError(error)) return error;
   const e = (error ?? {}) as ConnectorErrorShape;
   const status = typeof e.statusCode === 'number' ? e.statusCode : typeof e.status === 'number' ? e.status : undefined;
-  const message = typeof e.message === 'string' ? e.message : String(error);
+  // Its first line only: a RestError's message may go on with the request it failed on.
+  const message = (typeof e.message === 'string' ? e.message : String(error)).split('\n')[0]?.slice(0, 300) ?? '';
+  if (status === undefined && e.name === 'AbortError') {
+    return new TalkbackError('Timeout', `chat reply aborted: ${message}`, { retryable: true, cause: error });
+  }
   const mapped = status === undefined ? 'ReplyFailed' : codeForStatus(status, 'ReplyFailed');
   const code = mapped === 'BadRequest' ? 'ReplyFailed' : mapped;
   // No answer (network, timeout) and a refused precondition (412: the conversation is busy) are worth another try.

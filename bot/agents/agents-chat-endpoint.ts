@@ -7,7 +7,8 @@ import { isTalkbackError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { missingActivityFields } from '../activity-fields.js';
 import type { BotHttpRequest, BotHttpResponse, ChatEndpoint } from '../chat-endpoint.js';
-import type { TalkbackBotOptions } from '../talkback-turn.js';
+import { FLOOD_REFUSAL, type TalkbackBotOptions } from '../talkback-turn.js';
+import type { FloodDecision } from '../../core/flood-guard.js';
 import { AgentsTalkbackBot } from './agents-talkback-bot.js';
 import { BotFrameworkToken } from './bot-framework-token.js';
 
@@ -93,10 +94,12 @@ export class AgentsChatEndpoint implements ChatEndpoint {
         return this;
       },
     };
+    let flooded: FloodDecision | undefined;
     try {
-      await this.adapter.process({ method: 'POST', headers: request.headers, body: request.body, user: identity }, collector, (context) =>
-        this.bot.run(this.limited(context)),
-      );
+      await this.adapter.process({ method: 'POST', headers: request.headers, body: request.body, user: identity }, collector, async (context) => {
+        await this.bot.run(this.limited(context));
+        flooded = context.turnState.get<FloodDecision | undefined>(FLOOD_REFUSAL);
+      });
     } catch (error) {
       // The turn fails as a whole (the channel sees 500 and may retry with the same activity id).
       this.options.logger.error(
@@ -106,6 +109,13 @@ export class AgentsChatEndpoint implements ChatEndpoint {
       return { status: 500, body: 'the message could not be accepted, retry' };
     }
     if (response.status >= 500) return { status: response.status, body: 'the message could not be accepted, retry' };
+    if (flooded && !flooded.allowed) {
+      return {
+        status: 429,
+        body: 'too many messages from this conversation; retry later',
+        headers: { 'retry-after': String(Math.max(1, Math.ceil(flooded.retryAfterMs / 1000))) },
+      };
+    }
     return response;
   }
 

@@ -1,5 +1,5 @@
 import { ActivityHandler, type TurnContext } from '@microsoft/agents-hosting';
-import { TalkbackTurns, type TalkbackBotOptions, type Turn } from '../talkback-turn.js';
+import { FLOOD_REFUSAL, TalkbackTurns, type TalkbackBotOptions, type Turn } from '../talkback-turn.js';
 
 /** The bot on the Microsoft 365 Agents SDK: its ActivityHandler routes each turn to the SDK-neutral TalkbackTurns. */
 export class AgentsTalkbackBot extends ActivityHandler {
@@ -7,7 +7,8 @@ export class AgentsTalkbackBot extends ActivityHandler {
     super();
     const turns = new TalkbackTurns(options);
     this.onMessage(async (context, next) => {
-      await turns.onMessage(turnOf(context));
+      const refused = await turns.onMessage(turnOf(context));
+      if (refused) context.turnState.set(FLOOD_REFUSAL, refused);
       await next();
     });
     this.onMembersAdded(async (context, next) => {

@@ -41,6 +41,10 @@ export async function startFakeChannel(options: FakeChannelOptions = {}) {
   /** Conversations whose activities the channel refuses, with the status and headers it answers. */
   const failures = new Map<string, { status: number; headers: Record<string, string> }>();
   const requests: ChannelActivity[] = [];
+  /** Every request's x-ms-conversation-id header, as it arrived. */
+  const conversationHeaders: string[] = [];
+  let hangAll = false;
+  const hanging = new Set<string>();
   let counter = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -57,6 +61,13 @@ export async function startFakeChannel(options: FakeChannelOptions = {}) {
         receivedAt: now(),
         body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChannelActivity['body'],
       };
+      const header = req.headers['x-ms-conversation-id'];
+      if (typeof header === 'string') conversationHeaders.push(header);
+      // A channel that accepts the connection and never answers (status 0: no answer).
+      if (hangAll || hanging.has(activity.conversationId)) {
+        requests.push({ ...activity, status: 0 });
+        return;
+      }
       const failure = failures.get(activity.conversationId);
       const answer: ChannelAnswer | undefined = failure
         ? { ...failure, body: { error: { code: 'Refused', message: `the channel answered ${failure.status}` } } }
@@ -78,6 +89,15 @@ export async function startFakeChannel(options: FakeChannelOptions = {}) {
     received,
     requests,
     forConversation: (id: string) => received.filter((a) => a.conversationId === id),
+    /** Requests (answered or not) for a conversation: the bot's own retries would show here. */
+    requestsFor: (id: string) => requests.filter((a) => a.conversationId === id).length,
+    conversationHeaders,
+    /** Accepts every connection (or those for one conversation) and never answers (true), or answers again (false). */
+    hang(on = true, conversationId?: string) {
+      if (conversationId === undefined) hangAll = on;
+      else if (on) hanging.add(conversationId);
+      else hanging.delete(conversationId);
+    },
     /** Activities to this conversation are answered with `status` (undefined: accepted again). */
     failFor(conversationId: string, status: number | undefined, headers: Record<string, string> = {}) {
       if (status === undefined) failures.delete(conversationId);

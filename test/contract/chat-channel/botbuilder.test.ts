@@ -1,4 +1,5 @@
 import { BotbuilderChatChannel } from '../../../adapters/chat/botbuilder-chat-channel.js';
+import { EndpointGuard } from '../../../core/endpoint-guard.js';
 import { startFakeChannel } from '../../support/fake-channel.js';
 import { runChatChannelContract } from './chat-channel.contract.js';
 
@@ -8,7 +9,11 @@ runChatChannelContract({
   name: 'BotbuilderChatChannel over a local fake connector',
   create: async () => {
     const fake = await startFakeChannel();
-    const channel = new BotbuilderChatChannel({ appType: 'MultiTenant' });
+    // Bounded as the composition root builds it (adapters/index.ts): one attempt per send.
+    const channel = new BotbuilderChatChannel({
+      appType: 'MultiTenant',
+      connectorBounds: { timeoutMs: 10_000, guard: new EndpointGuard({ maxConcurrent: 2, cooldownMs: 30_000 }) },
+    });
     return {
       channel,
       side: {

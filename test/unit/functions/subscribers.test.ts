@@ -48,17 +48,39 @@ describe('subscribers on the embedded adapters', () => {
     expect(record?.claims.mail?.doneAt).toBeDefined();
   });
 
-  it('mail: two concurrent deliveries send one email; the other is told to retry after the lease', async () => {
+  it('mail: two concurrent deliveries send one email; the other waits for the claim instead of using up a delivery', async () => {
     const event = await storedAudio();
     const results = await Promise.allSettled([
       runSubscriber(mail, event, on(env.app, 1)),
       runSubscriber(mail, event, on(env.app, 1)),
     ]);
     expect(env.mailer.sent).toHaveLength(1);
-    const rejected = results.filter((r) => r.status === 'rejected');
-    expect(rejected).toHaveLength(1);
-    expect(rejected[0]!.reason).toMatchObject({ code: 'ClaimHeld', retryable: true });
-    expect((rejected[0]!.reason as TalkbackError).retryAfterMs).toBeGreaterThan(0);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+  });
+
+  it('mail: a claim left by a dead process is taken over at once; one left by a live process of another host is not', async () => {
+    const event = await storedAudio();
+    const key = recordKeyOf(event);
+    const leftBy = (owner: string) =>
+      env.store.update(key, (current) => ({
+        ...(current ?? { id: key.id, conversationId: key.conversationId, stages: {}, failures: [], appliedEvents: [], createdAt: new Date().toISOString(), updatedAt: new Date().toISOString() }),
+        claims: { mail: { owner, expiresAt: new Date(Date.now() + 300_000).toISOString() } },
+      }));
+    const gone = { ...env.app, claimOwnerGone: (owner: string) => owner.startsWith('dead@') };
+    await leftBy('dead@host:1:n#attempt');
+    await runSubscriber(mail, event, on(gone, 1));
+    expect(env.mailer.sent).toHaveLength(1);
+    const other = await storedAudio();
+    const otherKey = recordKeyOf(other);
+    await env.store.update(otherKey, () => ({
+      id: otherKey.id, conversationId: otherKey.conversationId, stages: {}, failures: [], appliedEvents: [],
+      createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(),
+      // A lease that ends soon: the waiting delivery takes over when it runs out, without failing.
+      claims: { mail: { owner: 'alive@elsewhere:2:n#attempt', expiresAt: new Date(Date.now() + 1_500).toISOString() } },
+    }));
+    await runSubscriber(mail, other, on(gone, 1));
+    expect(env.mailer.sent).toHaveLength(2);
+    expect((await env.store.get(otherKey))?.claims.mail?.owner).toMatch(/#/);
   });
 
   it('mail: a permanent failure is recorded with its message, and a redelivery does not send again', async () => {

@@ -23,7 +23,8 @@ const loading = (files: string[], marker: string) => files.filter((f) => f.inclu
 describe('cold start: a function loads only the SDKs it uses', () => {
   it('messages, handling a request, loads the bot and Service Bus but not Speech, Cosmos, SendGrid or Blob', async () => {
     // The entry as the worker loads it, then what a request does: the handler runs the bot (which,
-    // with an app id and no token, refuses with 401 — no network), and the bot publishes through the bus.
+    // with an app id and a token it cannot verify, refuses with 401 — no network), and the bot publishes
+    // through the bus. (Without any token the handler refuses before loading the bot.)
     const body = `
       await import(${source('functions/azure/entries/messages.ts')});
       const { azureContext } = await import(${source('functions/azure/azure-ports.ts')});
@@ -32,7 +33,7 @@ describe('cold start: a function loads only the SDKs it uses', () => {
       const activity = { type: 'message', id: 'a1', text: 'hello', channelId: 'emulator', serviceUrl: 'http://127.0.0.1:9',
         from: { id: 'user' }, recipient: { id: 'bot' }, conversation: { id: 'c1' } };
       const request = new Request('http://127.0.0.1/api/messages', { method: 'POST',
-        headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+        headers: { 'content-type': 'application/json', authorization: 'Bearer not.a.token' }, body: JSON.stringify(activity) });
       const response = await messages.handler(request, app);
       await app.ports.bus();
       report({ status: response.status, files: loadedFiles() });`;
