@@ -142,7 +142,10 @@ describe('the whole pipeline on one machine', () => {
     expect(html).toContain('안녕하세요, 주문 상태가 궁금합니다');
     expect(html).toContain('&lt;speak&gt;Tom &amp; &quot;Jerry&quot;');
     expect(html).not.toContain('<script>');
-    expect((await fetch(`${host.url}/api/health`)).status).toBe(200);
+    const health = await fetch(`${host.url}/api/health`);
+    expect(health.status).toBe(200);
+    // The local host settles bus messages itself (its pumps), and says so.
+    expect(await health.json()).toMatchObject({ status: 'ok', settlement: { mode: 'pump' } });
   });
 
   it('refuses malformed, wrong-method and oversized requests without publishing', async () => {
