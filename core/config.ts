@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TalkbackError } from './errors.js';
+import { canonicalTimeZone } from './time-zone.js';
 
 /**
  * Every setting talkback reads, its default, parsed once at start-up. A bad or missing setting fails
@@ -36,6 +37,20 @@ const flag = (fallback: boolean) =>
       .default(fallback),
   );
 
+/** An IANA zone name Intl knows, in its canonical spelling. */
+const timeZone = z
+  .string()
+  .trim()
+  .default('UTC')
+  .transform((name, ctx) => {
+    const canonical = name === '' ? 'UTC' : canonicalTimeZone(name);
+    if (canonical === undefined) {
+      ctx.addIssue({ code: 'custom', message: `"${name}" is not an IANA time zone (e.g. Asia/Seoul, Europe/London, UTC)` });
+      return z.NEVER;
+    }
+    return canonical;
+  });
+
 const fieldsSchema = z.object({
   PORT: int(3978, 0, 65535),
   HOST: z.string().default('127.0.0.1'),
@@ -68,6 +83,12 @@ const fieldsSchema = z.object({
   PUBLIC_HOST: optionalString.pipe(
     z.string().regex(/^[A-Za-z0-9.-]+(?::\d{1,5})?$/, 'must be a host name, optionally with :port').optional(),
   ),
+  STAFF_LOCALE: z.preprocess(blankAsUnset, z.enum(['en', 'ko']).default('en')),
+  STAFF_TIME_ZONE: timeZone,
+  /** Where staff open the console; without it, the local host's loopback URL (see loadConfig). */
+  CONSOLE_BASE_URL: optionalString.pipe(url.optional()),
+  /** Set by Azure App Service / Functions: the zone its timers read schedules in. Read only to check it. */
+  WEBSITE_TIME_ZONE: optionalString,
 
   SERVICEBUS_CONNECTION_STRING: optionalString,
   /** Functions app only: settle Service Bus messages through the SDK-type binding (README "Service Bus settlement"). */
@@ -197,6 +218,10 @@ const crossRules = [
     s.AZURE_STORAGE_CONNECTION_STRING === undefined ||
     /(AccountName=|UseDevelopmentStorage=true|BlobEndpoint=)/i.test(s.AZURE_STORAGE_CONNECTION_STRING),
   ),
+  rule(['WEBSITE_TIME_ZONE', 'STAFF_TIME_ZONE'], 'WEBSITE_TIME_ZONE', 'must be the same zone as STAFF_TIME_ZONE (the digest runs at DIGEST_SCHEDULE in that zone)', (s) =>
+    // Only an IANA name can be compared; Windows plans take Windows zone names ("Korea Standard Time").
+    s.WEBSITE_TIME_ZONE === undefined || canonicalTimeZone(s.WEBSITE_TIME_ZONE) === undefined || canonicalTimeZone(s.WEBSITE_TIME_ZONE) === s.STAFF_TIME_ZONE,
+  ),
   rule(['SERVICEBUS_CONNECTION_STRING'], 'SERVICEBUS_CONNECTION_STRING', 'must contain Endpoint=sb://', (s) =>
     s.SERVICEBUS_CONNECTION_STRING === undefined || /Endpoint=sb:\/\//i.test(s.SERVICEBUS_CONNECTION_STRING),
   ),
@@ -207,7 +232,14 @@ export const settingsSchema = crossRules
   // One name from here on: the MicrosoftApp* fields hold the bot's credentials whichever name set them.
   .transform((s) => {
     const { clientId: _id, clientSecret: _secret, tenantId: _tenant, ...rest } = s;
-    return { ...rest, MicrosoftAppId: appId(s), MicrosoftAppPassword: appPassword(s), MicrosoftAppTenantId: appTenantId(s) };
+    return {
+      ...rest,
+      MicrosoftAppId: appId(s),
+      MicrosoftAppPassword: appPassword(s),
+      MicrosoftAppTenantId: appTenantId(s),
+      // The console's pages live under the base: no trailing slash, so `${base}/interactions/<id>` is one URL.
+      CONSOLE_BASE_URL: (s.CONSOLE_BASE_URL ?? `http://127.0.0.1:${s.PORT}`).replace(/\/+$/, ''),
+    };
   });
 
 export type Settings = z.infer<typeof settingsSchema>;

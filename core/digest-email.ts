@@ -1,33 +1,135 @@
+import { interactionUrl } from './console-url.js';
+import { arrivedAt, groupByConversation, type ConversationDigest } from './digest-groups.js';
 import { channelName, headerSafe, type RenderedEmail } from './email.js';
+import { EMAIL_ATTRIBUTES, EMAIL_COLORS as C } from './email-style.js';
 import { escapeHtml } from './html.js';
+import { compileTemplate } from './mjml-template.js';
 import { STAGES, type InteractionRecord } from './record.js';
+import { staffFormat, type StaffFormat, type StaffOptions } from './staff-format.js';
 
-/** The daily summary for staff: every interaction of the period, its stages and failures. */
-export function renderDigestEmail(records: readonly InteractionRecord[], from: Date, to: Date, truncated = false): RenderedEmail {
-  const day = to.toISOString().slice(0, 10);
-  const count = `${truncated ? 'more than ' : ''}${records.length} conversation${records.length === 1 && !truncated ? '' : 's'}`;
-  const subject = headerSafe(`[talkback] digest ${day}: ${count}${truncated ? ` (the latest ${records.length} listed)` : ''}`);
-  const line = (r: InteractionRecord) => {
-    const who = r.customer?.name || r.customer?.id || 'unknown';
-    const done = STAGES.filter((s) => r.stages[s]).join(', ') || 'none';
-    const failed = r.failures.length > 0 ? ` — failures: ${r.failures.map((f) => `${f.function} ${f.code}`).join(', ')}` : '';
-    return { who, channel: channelName(r.channelId ?? ''), text: r.text ?? '', done, failed };
-  };
-  const lines = records.map(line);
+export interface DigestEmailInput {
+  records: readonly InteractionRecord[];
+  from: Date;
+  to: Date;
+  /** More records than `records` fell in the period (the list was cut). */
+  truncated?: boolean;
+  /** Where each message links to (CONSOLE_BASE_URL). */
+  consoleBaseUrl: string;
+  staff?: StaffOptions;
+}
+
+/**
+ * Every value the digest shows goes in as a placeholder, filled in escaped after the MJML compile:
+ * the layout varies with the day's conversations, so it is compiled per digest (once a day).
+ */
+class Placeholders {
+  readonly values: Record<string, string> = {};
+  put(value: string): string {
+    const name = `v${Object.keys(this.values).length}`;
+    this.values[name] = value;
+    return `{{${name}}}`;
+  }
+}
+
+interface MessageLine {
+  time: string;
+  text: string;
+  done: string;
+  failures: string;
+  link: string;
+}
+
+function describe(group: ConversationDigest, format: StaffFormat, consoleBaseUrl: string) {
+  const { labels } = format;
+  const customer = group.customer;
+  const who = customer === undefined ? labels.unknownCustomer : customer.name.trim() === '' ? customer.id : `${customer.name} (${customer.id})`;
+  const counts = [labels.messages(group.messages.length), ...(group.failed > 0 ? [labels.failures(group.failed)] : [])];
+  const lines: MessageLine[] = group.messages.map((m) => ({
+    time: format.dateTime(arrivedAt(m)),
+    text: m.text ?? '',
+    done: STAGES.filter((s) => m.stages[s] !== undefined).map((s) => labels.stageNames[s]).join(', ') || labels.none,
+    failures: m.failures.map((f) => `${f.function} ${f.code}`).join(', '),
+    link: interactionUrl(consoleBaseUrl, m.id),
+  }));
+  return { group, heading: `${who} · ${channelName(group.channelId ?? '')}`, counts: counts.join(' · '), lines };
+}
+
+/** The daily summary for staff: the period's messages grouped by conversation, with counts and failures. */
+export async function renderDigestEmail(input: DigestEmailInput): Promise<RenderedEmail> {
+  const format = staffFormat(input.staff);
+  const { labels } = format;
+  const groups = groupByConversation(input.records);
+  const described = groups.map((g) => describe(g, format, input.consoleBaseUrl));
+  const messages = input.records.length;
+  const failed = groups.reduce((sum, g) => sum + g.failed, 0);
+  const truncated = input.truncated ?? false;
+  const subject = headerSafe(labels.digestSubject(format.day(input.to), groups.length, messages, failed, truncated));
+  const period = labels.digestPeriod(format.dateTime(input.from), format.dateTime(input.to));
+  const summary = labels.digestSummary(groups.length, messages, failed);
+
   const text = [
-    `Conversations from ${from.toISOString()} to ${to.toISOString()}: ${records.length}`,
-    '',
-    ...lines.map((l) => `- ${l.who} (${l.channel}): ${l.text}\n  stages: ${l.done}${l.failed}`),
+    labels.digestTitle,
+    period,
+    summary,
+    ...(truncated ? [labels.digestTruncated(messages)] : []),
+    ...(groups.length === 0 ? ['', labels.digestEmpty] : []),
+    ...described.flatMap((c) => [
+      '',
+      `${c.heading} · ${c.counts}`,
+      `  ${labels.conversation}: ${c.group.conversationId}`,
+      ...c.lines.flatMap((l) => [
+        `  - ${l.time}: ${l.text}`,
+        `    ${labels.stagesDone}: ${l.done}${l.failures === '' ? '' : ` · ${l.failures}`}`,
+        `    ${l.link}`,
+      ]),
+    ]),
   ].join('\n');
-  const html = [
-    '<!doctype html><html><body>',
-    `<p>Conversations from ${escapeHtml(from.toISOString())} to ${escapeHtml(to.toISOString())}: ${records.length}</p>`,
-    '<table><tr><th align="left">customer</th><th align="left">channel</th><th align="left">message</th><th align="left">stages</th></tr>',
-    ...lines.map(
-      (l) =>
-        `<tr><td>${escapeHtml(l.who)}</td><td>${escapeHtml(l.channel)}</td><td>${escapeHtml(l.text)}</td><td>${escapeHtml(l.done + l.failed)}</td></tr>`,
-    ),
-    '</table></body></html>',
-  ].join('');
-  return { subject, text, html };
+
+  const p = new Placeholders();
+  const l = escapeHtml;
+  const conversationSections = described.map((c) => {
+    const rows = c.lines.map(
+      (line) =>
+        `<tr style="border-top:1px solid ${C.rule}">` +
+        `<td valign="top" style="padding:8px 12px 8px 0;white-space:nowrap;font-size:13px"><a href="${p.put(line.link)}" style="color:${C.accent}">${p.put(line.time)}</a></td>` +
+        `<td valign="top" style="padding:8px 0;word-break:break-word"><div style="white-space:pre-wrap">${p.put(line.text)}</div>` +
+        `<div style="font-size:12px;color:${C.muted}">${l(labels.stagesDone)}: ${p.put(line.done)}</div>` +
+        (line.failures === '' ? '' : `<div style="font-size:12px;color:${C.failure};font-weight:600">${p.put(line.failures)}</div>`) +
+        `</td></tr>`,
+    );
+    return `<mj-section background-color="#ffffff" padding="16px 24px" border-top="8px solid ${C.page}">
+      <mj-column>
+        <mj-text font-size="16px" font-weight="600">${p.put(c.heading)}</mj-text>
+        <mj-text font-size="13px" color="${c.group.failed > 0 ? C.failure : C.muted}">${p.put(c.counts)} · ${l(labels.conversation)} ${p.put(c.group.conversationId)}</mj-text>
+        <mj-table font-size="14px" color="${C.text}">${rows.join('')}</mj-table>
+      </mj-column>
+    </mj-section>`;
+  });
+  const notes = [...(truncated ? [labels.digestTruncated(messages)] : []), ...(groups.length === 0 ? [labels.digestEmpty] : [])];
+  const source = `<mjml lang="${l(labels.tag)}">
+  <mj-head>
+    <mj-title>${p.put(subject)}</mj-title>
+    <mj-preview>${p.put(summary)}</mj-preview>
+    ${EMAIL_ATTRIBUTES}
+  </mj-head>
+  <mj-body background-color="${C.page}" width="600px">
+    <mj-section background-color="${C.brand}" padding="20px 24px">
+      <mj-column>
+        <mj-text color="${C.onBrandMuted}" font-size="13px" letter-spacing="1px">TALKBACK</mj-text>
+        <mj-text color="#ffffff" font-size="22px" font-weight="600">${l(labels.digestTitle)}</mj-text>
+        <mj-text color="${C.onBrandMuted}" font-size="13px">${p.put(period)}</mj-text>
+        <mj-text color="#ffffff" font-size="15px">${p.put(summary)}</mj-text>
+      </mj-column>
+    </mj-section>
+    ${notes.map((n) => `<mj-section background-color="#ffffff" padding="12px 24px"><mj-column><mj-text color="${C.muted}">${p.put(n)}</mj-text></mj-column></mj-section>`).join('\n')}
+    ${conversationSections.join('\n')}
+    <mj-section padding="16px 24px">
+      <mj-column>
+        <mj-text color="${C.muted}" font-size="12px" align="center">${l(labels.footer)}</mj-text>
+      </mj-column>
+    </mj-section>
+  </mj-body>
+</mjml>`;
+  const template = await compileTemplate(source);
+  return { subject, text, html: template.fill(p.values) };
 }

@@ -1,5 +1,8 @@
 import type { AudioStored } from './events.js';
 import { escapeHtml } from './html.js';
+import { mjmlTemplate } from './mjml-template.js';
+import { staffFormat, type StaffOptions } from './staff-format.js';
+import { transcriptEmailMjml } from './transcript-email-mjml.js';
 
 export interface RenderedEmail {
   subject: string;
@@ -17,12 +20,13 @@ export function headerSafe(text: string, max = 200): string {
   return `${flat.slice(0, cut).trimEnd()}…`;
 }
 
+/** Product names, the same in every language. The Agents Playground's -c emulator mode is channel "emulator". */
 const CHANNEL_NAMES: Record<string, string> = {
   msteams: 'Microsoft Teams',
   facebook: 'Facebook Messenger',
   webchat: 'Web Chat',
   directline: 'Direct Line',
-  emulator: 'Bot Framework Emulator',
+  emulator: 'Emulator / Agents Playground',
 };
 
 export function channelName(channelId: string): string {
@@ -34,50 +38,61 @@ export interface TranscriptEmailInput {
   audioUrl: string;
   audioAttached: boolean;
   linkExpiresAt: string;
+  /** The interaction's page in the staff console. */
+  interactionUrl: string;
   /** What staff must know about answering this customer (core/channel-notice.ts), shown first. */
   notice?: string | undefined;
+  /** STAFF_LOCALE and STAFF_TIME_ZONE (default English, UTC). */
+  staff?: StaffOptions;
 }
 
 /** The staff notification: the transcript, who wrote it and where, and the audio (attached and/or linked). */
-export function renderTranscriptEmail(input: TranscriptEmailInput): RenderedEmail {
+export async function renderTranscriptEmail(input: TranscriptEmailInput): Promise<RenderedEmail> {
   const d = input.event.data;
+  const format = staffFormat(input.staff);
+  const { labels } = format;
   const who = d.customer.name.trim() === '' ? d.customer.id : d.customer.name;
   const channel = channelName(d.channelId);
-  const subject = headerSafe(`[talkback] ${who} (${channel}): ${d.text}`, 120);
+  const subject = headerSafe(labels.transcriptSubject(who, channel, d.text), 120);
   const seconds = (d.durationMs / 1000).toFixed(1);
-  const audioLine = input.audioAttached
-    ? `The audio (${seconds} s) is attached and can also be played at:`
-    : `The audio (${seconds} s) can be played at:`;
+  const notice = input.notice ?? '';
+  const values = {
+    subject,
+    notice,
+    preview: headerSafe(d.text, 140),
+    transcript: d.text,
+    audioUrl: input.audioUrl,
+    interactionUrl: input.interactionUrl,
+    audioNote: input.audioAttached ? labels.audioAttached(seconds) : labels.audioLinkOnly(seconds),
+    linkValid: labels.linkValidUntil(format.dateTime(input.linkExpiresAt)),
+    customer: `${who} (${d.customer.id})`,
+    channel,
+    language: format.languageName(d.language),
+    received: format.dateTime(d.receivedAt),
+    conversation: d.conversationId,
+    eventId: input.event.correlationId,
+  };
   const text = [
-    ...(input.notice ? [`IMPORTANT: ${input.notice}`, ''] : []),
-    `Customer: ${who} (${d.customer.id})`,
-    `Channel: ${channel}`,
-    `Conversation: ${d.conversationId}`,
-    `Received: ${d.receivedAt}`,
-    `Language: ${d.language}`,
+    ...(notice ? [`${labels.important}: ${notice}`, ''] : []),
+    labels.newMessage,
     '',
-    'Transcript:',
+    `${labels.customer}: ${values.customer}`,
+    `${labels.channel}: ${channel}`,
+    `${labels.language}: ${values.language}`,
+    `${labels.received}: ${values.received}`,
+    `${labels.conversation}: ${d.conversationId}`,
+    `${labels.eventId}: ${values.eventId}`,
+    '',
+    `${labels.transcript}:`,
     d.text,
     '',
-    audioLine,
-    input.audioUrl,
-    `(link valid until ${input.linkExpiresAt})`,
+    values.audioNote,
+    `${labels.play}: ${input.audioUrl}`,
+    values.linkValid,
+    '',
+    `${labels.openConsole}: ${input.interactionUrl}`,
   ].join('\n');
-  const row = (label: string, value: string) => `<tr><th align="left">${label}</th><td>${escapeHtml(value)}</td></tr>`;
-  const html = [
-    '<!doctype html><html><body>',
-    input.notice ? `<p style="color:#a00"><strong>IMPORTANT:</strong> ${escapeHtml(input.notice)}</p>` : '',
-    '<table>',
-    row('Customer', `${who} (${d.customer.id})`),
-    row('Channel', channel),
-    row('Conversation', d.conversationId),
-    row('Received', d.receivedAt),
-    row('Language', d.language),
-    '</table>',
-    `<h3>Transcript</h3><blockquote style="white-space:pre-wrap">${escapeHtml(d.text)}</blockquote>`,
-    `<p>${escapeHtml(audioLine)} <a href="${escapeHtml(input.audioUrl)}">listen</a>`,
-    ` (link valid until ${escapeHtml(input.linkExpiresAt)})</p>`,
-    '</body></html>',
-  ].join('');
-  return { subject, text, html };
+  const withNotice = notice !== '';
+  const template = await mjmlTemplate(`transcript-${labels.tag}${withNotice ? '-notice' : ''}`, () => transcriptEmailMjml(labels, withNotice));
+  return { subject, text, html: template.fill(values) };
 }

@@ -1,5 +1,6 @@
 import { recordKeyOf } from '../core/record.js';
 import { channelNotice } from '../core/channel-notice.js';
+import { interactionUrl } from '../core/console-url.js';
 import { markerKey } from '../core/conversation-marker.js';
 import { renderTranscriptEmail } from '../core/email.js';
 import { TalkbackError } from '../core/errors.js';
@@ -31,12 +32,14 @@ export const mail = defineSubscriber({
       }
       const state = (await (await ports.store()).get(markerKey(key.conversationId)))?.conversation;
       const notice = channelNotice({ channelId: event.data.channelId, receivedAt: event.data.receivedAt, state, now: ctx.now() });
-      const rendered = renderTranscriptEmail({
+      const rendered = await renderTranscriptEmail({
         event,
         notice,
         audioUrl: link.url,
         audioAttached: attach,
         linkExpiresAt: link.expiresAt.toISOString(),
+        interactionUrl: interactionUrl(config.CONSOLE_BASE_URL, event.correlationId),
+        staff: { locale: config.STAFF_LOCALE, timeZone: config.STAFF_TIME_ZONE },
       });
       const sent = await (await ports.mailer()).send({
         idempotencyKey: event.correlationId,

@@ -2,7 +2,8 @@ import { randomId } from '../core/ids.js';
 import { toTalkbackError } from '../core/errors.js';
 import { invocationContext, type FunctionContext } from '../functions/context.js';
 import type { TimerFunction } from '../functions/declarations.js';
-import { nextOccurrence, parseNcrontab } from './ncrontab.js';
+import { parseNcrontab } from './ncrontab.js';
+import { nextOccurrenceIn } from './zoned-schedule.js';
 
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
@@ -10,7 +11,7 @@ export interface Timers {
   stop(): Promise<void>;
 }
 
-/** Runs each timer function on its NCRONTAB schedule (UTC), one run at a time. */
+/** Runs each timer function on its NCRONTAB schedule, read in STAFF_TIME_ZONE (as WEBSITE_TIME_ZONE on Azure), one run at a time. */
 export function startTimers(timers: readonly TimerFunction[], app: FunctionContext): Timers {
   const handles = new Map<string, NodeJS.Timeout>();
   const running = new Set<Promise<void>>();
@@ -19,7 +20,8 @@ export function startTimers(timers: readonly TimerFunction[], app: FunctionConte
     const schedule = parseNcrontab(app.config[fn.scheduleSetting]);
     const arm = () => {
       if (stopped) return;
-      const delay = Math.max(0, nextOccurrence(schedule, app.now()).getTime() - app.now().getTime());
+      const next = nextOccurrenceIn(schedule, app.now(), app.config.STAFF_TIME_ZONE);
+      const delay = Math.max(0, next.getTime() - app.now().getTime());
       // setTimeout cannot wait longer than ~24.8 days: wait in steps, re-arming until the run is due.
       handles.set(fn.name, delay > MAX_TIMEOUT_MS ? setTimeout(arm, MAX_TIMEOUT_MS) : setTimeout(fire, delay));
     };

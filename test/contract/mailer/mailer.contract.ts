@@ -141,11 +141,12 @@ export function runMailerContract<T extends MailerUnderTest>(options: MailerCont
           customer: { id: 'user-1', name: 'Mallory\r\nCc: attacker@evil.example' },
         },
       });
-      const rendered = renderTranscriptEmail({
+      const rendered = await renderTranscriptEmail({
         event,
         audioUrl: 'http://127.0.0.1:10000/devstoreaccount1/talkback/audio/x.mp3?sig=a%2Bb&se=2025',
         audioAttached: false,
         linkExpiresAt: '2025-01-05T03:04:05.000Z',
+        interactionUrl: `http://127.0.0.1:3978/interactions/${event.correlationId}`,
       });
       await mailer.send(mail({ ...rendered }));
 

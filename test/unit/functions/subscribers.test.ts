@@ -145,7 +145,9 @@ describe('subscribers on the embedded adapters', () => {
     const mails = await readOutbox(`${data.dir}/outbox`);
     expect(mails).toHaveLength(2);
     expect(mails[0]!.subject).toMatch(/digest .*: 1 conversation$/);
-    expect(mails[0]!.text).toContain('Kim (Facebook Messenger): <b>refund</b> & "soon"');
+    expect(mails[0]!.text).toContain('Kim (u1) · Facebook Messenger · 1 message');
+    expect(mails[0]!.text).toMatch(/^ {2}- .*: <b>refund<\/b> & "soon"$/m);
+    expect(mails[0]!.text).toContain(`http://127.0.0.1:3978/interactions/${received.id}`);
     expect(mails[0]!.html).toContain('&lt;b&gt;refund&lt;/b&gt; &amp; &quot;soon&quot;');
   });
 
