@@ -51,7 +51,7 @@ function describe(group: ConversationDigest, format: StaffFormat, consoleBaseUrl
     failures: m.failures.map((f) => `${f.function} ${f.code}`).join(', '),
     link: interactionUrl(consoleBaseUrl, m.id),
   }));
-  return { group, heading: `${who} · ${channelName(group.channelId ?? '')}`, counts: counts.join(' · '), lines };
+  return { group, heading: [who, ...(group.channelId === undefined ? [] : [channelName(group.channelId)])].join(' · '), counts: counts.join(' · '), lines };
 }
 
 /** The daily summary for staff: the period's messages grouped by conversation, with counts and failures. */

@@ -158,6 +158,31 @@ describe('loadConfig: bot identity', () => {
       );
     });
   });
+
+  it('staff settings: English and UTC by default, the console on the local host', () => {
+    expect(loadConfig({})).toMatchObject({ STAFF_LOCALE: 'en', STAFF_TIME_ZONE: 'UTC', CONSOLE_BASE_URL: 'http://127.0.0.1:3978' });
+    expect(loadConfig({ PORT: '8080' }).CONSOLE_BASE_URL).toBe('http://127.0.0.1:8080');
+    const config = loadConfig({ STAFF_LOCALE: 'ko', STAFF_TIME_ZONE: ' asia/seoul ', CONSOLE_BASE_URL: 'https://talkback.example.com/staff/' });
+    expect(config).toMatchObject({ STAFF_LOCALE: 'ko', STAFF_TIME_ZONE: 'Asia/Seoul', CONSOLE_BASE_URL: 'https://talkback.example.com/staff' });
+  });
+
+  it('refuses to start with a time zone Intl does not know, an unknown locale or a console URL that is not http(s)', () => {
+    const { message, code } = problemsOf({ STAFF_TIME_ZONE: 'Korea/Seoul-ish', STAFF_LOCALE: 'fr', CONSOLE_BASE_URL: 'javascript:alert(1)' });
+    expect(code).toBe('ConfigInvalid');
+    expect(message).toContain('STAFF_TIME_ZONE: "Korea/Seoul-ish" is not an IANA time zone');
+    expect(message).toMatch(/STAFF_LOCALE: .*"en"\|"ko"/);
+    expect(message).toContain('CONSOLE_BASE_URL:');
+    expect(problemsOf({ STAFF_TIME_ZONE: '+09:00x' }).message).toContain('STAFF_TIME_ZONE');
+  });
+
+  it('on Azure, WEBSITE_TIME_ZONE (when an IANA name) must be the staff time zone, so the digest fires when staff expect', () => {
+    expect(problemsOf({ STAFF_TIME_ZONE: 'Asia/Seoul', WEBSITE_TIME_ZONE: 'Europe/London' }).message).toContain(
+      'WEBSITE_TIME_ZONE: must be the same zone as STAFF_TIME_ZONE',
+    );
+    expect(loadConfig({ STAFF_TIME_ZONE: 'Asia/Seoul', WEBSITE_TIME_ZONE: 'Asia/Seoul' }).STAFF_TIME_ZONE).toBe('Asia/Seoul');
+    // Windows plans take Windows zone names, which Intl cannot compare.
+    expect(loadConfig({ STAFF_TIME_ZONE: 'Asia/Seoul', WEBSITE_TIME_ZONE: 'Korea Standard Time' }).STAFF_TIME_ZONE).toBe('Asia/Seoul');
+  });
 });
 
 describe('ACS Email settings', () => {
