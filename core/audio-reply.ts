@@ -1,3 +1,4 @@
+import type { ReplyFormat } from './events.js';
 import type { Language } from './language.js';
 import { replies } from './replies.js';
 
@@ -17,11 +18,27 @@ export interface OutgoingActivity {
   attachments?: ActivityAttachment[];
 }
 
-export type AudioReplyFormat = 'attachment' | 'card';
+/**
+ * What the audio reply carries (recorded on reply.sent):
+ * - 'card': a hero card with a Listen button (openUrl to the audio's link), which every channel and
+ *   every Agents Playground mode shows and plays;
+ * - 'card-and-attachment': that card plus the audio/mpeg attachment, for channels with an audio
+ *   player of their own (Facebook Messenger, Web Chat, Direct Line);
+ * - 'attachment': the attachment alone, as replies were sent before the card was added everywhere
+ *   (kept so that earlier events still parse).
+ */
+export type AudioReplyFormat = ReplyFormat;
 
-/** Teams cannot play audio attachments: it gets a card with a link. Facebook, Web Chat and the Emulator play audio/mpeg. */
+/** Channels that play an audio/mpeg attachment inline. */
+const PLAYS_AUDIO_ATTACHMENTS = new Set(['facebook', 'webchat', 'directline']);
+
+/**
+ * Teams cannot play audio attachments, and the Agents Playground shows "not supported" for one in its
+ * emulator mode (channel "emulator", the same id the Bot Framework Emulator sends): they get the card
+ * only. An unknown channel gets the card too: a Listen link works wherever cards do.
+ */
 export function audioReplyFormat(channelId: string): AudioReplyFormat {
-  return channelId === 'msteams' ? 'card' : 'attachment';
+  return PLAYS_AUDIO_ATTACHMENTS.has(channelId) ? 'card-and-attachment' : 'card';
 }
 
 /**
@@ -34,16 +51,13 @@ export function audioReplyActivity(input: {
   audioUrl: string;
   fileName: string;
 }): OutgoingActivity {
-  const text = replies.audioReady[input.language];
-  const attachment: ActivityAttachment =
-    audioReplyFormat(input.channelId) === 'card'
-      ? {
-          contentType: 'application/vnd.microsoft.card.hero',
-          content: {
-            title: text,
-            buttons: [{ type: 'openUrl', title: replies.listen[input.language], value: input.audioUrl }],
-          },
-        }
-      : { contentType: 'audio/mpeg', contentUrl: input.audioUrl, name: input.fileName };
-  return { type: 'message', text: audioReplyFormat(input.channelId) === 'card' ? '' : text, attachmentLayout: 'list', attachments: [attachment] };
+  const card: ActivityAttachment = {
+    contentType: 'application/vnd.microsoft.card.hero',
+    content: {
+      buttons: [{ type: 'openUrl', title: replies.listen[input.language], value: input.audioUrl }],
+    },
+  };
+  const audio: ActivityAttachment = { contentType: 'audio/mpeg', contentUrl: input.audioUrl, name: input.fileName };
+  const attachments = audioReplyFormat(input.channelId) === 'card-and-attachment' ? [card, audio] : [card];
+  return { type: 'message', text: replies.audioReady[input.language], attachmentLayout: 'list', attachments };
 }

@@ -74,10 +74,14 @@ export const mailSentSchema = z.object({
   data: doneSchema.extend({ recipients: z.array(z.string()).min(1), messageId: z.string() }),
 });
 
+/** How the audio reached the customer (bot/audio-reply.ts decides per channel). */
+export const REPLY_FORMATS = ['attachment', 'card', 'card-and-attachment'] as const;
+export type ReplyFormat = (typeof REPLY_FORMATS)[number];
+
 export const replySentSchema = z.object({
   ...envelope,
   subject: z.literal('reply.sent'),
-  data: doneSchema.extend({ format: z.enum(['attachment', 'card']) }),
+  data: doneSchema.extend({ format: z.enum(REPLY_FORMATS) }),
 });
 
 export const busEventSchema = z.discriminatedUnion('subject', [

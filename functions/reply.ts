@@ -12,7 +12,7 @@ import { defineSubscriber } from './declarations.js';
 const SKIPPED: readonly ErrorCode[] = ['ConversationBlocked', 'OutsideMessagingWindow'];
 const SKIPPED_PREFIX = 'skipped:';
 
-/** audio.stored → the customer gets the audio back in the chat (a card with a link on Teams). */
+/** audio.stored → the customer gets the audio back in the chat: a Listen card everywhere, and the audio itself where the channel plays it. */
 export const reply = defineSubscriber({
   kind: 'subscriber',
   name: 'reply',

@@ -10,7 +10,7 @@ import { createLogger } from '../../core/logger.js';
 import { startLocalHost, type LocalHost } from '../../local/host.js';
 import { BOT_FRAMEWORK, channelClaims, startBotAuthServer, unsignedToken, type BotAuthServer } from '../support/bot-auth-server.js';
 import { BOT_SDKS } from '../support/bot-sdks.js';
-import { messageActivity } from '../support/fake-channel.js';
+import { audioLinkOf, messageActivity } from '../support/fake-channel.js';
 import { waitForCompleteRecord } from '../support/records.js';
 import { startTestHost, tempDataDir } from '../support/host.js';
 
@@ -200,7 +200,10 @@ describe.each(BOT_SDKS)('Bot Framework authentication with an app id (BOT_SDK=%s
       const sent = channel.forConversation(c.conversationId);
       expect(sent.map((r) => r.body.text), c.conversationId).toEqual([replies.received.en, replies.audioReady.en]);
       expect(sent[0]!.path).toBe(`/v3/conversations/${c.conversationId}/activities/act-${c.conversationId}`);
-      expect(sent[1]!.body.attachments?.[0]?.contentType).toBe('audio/mpeg');
+      // Web Chat plays audio: the Listen card and the audio/mpeg attachment; the emulator channel gets the card only.
+      const expected = (c.channelId ?? 'webchat') === 'webchat' ? ['application/vnd.microsoft.card.hero', 'audio/mpeg'] : ['application/vnd.microsoft.card.hero'];
+      expect(sent[1]!.body.attachments?.map((a) => a.contentType)).toEqual(expected);
+      expect(audioLinkOf(sent[1]!.body)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/.*\/audio\/.+\.mp3\?/);
       for (const request of sent) expect(tokens).toContain(request.authorization);
     }
   });

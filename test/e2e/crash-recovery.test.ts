@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteInteractionStore } from '../../adapters/store/sqlite-interaction-store.js';
 import { isComplete } from '../../core/record.js';
-import { messageActivity, postActivity, startFakeChannel } from '../support/fake-channel.js';
+import { audioLinkOf, messageActivity, postActivity, startFakeChannel } from '../support/fake-channel.js';
 import { eventIdOf, waitForCompleteRecord } from '../support/records.js';
 import { tempDataDir } from '../support/host.js';
 import { exited, spawnHost } from '../support/host-process.js';
@@ -48,7 +48,7 @@ describe('a crash (kill -9) of the local host', () => {
             expect(record.failures).toEqual([]);
             expect(channel.forConversation(m.conversationId).filter((a) => a.replyToId === m.activityId)).toHaveLength(1);
             expect(
-              channel.forConversation(m.conversationId).filter((a) => a.body.attachments?.[0]?.contentType === 'audio/mpeg').length,
+              channel.forConversation(m.conversationId).filter((a) => audioLinkOf(a.body) !== undefined).length,
             ).toBeGreaterThanOrEqual(1);
           }
         } finally {

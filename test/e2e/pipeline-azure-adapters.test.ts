@@ -3,7 +3,7 @@ import { replies } from '../../core/replies.js';
 import { startAzurite, type RunningAzurite } from '../../adapters/audio/azurite-emulator.js';
 import type { LocalHost } from '../../local/host.js';
 import { startCosmosServer, type CosmosTestServer } from '../support/cosmos-server.js';
-import { messageActivity, postActivity, startFakeChannel, type FakeChannel } from '../support/fake-channel.js';
+import { audioLinkOf, messageActivity, postActivity, startFakeChannel, type FakeChannel } from '../support/fake-channel.js';
 import { eventIdOf, waitForCompleteRecord } from '../support/records.js';
 import { startTestHost, tempDataDir } from '../support/host.js';
 import { decodeMp3 } from '../support/mp3.js';
@@ -73,7 +73,7 @@ describe('the pipeline with Cosmos DB, Blob storage and SendGrid adapters', () =
       expect(Buffer.compare(Buffer.from(body.attachments[0]!.content, 'base64'), bytes!)).toBe(0);
       const activities = channel.forConversation(m.conversationId);
       expect(activities.map((a) => a.body.text)).toEqual([replies.received[m.language], replies.audioReady[m.language]]);
-      expect(activities[1]!.body.attachments?.[0]?.contentUrl).toContain(azurite.blobEndpoint);
+      expect(audioLinkOf(activities[1]!.body)).toContain(azurite.blobEndpoint);
     }
   });
 });

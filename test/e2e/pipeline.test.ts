@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replies, tooLong } from '../../core/replies.js';
 import { isComplete, type InteractionRecord } from '../../core/record.js';
 import type { LocalHost } from '../../local/host.js';
-import { messageActivity, postActivity, startFakeChannel, waitFor, type FakeChannel } from '../support/fake-channel.js';
+import { audioLinkOf, messageActivity, postActivity, startFakeChannel, waitFor, type FakeChannel } from '../support/fake-channel.js';
 import { startTestHost, tempDataDir } from '../support/host.js';
 import { decodeMp3 } from '../support/mp3.js';
 import { readOutbox } from '../support/outbox.js';
@@ -106,7 +106,9 @@ describe('the whole pipeline on one machine', () => {
       expect(mail!.to).toEqual(['staff@example.test', 'lead@example.test']);
       expect(mail!.from).toBe('talkback@example.test');
       expect(mail!.subject).toContain('Ada Customer');
-      expect(mail!.subject).toContain('Bot Framework Emulator');
+      expect(mail!.subject).toContain('Emulator / Agents Playground');
+      expect(mail!.html).toContain(`/interactions/${eventIdOf(m)}"`);
+      expect(mail!.html).not.toMatch(/<\/?mj-/);
       expect(mail!.subject).not.toMatch(/[\r\n]/);
       expect(mail!.attachments).toHaveLength(1);
       expect(mail!.attachments[0]!.contentType).toBe('audio/mpeg');
@@ -125,9 +127,9 @@ describe('the whole pipeline on one machine', () => {
       expect(activities).toHaveLength(2);
       const reply = activities[1]!;
       expect(reply.body.text).toBe(replies.audioReady[m.language]);
-      const attachment = reply.body.attachments?.[0];
-      expect(attachment?.contentType).toBe('audio/mpeg');
-      const response = await fetch(attachment!.contentUrl!);
+      // The emulator channel (the Emulator, the Playground's emulator mode) gets the Listen card only.
+      expect(reply.body.attachments?.map((a) => a.contentType)).toEqual(['application/vnd.microsoft.card.hero']);
+      const response = await fetch(audioLinkOf(reply.body)!);
       expect(response.status).toBe(200);
       const bytes = Buffer.from(await response.arrayBuffer());
       expect(Buffer.compare(bytes, (await audio.get(`audio/${eventIdOf(m)}.mp3`))!)).toBe(0);
@@ -210,7 +212,7 @@ describe('stopping with events in flight and starting again', () => {
         for (const m of messages) {
           const activities = channel.forConversation(m.conversationId);
           expect(activities.filter((a) => a.replyToId === m.activityId)).toHaveLength(1);
-          expect(activities.filter((a) => a.body.attachments?.[0]?.contentType === 'audio/mpeg')).toHaveLength(1);
+          expect(activities.filter((a) => audioLinkOf(a.body) !== undefined)).toHaveLength(1);
         }
         const bus = await second.host.ports.bus();
         for (const sub of ['speech', 'log', 'mail', 'reply']) expect(await bus.deadLetters(sub)).toEqual([]);

@@ -156,3 +156,15 @@ export async function waitFor<T>(check: () => Promise<T | undefined> | T | undef
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** The audio link an audio reply carries: its Listen card's button (on every channel), else an audio attachment's URL. */
+export function audioLinkOf(body: ChannelActivity['body']): string | undefined {
+  for (const attachment of body.attachments ?? []) {
+    if (attachment.contentType === 'application/vnd.microsoft.card.hero') {
+      const buttons = (attachment.content as { buttons?: { type: string; value: string }[] } | undefined)?.buttons ?? [];
+      const listen = buttons.find((b) => b.type === 'openUrl');
+      if (listen) return listen.value;
+    }
+  }
+  return body.attachments?.find((a) => a.contentType === 'audio/mpeg')?.contentUrl;
+}
