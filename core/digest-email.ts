@@ -91,7 +91,7 @@ export async function renderDigestEmail(input: DigestEmailInput): Promise<Render
     const rows = c.lines.map(
       (line) =>
         `<tr style="border-top:1px solid ${C.rule}">` +
-        `<td valign="top" style="padding:8px 12px 8px 0;white-space:nowrap;font-size:13px"><a href="${p.put(line.link)}" style="color:${C.accent}">${p.put(line.time)}</a></td>` +
+        `<td valign="top" width="38%" style="padding:8px 12px 8px 0;font-size:13px"><a href="${p.put(line.link)}" style="color:${C.accent}">${p.put(line.time)}</a></td>` +
         `<td valign="top" style="padding:8px 0;word-break:break-word"><div style="white-space:pre-wrap">${p.put(line.text)}</div>` +
         `<div style="font-size:12px;color:${C.muted}">${l(labels.stagesDone)}: ${p.put(line.done)}</div>` +
         (line.failures === '' ? '' : `<div style="font-size:12px;color:${C.failure};font-weight:600">${p.put(line.failures)}</div>`) +

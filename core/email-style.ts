@@ -17,5 +17,6 @@ const FONTS = "-apple-system, 'Segoe UI', Roboto, 'Apple SD Gothic Neo', 'Malgun
 export const EMAIL_ATTRIBUTES = `<mj-attributes>
       <mj-all font-family="${FONTS}" />
       <mj-text font-size="15px" line-height="1.5" color="${EMAIL_COLORS.text}" padding="4px 0" />
-      <mj-button background-color="${EMAIL_COLORS.accent}" color="#ffffff" font-size="15px" font-weight="600" border-radius="6px" inner-padding="12px 20px" padding="8px" width="100%" />
+      <mj-table padding="4px 0" cellpadding="0" cellspacing="0" />
+      <mj-button background-color="${EMAIL_COLORS.accent}" border="1px solid ${EMAIL_COLORS.accent}" color="#ffffff" font-size="15px" font-weight="600" border-radius="6px" inner-padding="12px 20px" padding="8px" width="100%" />
     </mj-attributes>`;
