@@ -1,5 +1,4 @@
 import type { AudioStored } from './events.js';
-import { escapeHtml } from './html.js';
 import { mjmlTemplate } from './mjml-template.js';
 import { staffFormat, type StaffOptions } from './staff-format.js';
 import { transcriptEmailMjml } from './transcript-email-mjml.js';
