@@ -158,7 +158,7 @@ export async function waitFor<T>(check: () => Promise<T | undefined> | T | undef
 }
 
 /** The audio link an audio reply carries: its Listen card's button (on every channel), else an audio attachment's URL. */
-export function audioLinkOf(body: ChannelActivity['body']): string | undefined {
+export function audioLinkOf(body: Pick<ChannelActivity['body'], 'attachments'>): string | undefined {
   for (const attachment of body.attachments ?? []) {
     if (attachment.contentType === 'application/vnd.microsoft.card.hero') {
       const buttons = (attachment.content as { buttons?: { type: string; value: string }[] } | undefined)?.buttons ?? [];

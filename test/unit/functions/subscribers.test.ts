@@ -12,6 +12,7 @@ import { audioStoredEvent, messageReceivedEvent } from '../../support/events.js'
 import { tempDataDir } from '../../support/host.js';
 import { readOutbox } from '../../support/outbox.js';
 import { embeddedApp } from '../../support/embedded-app.js';
+import { audioLinkOf } from '../../support/fake-channel.js';
 
 /** The app's context on one delivery of a message. */
 const on = (app: FunctionContext, deliveryCount = 1): FunctionContext => ({
@@ -157,7 +158,8 @@ describe('subscribers on the embedded adapters', () => {
     await runSubscriber(reply, event, on(env.app, 2));
     expect(env.chat.sent).toHaveLength(1);
     expect(env.chat.sent[0]!.conversationId).toBe(event.data.conversationId);
-    expect(env.chat.sent[0]!.activity.attachments?.[0]?.contentUrl).toContain(event.data.blobName);
+    // The emulator channel gets the Listen card; its button opens the audio's link.
+    expect(audioLinkOf(env.chat.sent[0]!.activity)).toContain(event.data.blobName);
     expect((await env.store.get(recordKeyOf(event)))?.claims.reply?.doneAt).toBeDefined();
   });
 
