@@ -8,7 +8,7 @@ export interface ChatChannelSide {
   /** The conversation reference of a conversation the channel knows. */
   reference(conversationId: string): StoredConversationReference;
   /** The activities the channel received for a conversation, as Bot Framework JSON. */
-  received(conversationId: string): Promise<{ type?: string; text?: string; attachments?: { contentType: string; contentUrl?: string }[] }[]>;
+  received(conversationId: string): Promise<{ type?: string; text?: string; attachments?: { contentType: string; contentUrl?: string; content?: unknown }[] }[]>;
   /** Makes the channel refuse the conversation's next sends with this HTTP status (and headers). */
   refuse(conversationId: string, status: number, headers?: Record<string, string>): void;
 }
@@ -19,7 +19,8 @@ export interface ChatChannelContractOptions {
   skip?: string;
 }
 
-const activity = audioReplyActivity({ channelId: 'emulator', language: 'en', audioUrl: 'http://127.0.0.1:1/audio/a.mp3', fileName: 'a.mp3' });
+// Web Chat's reply is the richest: the Listen card and the audio attachment; both must arrive whole.
+const activity = audioReplyActivity({ channelId: 'webchat', language: 'en', audioUrl: 'http://127.0.0.1:1/audio/a.mp3', fileName: 'a.mp3' });
 
 export function runChatChannelContract(options: ChatChannelContractOptions): void {
   describe.skipIf(options.skip !== undefined)(`ChatChannel contract: ${options.name}${options.skip ? ` (skipped: ${options.skip})` : ''}`, () => {
@@ -40,7 +41,12 @@ export function runChatChannelContract(options: ChatChannelContractOptions): voi
       const received = await side.received('conv-a');
       expect(received).toHaveLength(1);
       expect(received[0]).toMatchObject({ type: 'message', text: activity.text });
-      expect(received[0]?.attachments?.[0]).toMatchObject({ contentType: 'audio/mpeg', contentUrl: 'http://127.0.0.1:1/audio/a.mp3' });
+      expect(received[0]?.attachments).toHaveLength(2);
+      expect(received[0]?.attachments?.[0]).toMatchObject({
+        contentType: 'application/vnd.microsoft.card.hero',
+        content: { buttons: [{ type: 'openUrl', title: 'Listen', value: 'http://127.0.0.1:1/audio/a.mp3' }] },
+      });
+      expect(received[0]?.attachments?.[1]).toMatchObject({ contentType: 'audio/mpeg', contentUrl: 'http://127.0.0.1:1/audio/a.mp3' });
       expect(await side.received('conv-b')).toEqual([]);
     });
 
