@@ -156,4 +156,20 @@ describe('renderTranscriptEmail, localised', () => {
     expect(textOf(email.html)).toContain('{{audioUrl}} {{transcript}}');
     expect(email.html).toContain('{{eventId}} ({{eventId}})');
   });
+
+  it('shows a notice first, escaped, when the customer must be answered another way', async () => {
+    const event = audioStoredEvent({});
+    const input = { event, audioUrl: AUDIO_URL, audioAttached: true, linkExpiresAt: '2025-01-05T03:04:05.000Z', interactionUrl: 'http://127.0.0.1:3978/interactions/x' };
+    const en = await renderTranscriptEmail({ ...input, notice: 'the bot is <blocked> & cannot reply' });
+    expectRenderedHtml(en.html);
+    expect(en.text.split('\n')[0]).toBe('IMPORTANT: the bot is <blocked> & cannot reply');
+    expect(en.html).toContain('IMPORTANT:</strong> the bot is &lt;blocked&gt; &amp; cannot reply');
+    // Above the transcript block (the transcript's text also opens the email, as its preview line).
+    expect(en.html.indexOf('IMPORTANT:</strong>')).toBeLessThan(en.html.indexOf('white-space:pre-wrap'));
+    const ko = await renderTranscriptEmail({ ...input, notice: 'blocked', staff: { locale: 'ko' } });
+    expect(ko.text.split('\n')[0]).toBe('중요: blocked');
+    const none = await renderTranscriptEmail(input);
+    expect(none.text).not.toContain('IMPORTANT');
+    expect(none.html).not.toContain('IMPORTANT');
+  });
 });
