@@ -65,6 +65,8 @@ export interface BusReceiver {
 export interface EventBus {
   /** Publishes with message id = event.id; a repeat within the duplicate-detection window is dropped. */
   publish(event: BusEvent): Promise<void>;
+  /** Proves a write can be committed now (health), leaving nothing behind; absent: not checkable. */
+  probe?(): Promise<void>;
   receiver(subscription: string): BusReceiver;
   /** Dead-lettered messages of a subscription, oldest first (for the dashboard and tests). */
   deadLetters(subscription: string, max?: number): Promise<DeadLetteredMessage[]>;
@@ -82,6 +84,8 @@ export type RecordChange = (current: InteractionRecord | undefined) => Interacti
 
 export interface InteractionStore {
   get(key: RecordKey): Promise<InteractionRecord | undefined>;
+  /** Proves a write can be committed now (health), leaving nothing behind; absent: not checkable. */
+  probe?(): Promise<void>;
   /** Applies a change under optimistic concurrency (ETag / transaction); returns the stored record. */
   update(key: RecordKey, change: RecordChange): Promise<InteractionRecord | undefined>;
   /** Interaction records updated in [from, to), newest first, at most `max` (never a conversation's marker record). */

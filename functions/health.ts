@@ -1,4 +1,5 @@
 import type { SettlementMode } from './context.js';
+import { checkParts } from './health-checks.js';
 import type { HttpFunction } from './declarations.js';
 
 const SETTLEMENT: Record<SettlementMode, string> = {
@@ -10,7 +11,11 @@ const SETTLEMENT: Record<SettlementMode, string> = {
 
 const startedAt = Date.now();
 
-/** GET /api/health: liveness (the process is up and serving HTTP), and how this host settles bus messages. */
+/**
+ * GET /api/health: whether this host can do its work now — the bus and the store commit, the data
+ * folder's disk has room, the speech engine and the blob store answer (functions/health-checks.ts).
+ * 200 with each part's state, or 503 naming the failing parts; and how this host settles bus messages.
+ */
 export const health: HttpFunction = {
   kind: 'http',
   name: 'health',
@@ -18,6 +23,18 @@ export const health: HttpFunction = {
   methods: ['GET'],
   async handler(_request, ctx) {
     const settlement = ctx.settlement === undefined ? undefined : { mode: ctx.settlement, description: SETTLEMENT[ctx.settlement] };
-    return Response.json({ status: 'ok', uptimeMs: Date.now() - startedAt, ...(settlement ? { settlement } : {}) });
+    const parts = await checkParts(ctx);
+    const failing = Object.entries(parts).filter(([, state]) => !state.ok).map(([name]) => name);
+    if (failing.length > 0) ctx.logger.warn({ failing, parts }, `health: failing ${failing.join(', ')}`);
+    return Response.json(
+      {
+        status: failing.length === 0 ? 'ok' : 'failing',
+        ...(failing.length === 0 ? {} : { failing }),
+        uptimeMs: Date.now() - startedAt,
+        parts,
+        ...(settlement ? { settlement } : {}),
+      },
+      { status: failing.length === 0 ? 200 : 503 },
+    );
   },
 };

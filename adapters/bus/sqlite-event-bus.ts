@@ -94,6 +94,17 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
     if (accepted) for (const target of targets) this.wake(target.name);
   }
 
+  /** A committed write to the tables publish writes (then undone in the same transaction's effect). */
+  async probe(): Promise<void> {
+    this.run('health probe', () =>
+      this.db.transaction(() => {
+        this.db.prepare('INSERT OR REPLACE INTO published (message_id, published_at) VALUES (?, ?)').run('~health-probe', this.now());
+        this.db.prepare('SELECT seq FROM messages LIMIT 1').get();
+        this.db.prepare('DELETE FROM published WHERE message_id = ?').run('~health-probe');
+      }).immediate(),
+    );
+  }
+
   receiver(subscription: string): BusReceiver {
     if (!this.subscriptions.some((s) => s.name === subscription)) {
       throw new TalkbackError('NotFound', `no subscription named ${subscription}`, { retryable: false });

@@ -74,6 +74,18 @@ export class SqliteInteractionStore implements InteractionStore {
     return this.run('update', () => this.transact.immediate(key, change));
   }
 
+  /** A committed write to the interactions table, removed in the same transaction. */
+  async probe(): Promise<void> {
+    this.run('health probe', () =>
+      this.db.transaction(() => {
+        this.db
+          .prepare('INSERT OR REPLACE INTO interactions (conversation_id, id, doc, updated_at) VALUES (?, ?, ?, ?)')
+          .run('~health', '~probe', '{}', new Date(0).toISOString());
+        this.db.prepare('DELETE FROM interactions WHERE conversation_id = ? AND id = ?').run('~health', '~probe');
+      }).immediate(),
+    );
+  }
+
   async listUpdated(from: Date, to: Date, max: number): Promise<InteractionRecord[]> {
     if (max <= 0) return [];
     return this.run('list', () =>

@@ -1,10 +1,61 @@
-import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../core/config.js';
 import type { FunctionContext } from '../../../functions/context.js';
 import { health } from '../../../functions/health.js';
+import { embeddedApp } from '../../support/embedded-app.js';
+import { tempDataDir } from '../../support/host.js';
 
 const request = new Request('http://127.0.0.1/api/health');
-const ctx = (settlement: FunctionContext['settlement']) => ({ settlement }) as FunctionContext;
+let data: Awaited<ReturnType<typeof tempDataDir>>;
+let env: Awaited<ReturnType<typeof embeddedApp>>;
+beforeAll(async () => {
+  data = await tempDataDir('talkback-health-');
+  env = await embeddedApp(data.dir);
+});
+afterAll(async () => {
+  await env.close();
+  await data.remove();
+});
+const ctx = (settlement: FunctionContext['settlement']) => ({ ...env.app, settlement });
+type Body = { status: string; failing?: string[]; parts: Record<string, { ok: boolean; detail: string }> };
+
+describe('GET /api/health tells the truth', () => {
+  it('checks every part for real: the bus and store commit, the disk has room, speech and blobs answer', async () => {
+    const response = await health.handler(request, ctx('pump'));
+    const body = (await response.json()) as Body;
+    expect(response.status, JSON.stringify(body.parts)).toBe(200);
+    expect(Object.keys(body.parts).sort()).toEqual(['audio', 'bus', 'disk', 'speech', 'store']);
+    expect(body.parts['bus']).toMatchObject({ ok: true, detail: 'commits' });
+    expect(body.parts['disk']?.detail).toMatch(/MB free, a synced write succeeds/);
+  });
+
+  it('503 naming the disk when it has less room than HEALTH_MIN_FREE_MB', async () => {
+    const tight = { ...env.app, config: loadConfig({ TALKBACK_DATA_DIR: data.dir, HEALTH_MIN_FREE_MB: String(1024 * 1024 * 1024) }) };
+    const response = await health.handler(request, tight);
+    expect(response.status).toBe(503);
+    const body = (await response.json()) as Body;
+    expect(body).toMatchObject({ status: 'failing', failing: ['disk'] });
+    expect(body.parts['disk']?.detail).toMatch(/below HEALTH_MIN_FREE_MB/);
+  });
+
+  it('503 naming the bus when its tables are gone (an emptied bus)', async () => {
+    const other = await tempDataDir('talkback-health-bus-');
+    const broken = await embeddedApp(other.dir);
+    try {
+      const db = new Database(path.join(other.dir, 'bus.sqlite'));
+      db.exec('DROP TABLE published');
+      db.close();
+      const response = await health.handler(request, broken.app);
+      expect(response.status).toBe(503);
+      expect(((await response.json()) as Body).failing).toEqual(['bus']);
+    } finally {
+      await broken.close();
+      await other.remove();
+    }
+  });
+});
 
 describe('GET /api/health', () => {
   it.each([
