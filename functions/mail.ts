@@ -3,10 +3,10 @@ import { channelNotice } from '../core/channel-notice.js';
 import { interactionUrl } from '../core/console-url.js';
 import { markerKey } from '../core/conversation-marker.js';
 import { renderTranscriptEmail } from '../core/email.js';
-import { TalkbackError } from '../core/errors.js';
 import type { MailSent } from '../core/events.js';
 import { followUpEventId } from '../core/ids.js';
 import { audioLink } from './audio-link.js';
+import { audioOf } from './restore-audio.js';
 import { once } from './claim.js';
 import { defineSubscriber } from './declarations.js';
 
@@ -21,15 +21,10 @@ export const mail = defineSubscriber({
     const key = recordKeyOf(event);
     const recipients = [...config.STAFF_EMAILS];
     const { result: messageId, fresh } = await once(ctx, key, 'mail', async () => {
-      const audio = await ports.audio();
-      const link = await audioLink(ctx, event.data.blobName);
       const attach = event.data.bytes <= config.MAIL_ATTACH_MAX_BYTES;
-      const bytes = attach ? await audio.get(event.data.blobName) : undefined;
-      if (attach && bytes === undefined) {
-        // audio.stored is published only after the upload, so the blob is being re-created (e.g. the
-        // store lost it in a crash and speech's redelivery writes it again): try again later.
-        throw new TalkbackError('NotFound', `audio ${event.data.blobName} is not in the store yet`, { retryable: true });
-      }
+      // The blob must be there for the link too: re-created from the text if the store lost it.
+      const bytes = await audioOf(ctx, event, { bytes: attach });
+      const link = await audioLink(ctx, event.data.blobName);
       const state = (await (await ports.store()).get(markerKey(key.conversationId)))?.conversation;
       const notice = channelNotice({ channelId: event.data.channelId, receivedAt: event.data.receivedAt, state, now: ctx.now() });
       const rendered = await renderTranscriptEmail({

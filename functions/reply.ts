@@ -5,6 +5,7 @@ import { audioReplyActivity, audioReplyFormat } from '../core/audio-reply.js';
 import type { ReplySent } from '../core/events.js';
 import { followUpEventId } from '../core/ids.js';
 import { audioLink } from './audio-link.js';
+import { audioOf } from './restore-audio.js';
 import { once } from './claim.js';
 import { defineSubscriber } from './declarations.js';
 
@@ -23,6 +24,8 @@ export const reply = defineSubscriber({
     const key = recordKeyOf(event);
     const format = audioReplyFormat(event.data.channelId);
     const { result, fresh } = await once(ctx, key, 'reply', async () => {
+      // Never a link to nothing: the blob is re-created from the text if the store lost it.
+      await audioOf(ctx, event, { bytes: false });
       const link = await audioLink(ctx, event.data.blobName);
       const activity = audioReplyActivity({
         channelId: event.data.channelId,

@@ -49,6 +49,25 @@ describe('subscribers on the embedded adapters', () => {
     expect(record?.claims.mail?.doneAt).toBeDefined();
   });
 
+  it('mail and reply: audio the store lost is synthesized again and stored, not waited for until dead-lettered', async () => {
+    // audio.stored was published, but the blob is gone (e.g. a crash before the store's index reached disk).
+    const event = audioStoredEvent({ data: { text: 'Where is my order?' } });
+    expect(await env.audio.stat(event.data.blobName)).toBeUndefined();
+    await runSubscriber(mail, event, on(env.app, 1));
+    expect(env.mailer.sent).toHaveLength(1);
+    expect(env.mailer.sent[0]!.attachments[0]?.content.length).toBeGreaterThan(1000);
+    expect(env.speech.requests).toEqual([{ text: 'Where is my order?', language: event.data.language }]);
+    const blob = await env.audio.get(event.data.blobName);
+    expect(blob?.equals(env.mailer.sent[0]!.attachments[0]!.content)).toBe(true);
+    // The reply finds it now: no second synthesis.
+    await runSubscriber(reply, event, on(env.app, 1));
+    expect(env.speech.requests).toHaveLength(1);
+    const lost = audioStoredEvent({ data: { text: 'Another one' } });
+    await runSubscriber(reply, lost, on(env.app, 1));
+    expect(env.speech.requests).toHaveLength(2);
+    expect(await env.audio.stat(lost.data.blobName)).toBeDefined();
+  });
+
   it('mail: two concurrent deliveries send one email; the other waits for the claim instead of using up a delivery', async () => {
     const event = await storedAudio();
     const results = await Promise.allSettled([
