@@ -30,7 +30,7 @@ const ABOVE_CORE = {
 /** The architecture's boundaries (ARCHITECTURE.md); test/unit/lint/ proves each one fires. */
 export const boundaryRules = [
   {
-    files: ['functions/**', 'local/**', 'manifest/**'],
+    files: ['functions/**', 'local/**', 'manifest/**', 'operations/**', 'console/**', 'cli/**'],
     ignores: ['functions/azure/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: VENDOR_SDKS, message: VENDOR_MESSAGE }, FUNCTIONS_HOST] }] },
   },
@@ -49,7 +49,7 @@ export const boundaryRules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.talkback/**', 'coverage/**', 'eslint.config.js'] },
+  { ignores: ['dist/**', 'node_modules/**', '.talkback/**', 'coverage/**', 'test-artifacts/**', 'eslint.config.js', 'bin/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

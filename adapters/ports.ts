@@ -8,6 +8,7 @@ import type { OutgoingActivity } from '../core/audio-reply.js';
 import type { BusEvent, StoredConversationReference, Subject } from '../core/events.js';
 import type { Language } from '../core/language.js';
 import type { InteractionRecord, RecordKey } from '../core/record.js';
+import type { CustomerSelector, RecordPage, RecordQuery } from '../core/record-query.js';
 
 // ---------------------------------------------------------------- EventBus
 
@@ -50,6 +51,11 @@ export interface DeadLetteredMessage {
   deadLetteredAt: Date;
 }
 
+export interface MessageErasure {
+  conversationIds: readonly string[];
+  customer?: { channelId: string; customerId: string };
+}
+
 export interface BusReceiver {
   readonly subscription: string;
   /** Locks and returns up to `maxMessages`, waiting at most `maxWaitMs` for the first one. */
@@ -70,6 +76,21 @@ export interface EventBus {
   receiver(subscription: string): BusReceiver;
   /** Dead-lettered messages of a subscription, oldest first (for the dashboard and tests). */
   deadLetters(subscription: string, max?: number): Promise<DeadLetteredMessage[]>;
+  /**
+   * Sends dead letters of a subscription back for delivery: the one with `messageId`, or all of them.
+   * The message keeps its id, subject, body and correlation, and is delivered afresh (delivery count 1),
+   * never dropped by duplicate detection on the embedded bus. Subscribers stay idempotent on it (claims,
+   * applied-event ids), so a stage already done is not done again. Returns how many were redriven.
+   */
+  redrive(subscription: string, messageId?: string): Promise<number>;
+  /** Deletes dead letters of a subscription: the one with `messageId`, or all of them. Returns how many. */
+  purge(subscription: string, messageId?: string): Promise<number>;
+  /**
+   * Deletes queued, locked and dead-lettered messages of these conversations, or of this customer on
+   * this channel (erasing a customer). Only a bus that can delete selectively has it (the embedded one);
+   * Service Bus messages expire by their time-to-live. Returns how many were deleted.
+   */
+  eraseMessages?(match: MessageErasure): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -90,6 +111,10 @@ export interface InteractionStore {
   update(key: RecordKey, change: RecordChange): Promise<InteractionRecord | undefined>;
   /** Interaction records updated in [from, to), newest first, at most `max` (never a conversation's marker record). */
   listUpdated(from: Date, to: Date, max: number): Promise<InteractionRecord[]>;
+  /** Records matching the query (core/record-query matchesQuery), newest created first, one page. */
+  search(query: RecordQuery): Promise<RecordPage>;
+  /** Deletes every record of one customer (or conversation); returns the deleted records. */
+  erase(selector: CustomerSelector): Promise<InteractionRecord[]>;
   close(): Promise<void>;
 }
 
@@ -121,6 +146,8 @@ export interface AudioStore {
    * 5 s) needs it: the local host flushes after each handled message, before completing it.
    */
   flush?(): Promise<void>;
+  /** Deletes the blob; false when it was not there. */
+  delete(name: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -164,6 +191,10 @@ export interface OutgoingMail {
 
 export interface Mailer {
   send(mail: OutgoingMail): Promise<{ messageId: string }>;
+  /** The email as sent (RFC 5322 bytes), when this mailer keeps a copy (the outbox does; a provider does not). */
+  sentCopy?(idempotencyKey: string): Promise<Buffer | undefined>;
+  /** Deletes the kept copy of an email (erasing a customer); false when there was none. */
+  eraseSent?(idempotencyKey: string): Promise<boolean>;
   close(): Promise<void>;
 }
 

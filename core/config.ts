@@ -90,6 +90,10 @@ const fieldsSchema = z.object({
   CONSOLE_BASE_URL: optionalString.pipe(url.optional()),
   /** Set by Azure App Service / Functions: the zone its timers read schedules in. Read only to check it. */
   WEBSITE_TIME_ZONE: optionalString,
+  /** The staff console's shared secret (bearer token or login cookie); unset = console on loopback only. */
+  CONSOLE_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** Set by Azure App Service / Functions: the site's own host name, which the console answers to. */
+  WEBSITE_HOSTNAME: optionalString,
 
   SERVICEBUS_CONNECTION_STRING: optionalString,
   /** Functions app only: settle Service Bus messages through the SDK-type binding (README "Service Bus settlement"). */
@@ -256,7 +260,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       details: { problems: result.error.issues.length },
     });
   }
-  return Object.freeze({ ...result.data, STAFF_EMAILS: Object.freeze([...result.data.STAFF_EMAILS]) as string[] });
+  return Object.freeze({
+    ...result.data,
+    STAFF_EMAILS: Object.freeze([...result.data.STAFF_EMAILS]) as string[],
+  });
 }
 
 export type Port = 'bus' | 'store' | 'audio' | 'speech' | 'mailer';

@@ -1,5 +1,5 @@
 import type { BusEvent } from './events.js';
-import { emptyRecord, recordKeyOf, type ClaimAction, type Failure, type InteractionRecord, type RecordKey } from './record.js';
+import { emptyRecord, recordKeyOf, type Attempt, type ClaimAction, type Failure, type InteractionRecord, type RecordKey } from './record.js';
 
 /** Pure changes to an interaction record; stores apply them under optimistic concurrency. */
 
@@ -134,4 +134,35 @@ export function addFailure(
   next.failures = [...next.failures, failure].slice(-MAX_FAILURES);
   next.updatedAt = failure.at;
   return next;
+}
+
+const MAX_ATTEMPTS = 30;
+
+/** Appends a delivery attempt (and, for a permanent failure, the failure) in one write; keeps the last MAX_ATTEMPTS. */
+export function addAttempt(
+  current: InteractionRecord | undefined,
+  key: RecordKey,
+  attempt: Attempt,
+  failure?: Failure,
+): InteractionRecord | undefined {
+  const withFailure = failure ? (addFailure(current, key, failure) ?? current) : current;
+  const next = base(withFailure, key, attempt.at);
+  next.attempts = [...(next.attempts ?? []), attempt].slice(-MAX_ATTEMPTS);
+  next.updatedAt = attempt.at;
+  return next;
+}
+
+/**
+ * Records the success of a delivery only when this function had failed on the event before (a retry
+ * or a redrive that worked), so a first-time success costs no write.
+ */
+export function addSuccessAfterFailures(
+  current: InteractionRecord | undefined,
+  key: RecordKey,
+  attempt: Attempt,
+): InteractionRecord | undefined {
+  const mine = (current?.attempts ?? []).filter((a) => a.function === attempt.function && a.eventId === attempt.eventId);
+  const last = mine.at(-1);
+  if (last === undefined || last.outcome === 'succeeded') return undefined;
+  return addAttempt(current, key, attempt);
 }

@@ -44,6 +44,22 @@ const conversationStateSchema = z.object({
 });
 export type ConversationState = z.infer<typeof conversationStateSchema>;
 
+export const ATTEMPT_OUTCOMES = ['succeeded', 'retrying', 'failed'] as const;
+
+/** One delivery of an event to a subscriber that did not simply succeed the first time (see runSubscriber). */
+const attemptSchema = z.object({
+  function: z.string(),
+  eventId: z.string(),
+  deliveryCount: z.number().int(),
+  at: z.iso.datetime(),
+  outcome: z.enum(ATTEMPT_OUTCOMES),
+  code: z.string().optional(),
+  message: z.string().optional(),
+  /** For 'retrying': the delay the bus was asked to wait before the next delivery (nominal, before jitter). */
+  retryDelayMs: z.number().optional(),
+});
+export type Attempt = z.infer<typeof attemptSchema>;
+
 export const interactionRecordSchema = z.object({
   id: z.string().min(1),
   conversationId: z.string().min(1),
@@ -66,6 +82,9 @@ export const interactionRecordSchema = z.object({
   failures: z.array(failureSchema),
   /** Only on the conversation's marker record. */
   conversation: conversationStateSchema.optional(),
+
+  /** Failed deliveries and the success that followed them, newest last, bounded (records written before it existed lack it). */
+  attempts: z.array(attemptSchema).optional(),
   /** Event ids already applied, so a redelivered event changes nothing. */
   appliedEvents: z.array(z.string()),
   createdAt: z.iso.datetime(),

@@ -10,6 +10,8 @@ export interface Delivery {
   /** 1 on the first delivery. */
   deliveryCount: number;
   invocationId: string;
+  /** When the bus enqueued this message (a redriven dead letter: when it was redriven). */
+  enqueuedAt?: Date;
 }
 
 /**

@@ -15,9 +15,9 @@ import { IntakeLimit } from '../core/intake-limit.js';
 import { MemoryRefusalLog, type RefusalLog } from '../core/refusals.js';
 import { localClaimOwner } from './claim-owner-liveness.js';
 import { limitConnections, SERVER_OPTIONS } from './connection-limits.js';
-import { dashboard } from './dashboard.js';
 import { checkDataFolder, embeddedFiles, markDataFolder } from './data-folder.js';
 import { lockDataFolder } from './data-folder-lock.js';
+import { consoleHandler } from './console-route.js';
 import { createHttpApp } from './http-app.js';
 import { startPump, type Pump } from './pump.js';
 import { startTimers, type Timers } from './timers.js';
@@ -99,8 +99,8 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
   const http = createHttpApp(
     functions.filter((f): f is HttpFunction => f.kind === 'http'),
     app,
-    // The dashboard shows customers' messages: only ever on a loopback address.
-    { dashboard: LOOPBACK.has(config.HOST) ? dashboard(app) : undefined },
+    // The staff console: loopback only unless CONSOLE_TOKEN is set (console/console-access.ts).
+    { console: consoleHandler(config, ports, refusals) },
   );
   const server = createAdaptorServer({ fetch: http.fetch, serverOptions: SERVER_OPTIONS }) as Server;
   limitConnections(server, { refusals, logger });
@@ -126,6 +126,7 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
                 messageId: message.messageId,
                 deliveryCount: message.deliveryCount,
                 invocationId: `${message.messageId}:${message.deliveryCount}`,
+                enqueuedAt: message.enqueuedAt,
               },
             });
             // Make a blob written by this handler durable before its message is completed.

@@ -116,6 +116,20 @@ export class AzureBlobAudioStore implements AudioStore {
     return { url: `${blob.url}?${sas.toString()}`, expiresAt };
   }
 
+  async delete(name: string): Promise<boolean> {
+    try {
+      // Snapshots go with the blob; a missing container means there was nothing to delete.
+      const response = await this.container.getBlobClient(name).deleteIfExists({
+        deleteSnapshots: 'include',
+        abortSignal: AbortSignal.timeout(this.requestTimeoutMs),
+      });
+      return response.succeeded;
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      throw toBlobStorageError(error, `delete ${name}`);
+    }
+  }
+
   async close(): Promise<void> {
     // The SDK holds no connection that needs closing; idle keep-alive sockets time out on their own.
   }

@@ -42,6 +42,9 @@ export class AzuriteAudioStore implements AudioStore {
   readLink(name: string, ttlMs: number) {
     return this.blobs.readLink(name, ttlMs);
   }
+  delete(name: string): Promise<boolean> {
+    return this.blobs.delete(name);
+  }
   flush(): Promise<void> {
     return this.azurite.flush();
   }

@@ -124,6 +124,11 @@ function configuration(m: AzuriteModules, host: string, port: number, location: 
   );
 }
 
+/** The connection string of an Azurite at host:port (its well-known development account). */
+export function azuriteConnectionString(host: string, port: number): string {
+  return `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${ACCOUNT_KEY};BlobEndpoint=http://${host}:${port}/${ACCOUNT};`;
+}
+
 export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
   const host = options.host ?? '127.0.0.1';
   const m = load();
@@ -149,7 +154,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   return {
     port,
     blobEndpoint,
-    connectionString: `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${ACCOUNT_KEY};BlobEndpoint=${blobEndpoint};`,
+    connectionString: azuriteConnectionString(host, port),
     flush: () => (options.location === undefined || stopped ? Promise.resolve() : flush(server)),
     stop() {
       stopped ??= stop(server, options.location === undefined);

@@ -3,7 +3,8 @@ import { TalkbackError } from '../../core/errors.js';
 import type { BusEvent } from '../../core/events.js';
 import type { BusReceiver, DeadLetteredMessage, EventBus } from '../ports.js';
 import { AzureServiceBusReceiver, type ReceiverContext } from './azure-service-bus-receiver.js';
-import { toDeadLetteredMessage, toServiceBusMessage } from './service-bus-message.js';
+import { settleDeadLetters, tooYoungError, type DeadLetterSelection } from './service-bus-dead-letters.js';
+import { toDeadLetteredMessage, toRedrivenMessage, toServiceBusMessage } from './service-bus-message.js';
 import { translateServiceBusError } from './translate-service-bus-error.js';
 
 export interface AzureServiceBusEventBusOptions {
@@ -18,6 +19,11 @@ export interface AzureServiceBusEventBusOptions {
   maxRetries?: number;
   /** How long one attempt may take before the SDK retries it (SDK default and minimum 60 000). */
   tryTimeoutMs?: number;
+  /**
+   * The topic's duplicate detection window (DUPLICATE_DETECTION_WINDOW_MS). A dead letter resent with
+   * its original id inside it would be dropped by Service Bus, so redrive leaves such messages alone.
+   */
+  duplicateDetectionWindowMs?: number;
 }
 
 /**
@@ -32,10 +38,12 @@ export class AzureServiceBusEventBus implements EventBus {
   private sender: ServiceBusSender | undefined;
   private readonly receivers = new Set<ServiceBusReceiver>();
   private readonly context: ReceiverContext;
+  private readonly duplicateWindowMs: number;
   private closed = false;
 
   constructor(options: AzureServiceBusEventBusOptions) {
     this.topicName = options.topicName;
+    this.duplicateWindowMs = options.duplicateDetectionWindowMs ?? 600_000;
     const key = /SharedAccessKey\s*=\s*([^;]+)/i.exec(options.connectionString)?.[1];
     this.secrets = key === undefined ? [options.connectionString] : [options.connectionString, key];
     try {
@@ -90,6 +98,52 @@ export class AzureServiceBusEventBus implements EventBus {
       return peeked.map(toDeadLetteredMessage);
     } catch (error) {
       throw translateServiceBusError(error, `peek dead letters of ${subscription}`, this.secrets);
+    } finally {
+      await receiver.close().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Receives the subscription's `$deadletterqueue` and resends the selected messages to the topic
+   * (toRedrivenMessage: original id, subject, body, correlation), completing each after its resend.
+   * The topic fans a resent message out to every matching subscription; the others are idempotent on it.
+   */
+  async redrive(subscription: string, messageId?: string): Promise<number> {
+    const windowMs = this.duplicateWindowMs;
+    const outcome = await this.onDeadLetters(subscription, 'redrive', {
+      ...(messageId === undefined ? {} : { messageId }),
+      eligible: (message) => Date.now() - (message.enqueuedTimeUtc?.getTime() ?? 0) >= windowMs,
+      act: async (message) => {
+        this.sender ??= this.client.createSender(this.topicName);
+        await this.sender.sendMessages(toRedrivenMessage(message));
+      },
+    });
+    if (outcome.settled === 0 && outcome.held.length > 0) {
+      const youngest = Math.max(...outcome.held.map((m) => m.enqueuedTimeUtc?.getTime() ?? 0));
+      throw tooYoungError(outcome.held.length, new Date(youngest + windowMs));
+    }
+    return outcome.settled;
+  }
+
+  async purge(subscription: string, messageId?: string): Promise<number> {
+    const outcome = await this.onDeadLetters(subscription, 'purge', {
+      ...(messageId === undefined ? {} : { messageId }),
+      act: async () => undefined,
+    });
+    return outcome.settled;
+  }
+
+  private async onDeadLetters(subscription: string, action: string, selection: DeadLetterSelection) {
+    this.assertOpen();
+    const receiver = this.client.createReceiver(this.topicName, subscription, {
+      subQueueType: 'deadLetter',
+      receiveMode: 'peekLock',
+      maxAutoLockRenewalDurationInMs: 0,
+    });
+    try {
+      return await settleDeadLetters(receiver, selection);
+    } catch (error) {
+      throw translateServiceBusError(error, `${action} dead letters of ${subscription}`, this.secrets);
     } finally {
       await receiver.close().catch(() => undefined);
     }

@@ -12,7 +12,11 @@ export const eventBuses: readonly Implementation<EventBus>[] = [
     describe: () => `Azure Service Bus (topic ${TOPIC})`,
     async build(config) {
       const { AzureServiceBusEventBus } = await import('./azure-service-bus-event-bus.js');
-      return new AzureServiceBusEventBus({ connectionString: config.SERVICEBUS_CONNECTION_STRING ?? '', topicName: TOPIC });
+      return new AzureServiceBusEventBus({
+        connectionString: config.SERVICEBUS_CONNECTION_STRING ?? '',
+        topicName: TOPIC,
+        duplicateDetectionWindowMs: config.DUPLICATE_DETECTION_WINDOW_MS,
+      });
     },
   },
   {

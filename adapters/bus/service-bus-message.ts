@@ -71,3 +71,25 @@ function idText(id: string | number | Buffer | undefined): string {
   if (id === undefined) return '';
   return Buffer.isBuffer(id) ? id.toString('utf8') : String(id);
 }
+
+/** Application properties Service Bus adds when it dead-letters a message; a redriven message drops them. */
+const DEAD_LETTER_PROPERTIES = new Set(['DeadLetterReason', 'DeadLetterErrorDescription']);
+
+/**
+ * A dead letter, to be sent to the topic again as it was first published: the original message id
+ * (duplicate detection and the subscribers' applied-event ids see the same event), subject (the
+ * subscriptions' filters), correlation id, content type, body and routing properties.
+ */
+export function toRedrivenMessage(message: ServiceBusReceivedMessage): ServiceBusMessage {
+  const properties = Object.fromEntries(
+    Object.entries(message.applicationProperties ?? {}).filter(([name]) => !DEAD_LETTER_PROPERTIES.has(name)),
+  );
+  return {
+    body: message.body as unknown,
+    ...(message.messageId === undefined ? {} : { messageId: message.messageId }),
+    ...(message.subject === undefined ? {} : { subject: message.subject }),
+    ...(message.correlationId === undefined ? {} : { correlationId: message.correlationId }),
+    ...(message.contentType === undefined ? {} : { contentType: message.contentType }),
+    applicationProperties: properties,
+  };
+}

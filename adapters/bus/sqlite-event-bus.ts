@@ -3,7 +3,7 @@ import { openDurableDatabase } from '../sqlite-database.js';
 import { TalkbackError } from '../../core/errors.js';
 import type { BusEvent } from '../../core/events.js';
 import { randomId } from '../../core/ids.js';
-import type { BusReceiver, DeadLetteredMessage, EventBus, LockedMessage, SubscriptionSpec } from '../ports.js';
+import type { BusReceiver, DeadLetteredMessage, EventBus, LockedMessage, MessageErasure, SubscriptionSpec } from '../ports.js';
 import { translateSqliteError } from '../sqlite-errors.js';
 import { SqliteBusReceiver, type SqliteSubscriptions } from './sqlite-bus-receiver.js';
 import { SCHEMA, type DeadRow, type MessageRow } from './sqlite-bus-schema.js';
@@ -106,10 +106,14 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   }
 
   receiver(subscription: string): BusReceiver {
+    this.assertSubscription(subscription);
+    return new SqliteBusReceiver(this, subscription);
+  }
+
+  private assertSubscription(subscription: string): void {
     if (!this.subscriptions.some((s) => s.name === subscription)) {
       throw new TalkbackError('NotFound', `no subscription named ${subscription}`, { retryable: false });
     }
-    return new SqliteBusReceiver(this, subscription);
   }
 
   async deadLetters(subscription: string, max = 100): Promise<DeadLetteredMessage[]> {
@@ -130,6 +134,53 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
       description: row.dl_description,
       deadLetteredAt: new Date(row.dead_lettered_at),
     }));
+  }
+
+  /**
+   * The dead row goes back to active in its own subscription only (other subscriptions already have
+   * their copy): delivery count 0, enqueued and visible now. It never passes through `published`, so
+   * duplicate detection cannot drop it, and a later publish of the same id is still a duplicate.
+   */
+  async redrive(subscription: string, messageId?: string): Promise<number> {
+    this.assertSubscription(subscription);
+    const changed = this.run('redrive', () => {
+      const now = this.now();
+      return this.db
+        .prepare(
+          `UPDATE messages SET state = 'active', delivery_count = 0, enqueued_at = @now, visible_at = @now,
+             lock_token = NULL, locked_until = NULL, dl_reason = NULL, dl_description = NULL, dead_lettered_at = NULL
+           WHERE subscription = @subscription AND state = 'dead' AND (@messageId IS NULL OR message_id = @messageId)`,
+        )
+        .run({ now, subscription, messageId: messageId ?? null }).changes;
+    });
+    if (changed > 0) this.wake(subscription);
+    return changed;
+  }
+
+  async purge(subscription: string, messageId?: string): Promise<number> {
+    this.assertSubscription(subscription);
+    return this.run('purge', () =>
+      this.db
+        .prepare(`DELETE FROM messages WHERE subscription = ? AND state = 'dead' AND (? IS NULL OR message_id = ?)`)
+        .run(subscription, messageId ?? null, messageId ?? null).changes,
+    );
+  }
+
+  /** Deletes every row (queued, locked or dead) whose event belongs to one of the conversations or to the customer. */
+  async eraseMessages(match: MessageErasure): Promise<number> {
+    return this.run('erase', () =>
+      this.db
+        .prepare(
+          `DELETE FROM messages
+           WHERE json_extract(body, '$.data.conversationId') IN (SELECT value FROM json_each(@conversations))
+              OR (json_extract(body, '$.data.channelId') = @channel AND json_extract(body, '$.data.customer.id') = @customer)`,
+        )
+        .run({
+          conversations: JSON.stringify(match.conversationIds),
+          channel: match.customer?.channelId ?? null,
+          customer: match.customer?.customerId ?? null,
+        }).changes,
+    );
   }
 
   /** Message counts per subscription, for the dashboard. */

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { TalkbackError } from '../../core/errors.js';
@@ -36,6 +36,27 @@ export class OutboxMailer implements Mailer {
       await writeAtomically(this.directory, target, raw);
       return { messageId };
     } catch (error) {
+      throw translate(error, target);
+    }
+  }
+
+  async sentCopy(idempotencyKey: string): Promise<Buffer | undefined> {
+    const target = join(this.directory, `${fileStem(idempotencyKey)}.eml`);
+    try {
+      return await readFile(target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw translate(error, target);
+    }
+  }
+
+  async eraseSent(idempotencyKey: string): Promise<boolean> {
+    const target = join(this.directory, `${fileStem(idempotencyKey)}.eml`);
+    try {
+      await unlink(target);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
       throw translate(error, target);
     }
   }

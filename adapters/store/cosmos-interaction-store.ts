@@ -1,8 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CosmosClient, type ConnectionPolicy, type Container } from '@azure/cosmos';
+import { CosmosClient, type ConnectionPolicy, type Container, type SqlParameter } from '@azure/cosmos';
 import { TalkbackError, toTalkbackError } from '../../core/errors.js';
 import { CONVERSATION_MARKER_ID, interactionRecordSchema, type InteractionRecord, type RecordKey } from '../../core/record.js';
 import type { InteractionStore, RecordChange } from '../ports.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  isAfterCursor,
+  matchesCustomer,
+  matchesQuery,
+  newestFirst,
+  type CustomerSelector,
+  type RecordPage,
+  type RecordQuery,
+} from '../../core/record-query.js';
 import { cosmosStatus, translateCosmosError } from './cosmos-errors.js';
 
 export type CosmosInteractionStoreOptions = ({ endpoint: string; key: string } | { connectionString: string }) & {
@@ -20,6 +31,9 @@ export type CosmosInteractionStoreOptions = ({ endpoint: string; key: string } |
 };
 
 const PARTITION_KEY_PATH = '/conversationId';
+/** Documents fetched per search query, and how many one page may scan before it returns a cursor. */
+const SEARCH_BATCH = 100;
+const SEARCH_SCAN_MAX = 2_000;
 
 /**
  * Interaction records in Cosmos DB, one document per interaction, partitioned by conversation.
@@ -100,6 +114,106 @@ export class CosmosInteractionStore implements InteractionStore {
       return resources.slice(0, top).map((doc) => this.toRecord(doc));
     } catch (error) {
       throw translateCosmosError(error, 'query', this.secrets);
+    }
+  }
+
+  /**
+   * Cross-partition query, newest created first, after the cursor; the date range and channel are
+   * filtered by Cosmos, the rest (text, stage, failure code) here with matchesQuery. A page stops after
+   * SEARCH_SCAN_MAX scanned records and returns a cursor to continue.
+   */
+  async search(query: RecordQuery): Promise<RecordPage> {
+    const limit = Math.max(1, Math.floor(query.limit));
+    const container = await this.container();
+    let position = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const found: InteractionRecord[] = [];
+    let scanned = 0;
+    try {
+      for (;;) {
+        const conditions = ['IS_DEFINED(c.createdAt)'];
+        const parameters: SqlParameter[] = [{ name: '@batch', value: SEARCH_BATCH }];
+        const add = (condition: string, name: string, value: string) => {
+          conditions.push(condition);
+          parameters.push({ name, value });
+        };
+        if (query.from) add('c.createdAt >= @from', '@from', query.from.toISOString());
+        if (query.to) add('c.createdAt < @to', '@to', query.to.toISOString());
+        if (query.channelId !== undefined) add('c.channelId = @channel', '@channel', query.channelId);
+        if (query.id !== undefined) add('(c.id = @id OR ARRAY_CONTAINS(c.appliedEvents, @id))', '@id', query.id);
+        // Ties on createdAt are resolved here by id (ORDER BY on two properties needs a composite index).
+        if (position) add('c.createdAt <= @at', '@at', position.createdAt);
+        const { resources } = await container.items
+          .query<Record<string, unknown>>({
+            query: `SELECT TOP @batch * FROM c WHERE ${conditions.join(' AND ')} ORDER BY c.createdAt DESC`,
+            parameters,
+          })
+          .fetchAll();
+        const batch = resources.map((doc) => this.toRecord(doc)).sort(newestFirst);
+        const fresh = position ? batch.filter((record) => isAfterCursor(record, position!)) : batch;
+        for (const record of fresh) {
+          position = { createdAt: record.createdAt, id: record.id };
+          scanned++;
+          if (matchesQuery(record, query)) {
+            found.push(record);
+            if (found.length === limit) return { records: found, next: encodeCursor(record) };
+          }
+        }
+        if (resources.length < SEARCH_BATCH || fresh.length === 0) return { records: found };
+        if (scanned >= SEARCH_SCAN_MAX) {
+          const last = fresh.at(-1)!;
+          return { records: found, next: encodeCursor(last) };
+        }
+      }
+    } catch (error) {
+      if ((error as { code?: string }).code === 'BadRequest') throw error;
+      throw translateCosmosError(error, 'search', this.secrets);
+    }
+  }
+
+  /** One conversation: a query in its partition; one customer on a channel: a cross-partition query. Then a delete per document. */
+  async erase(selector: CustomerSelector): Promise<InteractionRecord[]> {
+    const container = await this.container();
+    try {
+      const spec =
+        'conversationId' in selector
+          ? { query: 'SELECT * FROM c WHERE c.conversationId = @c', parameters: [{ name: '@c', value: selector.conversationId }] }
+          : {
+              query: 'SELECT * FROM c WHERE c.channelId = @ch AND c.customer.id = @u',
+              parameters: [
+                { name: '@ch', value: selector.channelId },
+                { name: '@u', value: selector.customerId },
+              ],
+            };
+      const { resources } = await container.items.query<Record<string, unknown>>(spec).fetchAll();
+      const records = resources.map((doc) => this.toRecord(doc)).filter((record) => matchesCustomer(record, selector));
+      const deleted: InteractionRecord[] = [];
+      for (const record of records) {
+        try {
+          await container.item(record.id, record.conversationId).delete();
+          deleted.push(record);
+        } catch (error) {
+          if (cosmosStatus(error) !== 404) throw error;
+        }
+      }
+      // A conversation's marker (its state, not an interaction) goes with its last interaction.
+      for (const conversationId of new Set(deleted.map((r) => r.conversationId))) {
+        if (deleted.some((r) => r.conversationId === conversationId && r.id === CONVERSATION_MARKER_ID)) continue;
+        const { resources: left } = await container.items
+          .query<number>(
+            { query: 'SELECT VALUE COUNT(1) FROM c WHERE c.conversationId = @c AND c.id != @marker', parameters: [{ name: '@c', value: conversationId }, { name: '@marker', value: CONVERSATION_MARKER_ID }] },
+            { partitionKey: conversationId },
+          )
+          .fetchAll();
+        if ((left[0] ?? 0) > 0) continue;
+        try {
+          await container.item(CONVERSATION_MARKER_ID, conversationId).delete();
+        } catch (error) {
+          if (cosmosStatus(error) !== 404) throw error;
+        }
+      }
+      return deleted.filter((record) => record.id !== CONVERSATION_MARKER_ID);
+    } catch (error) {
+      throw translateCosmosError(error, 'erase', this.secrets);
     }
   }
 

@@ -3,6 +3,15 @@ import { openDurableDatabase } from '../sqlite-database.js';
 import { TalkbackError } from '../../core/errors.js';
 import { CONVERSATION_MARKER_ID, interactionRecordSchema, type InteractionRecord, type RecordKey } from '../../core/record.js';
 import type { InteractionStore, RecordChange } from '../ports.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  matchesCustomer,
+  matchesQuery,
+  type CustomerSelector,
+  type RecordPage,
+  type RecordQuery,
+} from '../../core/record-query.js';
 import { translateSqliteError } from '../sqlite-errors.js';
 
 export interface SqliteInteractionStoreOptions {
@@ -11,6 +20,9 @@ export interface SqliteInteractionStoreOptions {
   /** How long a write waits for another connection (or process) holding the file's write lock. */
   busyTimeoutMs?: number;
 }
+
+/** Rows read per step of a search scan. */
+const SEARCH_BATCH = 200;
 
 const translate = (error: unknown, action: string) => translateSqliteError(error, action, 'StorageFailed');
 
@@ -92,6 +104,71 @@ export class SqliteInteractionStore implements InteractionStore {
       this.selectUpdated
         .all(from.toISOString(), to.toISOString(), CONVERSATION_MARKER_ID, Math.floor(max))
         .map((row) => parseStored(row.doc)),
+    );
+  }
+
+  /**
+   * Walks the records newest first in batches (after the cursor, within the date range), keeping those
+   * that match; the embedded store's size makes a scan fine.
+   */
+  async search(query: RecordQuery): Promise<RecordPage> {
+    const limit = Math.max(1, Math.floor(query.limit));
+    const select = this.db.prepare(
+      `SELECT doc FROM interactions
+       WHERE (@from IS NULL OR json_extract(doc, '$.createdAt') >= @from)
+         AND (@to IS NULL OR json_extract(doc, '$.createdAt') < @to)
+         AND (@channel IS NULL OR json_extract(doc, '$.channelId') = @channel)
+         AND (@recordId IS NULL OR id = @recordId
+              OR EXISTS (SELECT 1 FROM json_each(doc, '$.appliedEvents') WHERE value = @recordId))
+         AND (@at IS NULL OR json_extract(doc, '$.createdAt') < @at
+              OR (json_extract(doc, '$.createdAt') = @at AND id < @id))
+       ORDER BY json_extract(doc, '$.createdAt') DESC, id DESC LIMIT @batch`,
+    );
+    return this.run('search', () => {
+      const found: InteractionRecord[] = [];
+      let position = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+      for (;;) {
+        const rows = select.all({
+          from: query.from?.toISOString() ?? null,
+          to: query.to?.toISOString() ?? null,
+          channel: query.channelId ?? null,
+          recordId: query.id ?? null,
+          at: position?.createdAt ?? null,
+          id: position?.id ?? null,
+          batch: SEARCH_BATCH,
+        }) as Row[];
+        for (const row of rows) {
+          const record = parseStored(row.doc);
+          position = { createdAt: record.createdAt, id: record.id };
+          if (!matchesQuery(record, query)) continue;
+          found.push(record);
+          if (found.length === limit) return { records: found, next: encodeCursor(record) };
+        }
+        if (rows.length < SEARCH_BATCH) return { records: found };
+      }
+    });
+  }
+
+  async erase(selector: CustomerSelector): Promise<InteractionRecord[]> {
+    return this.run('erase', () =>
+      this.db.transaction(() => {
+        const rows = (
+          'conversationId' in selector
+            ? this.db.prepare('SELECT doc FROM interactions WHERE conversation_id = ?').all(selector.conversationId)
+            : this.db
+                .prepare(`SELECT doc FROM interactions WHERE json_extract(doc, '$.channelId') = ? AND json_extract(doc, '$.customer.id') = ?`)
+                .all(selector.channelId, selector.customerId)
+        ) as Row[];
+        const records = rows.map((row) => parseStored(row.doc)).filter((record) => matchesCustomer(record, selector));
+        const remove = this.db.prepare('DELETE FROM interactions WHERE conversation_id = ? AND id = ?');
+        for (const record of records) remove.run(record.conversationId, record.id);
+        // A conversation's marker (its state, not an interaction) goes with its last interaction.
+        const removeMarker = this.db.prepare(
+          'DELETE FROM interactions WHERE conversation_id = @c AND id = @marker AND NOT EXISTS (SELECT 1 FROM interactions WHERE conversation_id = @c AND id != @marker)',
+        );
+        for (const c of new Set(records.map((r) => r.conversationId))) removeMarker.run({ c, marker: CONVERSATION_MARKER_ID });
+        return records.filter((record) => record.id !== CONVERSATION_MARKER_ID);
+      }).immediate(),
     );
   }
 

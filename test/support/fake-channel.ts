@@ -121,6 +121,7 @@ export function messageActivity(input: {
   locale?: string;
   channelId?: string;
   attachments?: unknown[];
+  from?: { id: string; name: string };
 }) {
   return {
     type: 'message',
@@ -129,7 +130,7 @@ export function messageActivity(input: {
     serviceUrl: input.serviceUrl,
     timestamp: new Date().toISOString(),
     locale: input.locale ?? 'en-US',
-    from: { id: 'user-1', name: 'Ada Customer' },
+    from: input.from ?? { id: 'user-1', name: 'Ada Customer' },
     recipient: { id: 'bot-1', name: 'talkback' },
     conversation: { id: input.conversationId },
     text: input.text,

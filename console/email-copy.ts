@@ -1,0 +1,26 @@
+import { simpleParser } from 'mailparser';
+
+export interface EmailCopy {
+  subject: string;
+  from: string;
+  to: string;
+  date?: string;
+  html?: string;
+  text?: string;
+  attachments: Array<{ filename: string; contentType: string; bytes: number }>;
+}
+
+/** The staff email as the outbox wrote it (.eml), for the journey page's preview. */
+export async function readEmailCopy(raw: Buffer): Promise<EmailCopy> {
+  const parsed = await simpleParser(raw, { skipImageLinks: true });
+  const addresses = (value: typeof parsed.to) => (Array.isArray(value) ? value.map((v) => v.text).join(', ') : (value?.text ?? ''));
+  return {
+    subject: parsed.subject ?? '',
+    from: parsed.from?.text ?? '',
+    to: addresses(parsed.to),
+    ...(parsed.date ? { date: parsed.date.toISOString() } : {}),
+    ...(typeof parsed.html === 'string' ? { html: parsed.html } : {}),
+    ...(parsed.text ? { text: parsed.text } : {}),
+    attachments: parsed.attachments.map((a) => ({ filename: a.filename ?? '', contentType: a.contentType, bytes: a.size })),
+  };
+}
