@@ -45,10 +45,10 @@ export function createConsoleApp(options: ConsoleOptions): Hono<ConsoleEnv> {
   app.get('/assets/console.js', (c) => c.body(CONSOLE_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
   app.get('/assets/console.css', (c) => c.body(CONSOLE_STYLE, 200, { 'content-type': 'text/css; charset=utf-8' }));
 
-  app.get('/login', (c) => page(c, 'Log in', <LoginPage base={base} csrf={c.get('csrf')} next={c.req.query('next') ?? `${base}/`} failed={false} />));
+  app.get('/login', (c) => page(c, 'Log in', <LoginPage base={base} csrf={c.get('csrf')} next={c.req.query('next') ?? `${base}/interactions`} failed={false} />));
   app.post('/login', async (c) => {
     const form = await c.req.parseBody();
-    const next = typeof form.next === 'string' && form.next.startsWith(`${base}/`) && !form.next.startsWith('//') ? form.next : `${base}/`;
+    const next = typeof form.next === 'string' && form.next.startsWith(`${base}/`) && !form.next.startsWith('//') ? form.next : `${base}/interactions`;
     if (options.token === undefined || form.token !== options.token) {
       return page(c, 'Log in', <LoginPage base={base} csrf={c.get('csrf')} next={next} failed={true} />, 400);
     }

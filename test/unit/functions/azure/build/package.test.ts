@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { functions } from '../../../../../functions/all.js';
+import { functions as declared } from '../../../../../functions/all.js';
+import { staffConsole } from '../../../../../functions/console.js';
+
+/** Every function the Azure app registers: the declared ones and the Azure-only staff console. */
+const functions = [...declared, staffConsole];
 import { bundleFunctions, ROOT } from '../../../../../functions/azure/build/bundle.js';
 import { packageFunctions } from '../../../../../functions/azure/build/package.js';
 import { FAKE_AZURE_SETTINGS } from '../../../../support/fake-azure-settings.js';
