@@ -1,18 +1,21 @@
 /**
- * What the console shows of refused chat requests (empty, too long, flood-limited, unauthenticated).
- * The intake records them (issue 9); the console only reads. Never holds a token or a message's text.
+ * What the console shows of refused chat requests (empty, too long, flood-limited, unauthenticated,
+ * foreign Host...). The host's intake records them (issue 9's RefusalLog has this shape, so it can be
+ * passed as is); the console only reads. Never holds a token or a message's text.
  */
 export interface RefusedRequest {
   /** ISO time. */
   at: string;
-  channel?: string;
-  conversation?: string;
+  status: number;
   reason: string;
+  route: string;
+  channelId?: string | undefined;
+  conversationId?: string | undefined;
 }
 
 export interface RefusedRequests {
-  /** Refusals per reason (since the host started, or all time when the record is durable). */
-  counts(): Promise<Record<string, number>>;
+  /** Refusals since the host started: in total and by HTTP status. */
+  counts(): { total: number; byStatus: Record<string, number> } | Promise<{ total: number; byStatus: Record<string, number> }>;
   /** The latest refusals, newest first. */
-  latest(max: number): Promise<RefusedRequest[]>;
+  latest(max?: number): RefusedRequest[] | Promise<RefusedRequest[]>;
 }

@@ -2,46 +2,68 @@ import type { RefusedRequest } from '../../operations/refused-requests.js';
 import { LocalTime } from '../layout.js';
 
 export interface RefusedPageProps {
-  counts?: Record<string, number> | undefined;
+  counts?: { total: number; byStatus: Record<string, number> } | undefined;
   latest?: RefusedRequest[] | undefined;
 }
 
-/** Refused chat requests: counts per reason and the latest ones (never a token or the text). */
+/** Refused chat requests: counts (by status, and by reason among the latest) and the latest ones (never a token or the text). */
 export function RefusedPage({ counts, latest }: RefusedPageProps) {
   if (counts === undefined || latest === undefined) {
-    return <p class="notice">This host keeps no record of refused requests yet.</p>;
+    return <p class="notice">This host keeps no record of refused requests.</p>;
   }
-  const reasons = Object.entries(counts).sort((a, b) => b[1] - a[1]);
+  const byReason = new Map<string, number>();
+  for (const r of latest) byReason.set(r.reason, (byReason.get(r.reason) ?? 0) + 1);
   return (
     <>
       <h2>Counts</h2>
-      {reasons.length === 0 ? (
-        <p class="muted">Nothing refused.</p>
-      ) : (
-        <table id="refused-counts">
+      <p id="refused-total">{counts.total} refused since the host started.</p>
+      <table id="refused-counts">
+        <thead>
+          <tr>
+            <th>HTTP status</th>
+            <th>Count</th>
+          </tr>
+        </thead>
+        <tbody>
+          {Object.entries(counts.byStatus)
+            .sort((a, b) => b[1] - a[1])
+            .map(([status, count]) => (
+              <tr>
+                <td>{status}</td>
+                <td>{count}</td>
+              </tr>
+            ))}
+        </tbody>
+      </table>
+      {byReason.size > 0 ? (
+        <table id="refused-reasons">
           <thead>
             <tr>
-              <th>Reason</th>
+              <th>Reason (among the latest {latest.length})</th>
               <th>Count</th>
             </tr>
           </thead>
           <tbody>
-            {reasons.map(([reason, count]) => (
-              <tr>
-                <td>{reason}</td>
-                <td>{count}</td>
-              </tr>
-            ))}
+            {[...byReason.entries()]
+              .sort((a, b) => b[1] - a[1])
+              .map(([reason, count]) => (
+                <tr>
+                  <td>{reason}</td>
+                  <td>{count}</td>
+                </tr>
+              ))}
           </tbody>
         </table>
-      )}
+      ) : null}
       <h2>Latest</h2>
       <table id="refused-latest">
         <thead>
           <tr>
             <th>Time</th>
+            <th>Status</th>
             <th>Channel</th>
             <th>Conversation</th>
+            <th>Route</th>
             <th>Reason</th>
           </tr>
         </thead>
@@ -51,10 +73,12 @@ export function RefusedPage({ counts, latest }: RefusedPageProps) {
               <td>
                 <LocalTime iso={r.at} />
               </td>
-              <td>{r.channel ?? ''}</td>
+              <td>{r.status}</td>
+              <td>{r.channelId ?? ''}</td>
               <td>
-                <code>{r.conversation ?? ''}</code>
+                <code>{r.conversationId ?? ''}</code>
               </td>
+              <td>{r.route}</td>
               <td>{r.reason}</td>
             </tr>
           ))}
