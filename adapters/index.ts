@@ -9,7 +9,8 @@ import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder'
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import { chatEndpoints } from '../bot/chat-endpoints.js';
 import type { ChatEndpoint } from '../bot/chat-endpoint.js';
-import type { Config } from '../core/config.js';
+import { azurePorts, type Config } from '../core/config.js';
+import { withCallTimeout } from './call-timeout.js';
 import { EndpointGuard } from '../core/endpoint-guard.js';
 import type { Logger } from '../core/logger.js';
 import { audioStores } from './audio/audio-stores.js';
@@ -82,6 +83,10 @@ export function createPorts(config: Config, options: PortsOptions): Ports {
   // Whichever ChatChannel is chosen (or given), the channels' rules wrap it.
   const withRules = (name: PortName, port: Closable): Closable =>
     name === 'chat' ? new RuledChatChannel(port as ChatChannel, { limits: sendLimits, store: get('store') as Ports['store'], now }) : port;
+  // Speech, blobs, mail and Cosmos DB answer over the network (or a worker): every call is bounded.
+  // (The embedded SQLite store and bus are synchronous; chat calls have their own CHANNEL_TIMEOUT_MS.)
+  const timed = new Set<PortName>(['audio', 'speech', 'mailer', ...(azurePorts(config).store ? (['store'] as const) : [])]);
+  const bounded = (name: PortName, port: Closable): Closable => (timed.has(name) ? withCallTimeout(port, name, config.OUTBOUND_TIMEOUT_MS) : port);
   const getters = new Map<PortName, () => Promise<Closable>>();
   const get = (name: PortName): (() => Promise<Closable>) => {
     const existing = getters.get(name);
@@ -90,7 +95,9 @@ export function createPorts(config: Config, options: PortsOptions): Ports {
     const getter = () => {
       if (!instance) {
         const override = options.overrides?.[name];
-        instance = (override ? Promise.resolve(override) : chosen[name].build(config, deps)).then((port) => withRules(name, port));
+        instance = (override ? Promise.resolve(override) : chosen[name].build(config, deps).then((port) => bounded(name, port))).then((port) =>
+          withRules(name, port),
+        );
         built.push(instance);
         // A failed build is retried on the next call rather than cached forever.
         instance.catch(() => (instance = undefined));

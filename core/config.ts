@@ -80,6 +80,7 @@ const fieldsSchema = z.object({
   FLOOD_PER_MINUTE: int(30, 1),
   FLOOD_NOTIFY_WINDOW_MS: int(60_000, 1_000),
   INTAKE_MAX_IN_FLIGHT: int(64, 1),
+  OUTBOUND_TIMEOUT_MS: int(30_000, 100),
   HEALTH_MIN_FREE_MB: int(64, 0),
   PUBLIC_HOST: optionalString.pipe(
     z.string().regex(/^[A-Za-z0-9.-]+(?::\d{1,5})?$/, 'must be a host name, optionally with :port').optional(),
