@@ -70,10 +70,13 @@ async function main() {
   let brokenLinks = 0;
   for (const m of ids) {
     if (existsSync(path.join(dataDir, 'outbox', `${messageEventId('emulator', m.conversationId, m.activityId)}.eml`))) emails += 1;
-    const audio = channel.forConversation(m.conversationId).filter((a) => a.body.attachments?.[0]?.contentType === 'audio/mpeg');
+    // The audio reply: an audio/mpeg attachment, or (emulator, Teams) a card whose Listen button links the audio.
+    const audio = channel.forConversation(m.conversationId).filter((a) => (a.body.attachments?.length ?? 0) > 0);
     if (audio.length === 0) missingReplies += 1;
     if (audio.length > 1) duplicatedReplies += audio.length - 1;
-    const url = audio[0]?.body.attachments?.[0]?.contentUrl;
+    const attachments = audio[0]?.body.attachments ?? [];
+    const card = attachments.find((a) => a.contentType === 'application/vnd.microsoft.card.hero')?.content as { buttons?: { value?: string }[] } | undefined;
+    const url = attachments.find((a) => a.contentType === 'audio/mpeg')?.contentUrl ?? card?.buttons?.[0]?.value;
     if (url) {
       const ok = await fetch(url).then((r) => r.ok, () => false);
       if (!ok) brokenLinks += 1;
