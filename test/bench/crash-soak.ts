@@ -8,6 +8,7 @@
  * Writes bench-results/crash-soak.json.
  */
 import { existsSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,11 +23,24 @@ const KILLS = Number(process.env['SOAK_KILLS'] ?? 5);
 const RATE = Number(process.env['SOAK_RATE'] ?? 20);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 async function main() {
   const started = Date.now();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'talkback-soak-'));
   const channel = await startFakeChannel();
-  const env = { TALKBACK_DATA_DIR: dataDir, LOG_LEVEL: 'error', LOCK_DURATION_MS: '5000', RETRY_BASE_DELAY_MS: '500', RETRY_MAX_DELAY_MS: '5000' };
+  // One Azurite port for every restart, as `npm start` has (10000): links sent before a kill stay valid.
+  const azuritePort = await freePort();
+  const env = { TALKBACK_DATA_DIR: dataDir, AZURITE_BLOB_PORT: String(azuritePort), LOG_LEVEL: 'error', LOCK_DURATION_MS: '5000', RETRY_BASE_DELAY_MS: '500', RETRY_MAX_DELAY_MS: '5000' };
   let host = await spawnHost(env);
   const killEvery = Math.ceil(COUNT / (KILLS + 1));
   let kills = 0;
