@@ -4,11 +4,11 @@ import type { AbandonOptions, BusReceiver, LockedMessage } from '../ports.js';
 /** What a receiver needs from the embedded bus (SqliteEventBus): its locking and settling, per subscription. */
 export interface SqliteSubscriptions {
   readonly isClosed: boolean;
-  lockBatch(subscription: string, max: number): LockedMessage[];
-  complete(subscription: string, message: LockedMessage): void;
-  abandon(subscription: string, message: LockedMessage, delayMs: number): void;
-  deadLetter(subscription: string, message: LockedMessage, reason: string, description: string): void;
-  renewLock(subscription: string, message: LockedMessage): Date;
+  lockBatch(subscription: string, max: number): Promise<LockedMessage[]>;
+  complete(subscription: string, message: LockedMessage): Promise<void>;
+  abandon(subscription: string, message: LockedMessage, delayMs: number): Promise<void>;
+  deadLetter(subscription: string, message: LockedMessage, reason: string, description: string): Promise<void>;
+  renewLock(subscription: string, message: LockedMessage): Promise<Date>;
   waitForWork(subscription: string, ms: number): Promise<void>;
 }
 
@@ -25,7 +25,7 @@ export class SqliteBusReceiver implements BusReceiver {
     const deadline = Date.now() + maxWaitMs;
     for (;;) {
       this.assertOpen();
-      const messages = this.bus.lockBatch(this.subscription, Math.max(1, maxMessages));
+      const messages = await this.bus.lockBatch(this.subscription, Math.max(1, maxMessages));
       if (messages.length > 0) return messages;
       const remaining = deadline - Date.now();
       if (remaining <= 0) return [];
@@ -36,22 +36,22 @@ export class SqliteBusReceiver implements BusReceiver {
 
   async complete(message: LockedMessage): Promise<void> {
     this.assertOpen();
-    this.bus.complete(this.subscription, message);
+    await this.bus.complete(this.subscription, message);
   }
 
   async abandon(message: LockedMessage, options: AbandonOptions = {}): Promise<void> {
     this.assertOpen();
-    this.bus.abandon(this.subscription, message, options.delayMs ?? 0);
+    await this.bus.abandon(this.subscription, message, options.delayMs ?? 0);
   }
 
   async deadLetter(message: LockedMessage, reason: string, description: string): Promise<void> {
     this.assertOpen();
-    this.bus.deadLetter(this.subscription, message, reason, description);
+    await this.bus.deadLetter(this.subscription, message, reason, description);
   }
 
   async renewLock(message: LockedMessage): Promise<Date> {
     this.assertOpen();
-    const until = this.bus.renewLock(this.subscription, message);
+    const until = await this.bus.renewLock(this.subscription, message);
     // As the Service Bus SDK does, the message reflects its renewed lock.
     message.lockedUntil = until;
     return until;

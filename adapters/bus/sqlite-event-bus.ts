@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { openDurableDatabase } from '../sqlite-database.js';
+import { SqliteGroupCommit } from '../sqlite-group-commit.js';
 import { TalkbackError } from '../../core/errors.js';
 import type { BusEvent } from '../../core/events.js';
 import { randomId } from '../../core/ids.js';
@@ -54,6 +55,7 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   private readonly pollIntervalMs: number;
   private readonly now: () => number;
   private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly commits: SqliteGroupCommit;
   private closed = false;
 
   constructor(options: SqliteEventBusOptions) {
@@ -66,6 +68,7 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
     try {
       this.db = openDurableDatabase(options.path, options.busyTimeoutMs);
       this.db.exec(SCHEMA);
+      this.commits = new SqliteGroupCommit(this.db);
     } catch (error) {
       throw translate(error, `opening the bus database ${options.path}`);
     }
@@ -75,22 +78,20 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
     const targets = this.subscriptions.filter(
       (s) => s.subjects === '*' || s.subjects.includes(event.subject),
     );
-    const accepted = this.run('publish', () =>
-      this.db.transaction(() => {
-        const now = this.now();
-        this.db.prepare('DELETE FROM published WHERE published_at <= ?').run(now - this.duplicateWindowMs);
-        const seen = this.db.prepare('SELECT 1 FROM published WHERE message_id = ?').get(event.id);
-        if (seen !== undefined) return false;
-        this.db.prepare('INSERT OR REPLACE INTO published (message_id, published_at) VALUES (?, ?)').run(event.id, now);
-        const insert = this.db.prepare(
-          `INSERT INTO messages (subscription, message_id, subject, body, enqueued_at, visible_at)
-           VALUES (?, ?, ?, ?, ?, ?)`,
-        );
-        const body = JSON.stringify(event);
-        for (const target of targets) insert.run(target.name, event.id, event.subject, body, now, now);
-        return true;
-      }).immediate(),
-    );
+    const accepted = await this.write('publish', () => {
+      const now = this.now();
+      this.db.prepare('DELETE FROM published WHERE published_at <= ?').run(now - this.duplicateWindowMs);
+      const seen = this.db.prepare('SELECT 1 FROM published WHERE message_id = ?').get(event.id);
+      if (seen !== undefined) return false;
+      this.db.prepare('INSERT OR REPLACE INTO published (message_id, published_at) VALUES (?, ?)').run(event.id, now);
+      const insert = this.db.prepare(
+        `INSERT INTO messages (subscription, message_id, subject, body, enqueued_at, visible_at)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      );
+      const body = JSON.stringify(event);
+      for (const target of targets) insert.run(target.name, event.id, event.subject, body, now, now);
+      return true;
+    });
     if (accepted) for (const target of targets) this.wake(target.name);
   }
 
@@ -206,6 +207,8 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
     if (this.closed) return;
     this.closed = true;
     for (const name of this.waiters.keys()) this.wake(name);
+    // Writes already asked for still commit: their callers were told nothing else.
+    this.commits.flushNow();
     this.db.close();
   }
 
@@ -216,75 +219,71 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   }
 
   /** Locks up to `max` deliverable messages in enqueue order; dead-letters those out of deliveries. */
-  lockBatch(subscription: string, max: number): LockedMessage[] {
-    return this.run('receive', () =>
-      this.db.transaction(() => {
-        const now = this.now();
-        const select = this.db.prepare(
-          `SELECT seq, message_id, subject, body, enqueued_at, delivery_count FROM messages
-           WHERE subscription = ? AND state = 'active' AND visible_at <= ?
-             AND (locked_until IS NULL OR locked_until <= ?) AND seq > ?
-           ORDER BY seq LIMIT ?`,
-        );
-        const lock = this.db.prepare(
-          'UPDATE messages SET delivery_count = delivery_count + 1, lock_token = ?, locked_until = ? WHERE seq = ?',
-        );
-        const locked: LockedMessage[] = [];
-        let after = 0;
-        while (locked.length < max) {
-          const rows = select.all(subscription, now, now, after, max - locked.length) as MessageRow[];
-          if (rows.length === 0) break;
-          for (const row of rows) {
-            after = row.seq;
-            if (row.delivery_count >= this.maxDeliveryCount) {
-              const why = `lock expired after ${row.delivery_count} deliveries`;
-              this.deadLetterRow(row.seq, 'MaxDeliveryCountExceeded', why, now);
-              continue;
-            }
-            const lockToken = randomId();
-            const lockedUntil = now + this.lockDurationMs;
-            lock.run(lockToken, lockedUntil, row.seq);
-            locked.push({
-              messageId: row.message_id,
-              subject: row.subject,
-              body: JSON.parse(row.body) as unknown,
-              deliveryCount: row.delivery_count + 1,
-              enqueuedAt: new Date(row.enqueued_at),
-              lockedUntil: new Date(lockedUntil),
-              lockToken,
-            });
+  lockBatch(subscription: string, max: number): Promise<LockedMessage[]> {
+    return this.write('receive', () => {
+      const now = this.now();
+      const select = this.db.prepare(
+        `SELECT seq, message_id, subject, body, enqueued_at, delivery_count FROM messages
+         WHERE subscription = ? AND state = 'active' AND visible_at <= ?
+           AND (locked_until IS NULL OR locked_until <= ?) AND seq > ?
+         ORDER BY seq LIMIT ?`,
+      );
+      const lock = this.db.prepare(
+        'UPDATE messages SET delivery_count = delivery_count + 1, lock_token = ?, locked_until = ? WHERE seq = ?',
+      );
+      const locked: LockedMessage[] = [];
+      let after = 0;
+      while (locked.length < max) {
+        const rows = select.all(subscription, now, now, after, max - locked.length) as MessageRow[];
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          after = row.seq;
+          if (row.delivery_count >= this.maxDeliveryCount) {
+            const why = `lock expired after ${row.delivery_count} deliveries`;
+            this.deadLetterRow(row.seq, 'MaxDeliveryCountExceeded', why, now);
+            continue;
           }
+          const lockToken = randomId();
+          const lockedUntil = now + this.lockDurationMs;
+          lock.run(lockToken, lockedUntil, row.seq);
+          locked.push({
+            messageId: row.message_id,
+            subject: row.subject,
+            body: JSON.parse(row.body) as unknown,
+            deliveryCount: row.delivery_count + 1,
+            enqueuedAt: new Date(row.enqueued_at),
+            lockedUntil: new Date(lockedUntil),
+            lockToken,
+          });
         }
-        return locked;
-      }).immediate(),
-    );
+      }
+      return locked;
+    });
   }
 
   /** Applies `settle` to the row still held under the message's lock; throws LockLost when there is none. */
-  settle(subscription: string, message: LockedMessage, action: string, settle: (seq: number, deliveryCount: number, now: number) => void): void {
-    this.run(action, () =>
-      this.db.transaction(() => {
-        const now = this.now();
-        const row = this.db
-          .prepare(
-            `SELECT seq, delivery_count FROM messages
-             WHERE lock_token = ? AND subscription = ? AND state = 'active' AND locked_until > ?`,
-          )
-          .get(message.lockToken, subscription, now) as { seq: number; delivery_count: number } | undefined;
-        if (row === undefined) throw lockLost(message);
-        settle(row.seq, row.delivery_count, now);
-      }).immediate(),
-    );
+  settle(subscription: string, message: LockedMessage, action: string, settle: (seq: number, deliveryCount: number, now: number) => void): Promise<void> {
+    return this.write(action, () => {
+      const now = this.now();
+      const row = this.db
+        .prepare(
+          `SELECT seq, delivery_count FROM messages
+           WHERE lock_token = ? AND subscription = ? AND state = 'active' AND locked_until > ?`,
+        )
+        .get(message.lockToken, subscription, now) as { seq: number; delivery_count: number } | undefined;
+      if (row === undefined) throw lockLost(message);
+      settle(row.seq, row.delivery_count, now);
+    });
   }
 
-  complete(subscription: string, message: LockedMessage): void {
-    this.settle(subscription, message, 'complete', (seq) => {
+  complete(subscription: string, message: LockedMessage): Promise<void> {
+    return this.settle(subscription, message, 'complete', (seq) => {
       this.db.prepare('DELETE FROM messages WHERE seq = ?').run(seq);
     });
   }
 
-  abandon(subscription: string, message: LockedMessage, delayMs: number): void {
-    this.settle(subscription, message, 'abandon', (seq, deliveryCount, now) => {
+  async abandon(subscription: string, message: LockedMessage, delayMs: number): Promise<void> {
+    await this.settle(subscription, message, 'abandon', (seq, deliveryCount, now) => {
       if (deliveryCount >= this.maxDeliveryCount) {
         this.deadLetterRow(seq, 'MaxDeliveryCountExceeded', `abandoned after ${deliveryCount} deliveries`, now);
         return;
@@ -296,15 +295,15 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
     if (delayMs <= 0) this.wake(subscription);
   }
 
-  deadLetter(subscription: string, message: LockedMessage, reason: string, description: string): void {
-    this.settle(subscription, message, 'dead-letter', (seq, _count, now) => {
+  deadLetter(subscription: string, message: LockedMessage, reason: string, description: string): Promise<void> {
+    return this.settle(subscription, message, 'dead-letter', (seq, _count, now) => {
       this.deadLetterRow(seq, reason, description, now);
     });
   }
 
-  renewLock(subscription: string, message: LockedMessage): Date {
+  async renewLock(subscription: string, message: LockedMessage): Promise<Date> {
     let until = 0;
-    this.settle(subscription, message, 'renew lock', (seq, _count, now) => {
+    await this.settle(subscription, message, 'renew lock', (seq, _count, now) => {
       until = now + this.lockDurationMs;
       this.db.prepare('UPDATE messages SET locked_until = ? WHERE seq = ?').run(until, seq);
     });
@@ -337,6 +336,16 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
            dl_reason = ?, dl_description = ?, dead_lettered_at = ? WHERE seq = ?`,
       )
       .run(reason, description, now, seq);
+  }
+
+  /** A write: shares one transaction and one fsync with the writes asked for in the same turn; resolves once durable. */
+  private async write<T>(action: string, work: () => T): Promise<T> {
+    if (this.closed) throw new TalkbackError('BusFailed', `${action}: the bus is closed`, { retryable: false });
+    try {
+      return await this.commits.run(work);
+    } catch (error) {
+      throw translate(error, action);
+    }
   }
 
   private run<T>(action: string, work: () => T): T {

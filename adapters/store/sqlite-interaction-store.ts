@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { openDurableDatabase } from '../sqlite-database.js';
+import { SqliteGroupCommit } from '../sqlite-group-commit.js';
 import { TalkbackError } from '../../core/errors.js';
 import { CONVERSATION_MARKER_ID, interactionRecordSchema, type InteractionRecord, type RecordKey } from '../../core/record.js';
 import type { InteractionStore, RecordChange } from '../ports.js';
@@ -32,8 +33,9 @@ interface Row {
 
 /**
  * The embedded InteractionStore: one row per interaction, the record kept whole as JSON. Each
- * update is one IMMEDIATE transaction (the write lock is taken before the read), so concurrent
- * writers — in this process or another one on the same file — never lose an update.
+ * update reads and writes inside an IMMEDIATE transaction (the write lock is taken before the
+ * read; group commit lets concurrent updates share it), so concurrent writers — in this process
+ * or another one on the same file — never lose an update.
  * `updated_at` is the record's own updatedAt, normalised to millisecond ISO so strings sort by time.
  */
 export class SqliteInteractionStore implements InteractionStore {
@@ -41,7 +43,7 @@ export class SqliteInteractionStore implements InteractionStore {
   private readonly selectOne: Database.Statement<[string, string], Row>;
   private readonly upsert: Database.Statement<[string, string, string, string]>;
   private readonly selectUpdated: Database.Statement<[string, string, string, number], Row>;
-  private readonly transact: Database.Transaction<(key: RecordKey, change: RecordChange) => InteractionRecord | undefined>;
+  private readonly commits: SqliteGroupCommit;
 
   constructor(options: SqliteInteractionStoreOptions) {
     try {
@@ -68,22 +70,28 @@ export class SqliteInteractionStore implements InteractionStore {
     } catch (error) {
       throw translate(error, `cannot open the interaction store at ${options.path}`);
     }
-    this.transact = this.db.transaction((key: RecordKey, change: RecordChange) => {
-      const current = this.read(key);
-      const next = change(current);
-      if (next === undefined) return current;
-      const record = validated(next, key);
-      this.upsert.run(key.conversationId, key.id, JSON.stringify(record), sortableTime(record.updatedAt));
-      return record;
-    });
+    this.commits = new SqliteGroupCommit(this.db);
   }
 
   async get(key: RecordKey): Promise<InteractionRecord | undefined> {
     return this.run('read', () => this.read(key));
   }
 
+  /** Updates asked for in the same turn share one transaction and one fsync; each resolves once durable. */
   async update(key: RecordKey, change: RecordChange): Promise<InteractionRecord | undefined> {
-    return this.run('update', () => this.transact.immediate(key, change));
+    if (!this.db.open) throw new TalkbackError('StorageFailed', 'the interaction store is closed', { retryable: false });
+    try {
+      return await this.commits.run(() => {
+        const current = this.read(key);
+        const next = change(current);
+        if (next === undefined) return current;
+        const record = validated(next, key);
+        this.upsert.run(key.conversationId, key.id, JSON.stringify(record), sortableTime(record.updatedAt));
+        return record;
+      });
+    } catch (error) {
+      throw translate(error, 'interaction store update failed');
+    }
   }
 
   /** A committed write to the interactions table, removed in the same transaction. */
@@ -173,7 +181,9 @@ export class SqliteInteractionStore implements InteractionStore {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.commits.flushNow();
+    this.db.close();
   }
 
   private read(key: RecordKey): InteractionRecord | undefined {

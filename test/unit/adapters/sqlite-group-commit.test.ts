@@ -1,0 +1,87 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDurableDatabase } from '../../../adapters/sqlite-database.js';
+import { SqliteGroupCommit } from '../../../adapters/sqlite-group-commit.js';
+
+let dir: string;
+let db: Database.Database;
+let other: Database.Database;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'talkback-group-commit-'));
+  db = openDurableDatabase(join(dir, 'test.sqlite'));
+  db.exec('CREATE TABLE t (n INTEGER PRIMARY KEY)');
+  other = openDurableDatabase(join(dir, 'test.sqlite'));
+});
+
+afterEach(async () => {
+  other.close();
+  if (db.open) db.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const insert = (n: number) => () => db.prepare('INSERT INTO t (n) VALUES (?)').run(n).changes;
+const count = () => (other.prepare('SELECT COUNT(*) AS c FROM t').get() as { c: number }).c;
+/** Frames appended to the write-ahead log since it was last emptied: a commit appends at least one. */
+const walFrames = () => (db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>)[0]!.log;
+
+describe('SqliteGroupCommit', () => {
+  it('commits writes asked for together in one transaction, visible to another connection once each resolves', async () => {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const commits = new SqliteGroupCommit(db);
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => commits.run(insert(i))));
+    expect(results).toEqual(Array.from({ length: 100 }, () => 1));
+    expect(count()).toBe(100);
+    const grouped = walFrames();
+
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    for (let i = 100; i < 200; i += 1) await commits.run(insert(i));
+    const oneByOne = walFrames();
+    expect(count()).toBe(200);
+    // One commit for the 100 grouped writes, 100 commits for the others.
+    expect(grouped).toBeLessThan(10);
+    expect(oneByOne).toBeGreaterThanOrEqual(100);
+  });
+
+  it('rolls back only the write that threw and rejects only its caller', async () => {
+    const commits = new SqliteGroupCommit(db);
+    const outcomes = await Promise.allSettled([
+      commits.run(insert(1)),
+      commits.run(() => {
+        insert(2)();
+        throw new Error('this write fails after it wrote');
+      }),
+      commits.run(insert(3)),
+      commits.run(insert(1)), // a constraint violation
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected']);
+    expect((outcomes[3] as PromiseRejectedResult).reason).toMatchObject({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY' });
+    expect(other.prepare('SELECT n FROM t ORDER BY n').pluck().all()).toEqual([1, 3]);
+  });
+
+  it('commits what is queued when flushed before the database closes', async () => {
+    const commits = new SqliteGroupCommit(db);
+    const pending = [commits.run(insert(1)), commits.run(insert(2))];
+    commits.flushNow();
+    db.close();
+    await expect(Promise.all(pending)).resolves.toEqual([1, 1]);
+    expect(count()).toBe(2);
+  });
+
+  it('rejects every write when the transaction cannot begin (another connection holds the write lock)', async () => {
+    const busy = openDurableDatabase(join(dir, 'test.sqlite'), 0);
+    const commits = new SqliteGroupCommit(busy);
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const outcomes = await Promise.allSettled([commits.run(() => busy.prepare('INSERT INTO t (n) VALUES (1)').run())]);
+      expect(outcomes[0]).toMatchObject({ status: 'rejected', reason: { code: 'SQLITE_BUSY' } });
+    } finally {
+      db.exec('ROLLBACK');
+      busy.close();
+    }
+    expect(count()).toBe(0);
+  });
+});
