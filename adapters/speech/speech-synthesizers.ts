@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { azurePorts } from '../../core/config.js';
 import type { SpeechSynthesizer } from '../ports.js';
 import type { Implementation } from '../registry.js';
@@ -20,10 +21,10 @@ export const speechSynthesizers: readonly Implementation<SpeechSynthesizer>[] = 
   {
     id: 'espeak-ng',
     selectedBy: (config) => !azurePorts(config).speech,
-    describe: () => 'eSpeak NG (WASM, offline)',
-    async build() {
+    describe: (config) => `eSpeak NG (WASM, offline, ${config.SPEECH_WORKERS || availableParallelism()} threads)`,
+    async build(config) {
       const { EspeakSpeechSynthesizer } = await import('./espeak/espeak-speech-synthesizer.js');
-      return new EspeakSpeechSynthesizer({});
+      return new EspeakSpeechSynthesizer(config.SPEECH_WORKERS > 0 ? { threads: config.SPEECH_WORKERS } : {});
     },
   },
 ];

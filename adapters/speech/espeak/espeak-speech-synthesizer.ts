@@ -1,7 +1,7 @@
 import { isTalkbackError, TalkbackError } from '../../../core/errors.js';
 import type { Language } from '../../../core/language.js';
 import type { SpeechSynthesizer, SynthesisRequest, SynthesizedAudio } from '../../ports.js';
-import { EspeakThread } from './espeak-thread.js';
+import { EspeakPool } from './espeak-pool.js';
 
 export interface EspeakSpeechSynthesizerOptions {
   /** eSpeak NG voice per language (`espeak-ng --voices`); defaults: ko → 'ko', en → 'en-us'. */
@@ -15,6 +15,8 @@ export interface EspeakSpeechSynthesizerOptions {
    * is held in memory (~2.5 MB per minute), and 100 000 characters already make ~250 MB of it.
    */
   maxChars?: number;
+  /** Synthesis threads (default: the cores available). */
+  threads?: number;
 }
 
 const DEFAULT_VOICES: Record<Language, string> = { ko: 'ko', en: 'en-us' };
@@ -36,14 +38,14 @@ export function espeakPlainText(text: string): string {
 
 /**
  * The embedded speech synthesizer: eSpeak NG compiled to WASM (offline, every voice built in),
- * encoded to MP3 with lamejs. Robotic next to Azure's neural voices, but needs no account.
+ * encoded to MP3 with lamejs, on a pool of threads sized to the cores. Robotic next to Azure's neural voices, but needs no account.
  */
 export class EspeakSpeechSynthesizer implements SpeechSynthesizer {
   private readonly voices: Record<Language, string>;
   private readonly bitrateKbps: number;
   private readonly engineOptions: string[];
   private readonly maxChars: number;
-  private readonly thread = new EspeakThread();
+  private readonly pool: EspeakPool;
   private readonly pending = new Set<Promise<unknown>>();
   private closed = false;
 
@@ -63,6 +65,15 @@ export class EspeakSpeechSynthesizer implements SpeechSynthesizer {
     this.engineOptions = speed === undefined ? [] : ['-s', String(speed)];
     this.maxChars = options.maxChars ?? 10_000;
     if (!(Number.isInteger(this.maxChars) && this.maxChars > 0)) invalid(`maxChars must be a positive integer`);
+    if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads > 0)) {
+      invalid(`threads must be a positive integer; got ${options.threads}`);
+    }
+    this.pool = new EspeakPool(options.threads === undefined ? {} : { threads: options.threads });
+  }
+
+  /** How many syntheses run at once. */
+  get threads(): number {
+    return this.pool.threads;
   }
 
   async synthesize(request: SynthesisRequest): Promise<SynthesizedAudio> {
@@ -97,11 +108,11 @@ export class EspeakSpeechSynthesizer implements SpeechSynthesizer {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.allSettled([...this.pending]);
-    await this.thread.close();
+    await this.pool.close();
   }
 
   private async speak(voice: string, text: string): Promise<SynthesizedAudio> {
-    const { data, durationMs } = await this.thread.render({ voice, options: this.engineOptions, text, bitrateKbps: this.bitrateKbps });
+    const { data, durationMs } = await this.pool.render({ voice, options: this.engineOptions, text, bitrateKbps: this.bitrateKbps });
     return { data, contentType: 'audio/mpeg', durationMs, voice };
   }
 }

@@ -1,32 +1,28 @@
 /**
- * The eSpeak NG worker thread: synthesis and MP3 encoding are CPU-bound for hundreds of
- * milliseconds, so they run here and the host's event loop keeps answering chat requests.
+ * One thread of the eSpeak NG pool: synthesis and MP3 encoding are CPU-bound for hundreds of
+ * milliseconds, so they run on pool threads and the event loop keeps serving. Each thread keeps
+ * its own engine (one compiled WASM module, one instance). Errors come back as values: a thrown
+ * TalkbackError would lose its code and retryable flag on the way between threads.
  */
-import { parentPort } from 'node:worker_threads';
 import { isTalkbackError } from '../../../core/errors.js';
 import { EspeakEngine } from './espeak-engine.js';
 import { renderSpeech, type RenderRequest } from './espeak-render.js';
 
-export type WorkerRequest = { id: number } & RenderRequest;
 export type WorkerResponse =
-  | { id: number; data: Uint8Array; durationMs: number }
-  | { id: number; error: { message: string; talkback?: { code: string; retryable: boolean; details?: Record<string, unknown> } } };
+  | { data: Uint8Array; durationMs: number }
+  | { error: { message: string; talkback?: { code: string; retryable: boolean; details?: Record<string, unknown> } } };
 
 const engine = new EspeakEngine();
-const port = parentPort;
 
-port?.on('message', (request: WorkerRequest) => {
-  renderSpeech(engine, request).then(
-    ({ data, durationMs }) => {
-      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-      port.postMessage({ id: request.id, data: bytes, durationMs } satisfies WorkerResponse);
-    },
-    (error: unknown) => {
-      const message = error instanceof Error ? error.message : String(error);
-      const talkback = isTalkbackError(error)
-        ? { code: error.code, retryable: error.retryable, ...(error.details ? { details: error.details } : {}) }
-        : undefined;
-      port.postMessage({ id: request.id, error: { message, ...(talkback ? { talkback } : {}) } } satisfies WorkerResponse);
-    },
-  );
-});
+export default async function render(request: RenderRequest): Promise<WorkerResponse> {
+  try {
+    const { data, durationMs } = await renderSpeech(engine, request);
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), durationMs };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const talkback = isTalkbackError(error)
+      ? { code: error.code, retryable: error.retryable, ...(error.details ? { details: error.details } : {}) }
+      : undefined;
+    return { error: { message, ...(talkback ? { talkback } : {}) } };
+  }
+}
