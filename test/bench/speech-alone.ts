@@ -1,0 +1,26 @@
+/**
+ * The speech engine alone, for the bench's drain comparison: the embedded synthesizer with
+ * `threads` threads speaks the same texts the bench posts, `threads × 2` at a time.
+ * Usage: speech-alone.ts <count> <threads>. Prints {"messages","seconds","perSecond"}.
+ */
+import { EspeakSpeechSynthesizer } from '../../adapters/speech/espeak-speech-synthesizer.js';
+import { benchText } from './load-generator.js';
+
+const count = Number(process.argv[2] ?? 120);
+const threads = Number(process.argv[3] ?? 2);
+const synthesizer = new EspeakSpeechSynthesizer({ threads });
+// Warm every thread (each compiles its own WASM module), as the host's warm-up and first messages do.
+await Promise.all(Array.from({ length: threads }, () => synthesizer.synthesize({ text: 'ready', language: 'en' })));
+const started = performance.now();
+let next = 0;
+await Promise.all(
+  Array.from({ length: threads * 2 }, async () => {
+    while (next < count) {
+      const { text, locale } = benchText(next++);
+      await synthesizer.synthesize({ text, language: locale.startsWith('ko') ? 'ko' : 'en' });
+    }
+  }),
+);
+const seconds = (performance.now() - started) / 1000;
+await synthesizer.close();
+process.stdout.write(`${JSON.stringify({ messages: count, threads, seconds: Math.round(seconds * 10) / 10, perSecond: Math.round((count / seconds) * 100) / 100 })}\n`);

@@ -1,0 +1,280 @@
+/**
+ * npm run bench — the local host against two peers, side by side, in one run on this machine:
+ *  - a bare node:http JSON echo, a bare botbuilder CloudAdapter echo bot, and talkback (`npm start`'s
+ *    command), all replying to the same connector sink (its own process);
+ *  - each at saturation (16 connections, 10 s) and at fixed 50 and 200 msg/s for 10 s (ack p50/p99,
+ *    achieved rps), from a load generator in its own process; talkback while its pipeline works
+ *    through a backlog;
+ *  - talkback's pipeline drain rate (120 messages, ⅓ Korean, posted → emailed and replied) next to
+ *    the speech engine alone with the same number of synthesis threads;
+ *  - RSS (the host's whole process tree) idle after start and under a 2,000-message backlog;
+ *  - talkback again on a data folder seeded with BENCH_HISTORY (20,000) finished interactions.
+ * Writes bench-results/throughput.json and prints the table (markdown) with the machine it ran on.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import type { LoadResult, LoadSpec } from './load-generator.js';
+import { treeRssMb } from './process-tree.js';
+
+const DURATION_MS = Number(process.env['BENCH_DURATION_MS'] ?? 10_000);
+const DRAIN_MESSAGES = Number(process.env['BENCH_DRAIN_MESSAGES'] ?? 120);
+const BACKLOG = Number(process.env['BENCH_BACKLOG'] ?? 2_000);
+const HISTORY = Number(process.env['BENCH_HISTORY'] ?? 20_000);
+const SPEECH_WORKERS = Number(process.env['SPEECH_WORKERS'] || availableParallelism());
+const TSX = ['--import', 'tsx'];
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts a child that prints "listening on <url>"; resolves with its url. */
+async function startServer(args: string[], env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const match = /listening on (http:\/\/[^\s)]+)/.exec(out);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${out}`)));
+  });
+  return { url, child };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Runs a bench script in its own process and parses the JSON line it prints last. */
+async function runJson<T>(script: string, args: string[]): Promise<T> {
+  const child = spawn(process.execPath, [...TSX, path.resolve('test/bench', script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  if (code !== 0) throw new Error(`${script} exited with ${code}`);
+  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as T;
+}
+
+const load = (spec: LoadSpec) => runJson<LoadResult>('load-generator.ts', [JSON.stringify(spec)]);
+
+/** `npm start`'s command, run with node directly (a wrapper process would count in the RSS). */
+function hostArgs(): string[] {
+  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts['start'] ?? '';
+  const [runner, ...rest] = start.split(/\s+/);
+  if (runner === 'tsx') return [...TSX, ...rest];
+  if (runner === 'node') return rest;
+  throw new Error(`cannot run the start script "${start}" without a wrapper`);
+}
+
+interface Sink {
+  url: string;
+  count(prefix: string): Promise<{ replies: number; proactive: number; lastProactiveAt: number }>;
+}
+
+async function peers(sink: Sink) {
+  const results: Record<string, { saturation: LoadResult; rate50: LoadResult; rate200: LoadResult }> = {};
+  for (const kind of ['node-http', 'cloud-adapter']) {
+    const server = await startServer([...TSX, path.resolve('test/bench/echo-servers.ts'), kind]);
+    const base = { url: server.url, serviceUrl: sink.url, durationMs: DURATION_MS };
+    log(`${kind}: saturation`);
+    const saturation = await load({ ...base, mode: 'saturate', connections: 16, prefix: `${kind}-sat` });
+    log(`${kind}: 50 msg/s`);
+    const rate50 = await load({ ...base, mode: 'rate', rate: 50, prefix: `${kind}-r50` });
+    log(`${kind}: 200 msg/s`);
+    const rate200 = await load({ ...base, mode: 'rate', rate: 200, prefix: `${kind}-r200` });
+    results[kind] = { saturation, rate50, rate200 };
+    await stop(server.child);
+  }
+  return results;
+}
+
+function emlStats(outbox: string): { count: number; newestMs: number } {
+  let count = 0;
+  let newestMs = 0;
+  try {
+    for (const name of readdirSync(outbox)) {
+      if (!name.endsWith('.eml')) continue;
+      count += 1;
+      newestMs = Math.max(newestMs, statSync(path.join(outbox, name)).mtimeMs);
+    }
+  } catch {
+    // no outbox yet
+  }
+  return { count, newestMs };
+}
+
+async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+async function talkback(sink: Sink, tag: string, dataDir: string) {
+  const outbox = path.join(dataDir, 'outbox');
+  const host = await startServer(hostArgs(), {
+    PORT: '0',
+    AZURITE_BLOB_PORT: '0',
+    TALKBACK_DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    LOG_FORMAT: 'json',
+    SHUTDOWN_GRACE_MS: '2000',
+  });
+  const pid = host.child.pid!;
+  const base = { url: host.url, serviceUrl: sink.url };
+  try {
+    log(`talkback ${tag}: warm-up`);
+    await load({ ...base, mode: 'rate', rate: SPEECH_WORKERS * 10, durationMs: 100, prefix: `${tag}-warm` });
+    await waitUntil(async () => (await sink.count(`${tag}-warm`)).proactive >= 1, 180_000, 'the warm-up reply');
+    await sleep(3_000);
+    const rssIdleMb = treeRssMb(pid);
+
+    log(`talkback ${tag}: drain ${DRAIN_MESSAGES} messages`);
+    const emlBefore = emlStats(outbox).count;
+    const drainStarted = Date.now();
+    await load({ ...base, mode: 'rate', rate: DRAIN_MESSAGES * 2, durationMs: 500, prefix: `${tag}-drain` });
+    let emails = emlStats(outbox);
+    await waitUntil(
+      async () => (await sink.count(`${tag}-drain`)).proactive >= DRAIN_MESSAGES && (emails = emlStats(outbox)).count - emlBefore >= DRAIN_MESSAGES,
+      20 * 60_000,
+      'the drain messages to be emailed and replied',
+    );
+    const drainEnded = Math.max((await sink.count(`${tag}-drain`)).lastProactiveAt, emails.newestMs);
+    const drainSeconds = (drainEnded - drainStarted) / 1000;
+
+    log(`talkback ${tag}: a ${BACKLOG}-message backlog`);
+    let rssBacklogMb = 0;
+    const sampler = setInterval(() => (rssBacklogMb = Math.max(rssBacklogMb, treeRssMb(pid))), 250);
+    await load({ ...base, mode: 'rate', rate: BACKLOG / 2, durationMs: 2_000, prefix: `${tag}-backlog` });
+    await sleep(10_000);
+    clearInterval(sampler);
+    let rssMaxMb = rssBacklogMb;
+    const maxSampler = setInterval(() => (rssMaxMb = Math.max(rssMaxMb, treeRssMb(pid))), 250);
+    log(`talkback ${tag}: saturation while the pipeline works`);
+    const saturation = await load({ ...base, mode: 'saturate', connections: 16, durationMs: DURATION_MS, prefix: `${tag}-sat` });
+    log(`talkback ${tag}: 50 msg/s`);
+    const rate50 = await load({ ...base, mode: 'rate', rate: 50, durationMs: DURATION_MS, prefix: `${tag}-r50` });
+    log(`talkback ${tag}: 200 msg/s`);
+    const rate200 = await load({ ...base, mode: 'rate', rate: 200, durationMs: DURATION_MS, prefix: `${tag}-r200` });
+    clearInterval(maxSampler);
+    return {
+      saturation,
+      rate50,
+      rate200,
+      drain: { messages: DRAIN_MESSAGES, seconds: Math.round(drainSeconds * 10) / 10, perSecond: Math.round((DRAIN_MESSAGES / drainSeconds) * 100) / 100 },
+      rssIdleMb,
+      rssBacklogMb,
+      rssMaxMb,
+    };
+  } finally {
+    await stop(host.child);
+  }
+}
+
+const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+
+async function main() {
+  const started = Date.now();
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: availableParallelism(),
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
+  };
+  log(`machine: ${machine.cpu}, ${machine.cores} cores, load ${machine.loadAverageAtStart.join(' ')}`);
+  const sinkServer = await startServer([...TSX, path.resolve('test/bench/connector-sink.ts')]);
+  const sink: Sink = {
+    url: sinkServer.url,
+    count: async (prefix) => (await (await fetch(`${sinkServer.url}/count?prefix=${encodeURIComponent(prefix)}`)).json()) as Awaited<ReturnType<Sink['count']>>,
+  };
+  const work = await mkdtemp(path.join(tmpdir(), 'talkback-bench-'));
+  try {
+    const peerResults = await peers(sink);
+    log(`speech alone: ${DRAIN_MESSAGES} messages on ${SPEECH_WORKERS} threads`);
+    const speechAlone = await runJson<{ perSecond: number; seconds: number }>('speech-alone.ts', [String(DRAIN_MESSAGES), String(SPEECH_WORKERS)]);
+    const empty = await talkback(sink, 'empty', path.join(work, 'empty'));
+    log(`seeding ${HISTORY} finished interactions`);
+    const seeded = path.join(work, 'seeded');
+    const seedStarted = Date.now();
+    const seedChild = spawn(process.execPath, [...TSX, path.resolve('test/bench/seed-history.ts'), seeded, String(HISTORY)], { stdio: 'inherit' });
+    if ((await new Promise((r) => seedChild.once('exit', r))) !== 0) throw new Error('seeding failed');
+    const seedSeconds = Math.round((Date.now() - seedStarted) / 1000);
+    const history = await talkback(sink, 'history', seeded);
+
+    const echo = peerResults['cloud-adapter']!;
+    const targets = {
+      saturationVsEchoBot: { value: ratio(empty.saturation.rps, echo.saturation.rps), target: '>= 0.8' },
+      rate200P99VsEchoBot: { value: ratio(empty.rate200.p99Ms, echo.rate200.p99Ms), target: '<= 2' },
+      drainVsSpeechAlone: { value: ratio(empty.drain.perSecond, speechAlone.perSecond), target: '>= 0.8' },
+      drainWithHistory: { value: ratio(history.drain.perSecond, empty.drain.perSecond), target: '0.8 .. 1.2' },
+      rate200P99WithHistory: { value: ratio(history.rate200.p99Ms, empty.rate200.p99Ms), target: '0.8 .. 1.2' },
+      saturationWithHistory: { value: ratio(history.saturation.rps, empty.saturation.rps), target: '0.8 .. 1.2' },
+      rssIdleMb: { value: empty.rssIdleMb, target: '<= 250' },
+      rssBacklogMb: { value: empty.rssBacklogMb, target: '<= 400' },
+    };
+    const result = {
+      date: new Date().toISOString(),
+      machine: { ...machine, loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
+      settings: { durationMs: DURATION_MS, drainMessages: DRAIN_MESSAGES, backlog: BACKLOG, history: HISTORY, speechWorkers: SPEECH_WORKERS, seedSeconds },
+      peers: peerResults,
+      speechAlone,
+      talkback: { empty, history },
+      targets,
+      totalSeconds: Math.round((Date.now() - started) / 1000),
+    };
+    await mkdir('bench-results', { recursive: true });
+    await writeFile('bench-results/throughput.json', `${JSON.stringify(result, null, 2)}\n`);
+    log(`\n${table(result)}`);
+  } finally {
+    await stop(sinkServer.child);
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+function table(r: {
+  machine: { cpu: string; cores: number; memoryGb: number; node: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
+  peers: Record<string, { saturation: LoadResult; rate50: LoadResult; rate200: LoadResult }>;
+  speechAlone: { perSecond: number };
+  talkback: Record<'empty' | 'history', Awaited<ReturnType<typeof talkback>>>;
+  targets: Record<string, { value: number; target: string }>;
+  settings: { speechWorkers: number; history: number };
+}): string {
+  const node = r.peers['node-http']!;
+  const echo = r.peers['cloud-adapter']!;
+  const { empty, history } = r.talkback;
+  const sat = (x: LoadResult) => `${x.rps.toLocaleString('en-US')} rps, p99 ${x.p99Ms} ms`;
+  const fixed = (x: LoadResult) => `${x.rps} rps, p50 ${x.p50Ms} / p99 ${x.p99Ms} ms`;
+  const rows = [
+    `| load | bare node:http JSON echo | botbuilder CloudAdapter echo bot | talkback \`npm start\` | talkback, ${r.settings.history.toLocaleString('en-US')} stored |`,
+    '|---|---|---|---|---|',
+    `| 16 connections, 10 s (talkback: while draining a backlog) | ${sat(node.saturation)} | ${sat(echo.saturation)} | ${sat(empty.saturation)} (${ratio(empty.saturation.rps, echo.saturation.rps)}× echo bot) | ${sat(history.saturation)} |`,
+    `| fixed 50 msg/s, 10 s | ${fixed(node.rate50)} | ${fixed(echo.rate50)} | ${fixed(empty.rate50)} | ${fixed(history.rate50)} |`,
+    `| fixed 200 msg/s, 10 s | ${fixed(node.rate200)} | ${fixed(echo.rate200)} | ${fixed(empty.rate200)} | ${fixed(history.rate200)} |`,
+    `| pipeline drain, posted → emailed and replied | — | — | ${empty.drain.perSecond} msg/s (speech alone, ${r.settings.speechWorkers} threads: ${r.speechAlone.perSecond} msg/s = ${ratio(empty.drain.perSecond, r.speechAlone.perSecond)}×) | ${history.drain.perSecond} msg/s |`,
+    `| RSS idle / under backlog / max | — | — | ${empty.rssIdleMb} / ${empty.rssBacklogMb} / ${empty.rssMaxMb} MB | ${history.rssIdleMb} / ${history.rssBacklogMb} / ${history.rssMaxMb} MB |`,
+  ];
+  const targets = Object.entries(r.targets).map(([name, t]) => `- ${name}: ${t.value} (target ${t.target})`);
+  const m = r.machine;
+  return [
+    ...rows,
+    '',
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}; load average ${m.loadAverageAtStart.join(' ')} at start, ${m.loadAverageAtEnd.join(' ')} at end.`,
+    '',
+    ...targets,
+  ].join('\n');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${String((error as Error)?.stack ?? error)}\n`);
+  process.exit(1);
+});
