@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Server } from 'node:http';
 import { TalkbackError, toTalkbackError } from '../../core/errors.js';
+import { groupSaves, type LokiDb } from './loki-group-save.js';
 
 export interface AzuriteOptions {
   /** Folder holding the blobs and their metadata; omitted = in memory, gone on stop. */
@@ -25,9 +26,10 @@ export interface RunningAzurite {
   blobEndpoint: string;
   port: number;
   /**
-   * Writes Azurite's blob index to disk now if it changed. Azurite saves it only every 5 s, so a
-   * crash could forget a blob whose upload already succeeded; the local host flushes after each
-   * handled message, before the message is completed.
+   * Resolves once every blob uploaded before the call is in Azurite's index on disk. Azurite
+   * saves its index only every 5 s, so a crash could forget a blob whose upload already
+   * succeeded; the local host waits for this before a message that wrote a blob goes on.
+   * Concurrent callers share one save, and saves are spaced by their own cost (see groupSaves).
    */
   flush(): Promise<void>;
   /** Closes the listener and the metadata/extent files; the data under `location` stays. */
@@ -50,19 +52,6 @@ interface BlobServer {
   extentMetadataStore?: { db?: LokiDb };
 }
 
-interface LokiDb {
-  autosaveDirty(): boolean;
-  saveDatabase(callback: (error?: unknown) => void): void;
-}
-
-async function flush(server: BlobServer): Promise<void> {
-  const dbs = [server.metadataStore?.db, server.extentMetadataStore?.db].filter(
-    (db): db is LokiDb => db !== undefined && db.autosaveDirty(),
-  );
-  await Promise.all(
-    dbs.map((db) => new Promise<void>((resolve, reject) => db.saveDatabase((error) => (error ? reject(toTalkbackError(error, 'StorageFailed')) : resolve())))),
-  );
-}
 
 interface AzuriteModules {
   BlobServer: new (config: object) => BlobServer;
@@ -150,12 +139,14 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   const blobEndpoint = `http://${host}:${port}/${ACCOUNT}`;
   let stopped: Promise<void> | undefined;
+  const save = groupSaves(() => [server.metadataStore?.db, server.extentMetadataStore?.db].filter((db): db is LokiDb => db !== undefined));
+  const flush = () => save().catch((error: unknown) => Promise.reject(toTalkbackError(error, 'StorageFailed')));
 
   return {
     port,
     blobEndpoint,
     connectionString: azuriteConnectionString(host, port),
-    flush: () => (options.location === undefined || stopped ? Promise.resolve() : flush(server)),
+    flush: () => (options.location === undefined || stopped ? Promise.resolve() : flush()),
     stop() {
       stopped ??= stop(server, options.location === undefined);
       return stopped;
