@@ -129,7 +129,10 @@ export interface StoredAudio {
 }
 
 export interface AudioStore {
-  /** Writes the blob only if absent (If-None-Match: *). `created` is false when it already existed. */
+  /**
+   * Writes the blob only if absent (If-None-Match: *). `created` is false when it already existed.
+   * Resolves once the blob is durable (the embedded store waits for its index to reach the disk).
+   */
   putIfAbsent(
     name: string,
     data: Uint8Array,
@@ -137,15 +140,10 @@ export interface AudioStore {
     metadata?: Record<string, string>,
   ): Promise<{ created: boolean }>;
   get(name: string): Promise<Buffer | undefined>;
-  /** The blob's size, type and metadata without its bytes; undefined when absent. */
+  /** The blob's size, type and metadata without its bytes, once durable; undefined when absent. */
   stat(name: string): Promise<StoredAudio | undefined>;
   /** A read-only, time-limited link to the blob (a SAS URL). */
   readLink(name: string, ttlMs: number): Promise<{ url: string; expiresAt: Date }>;
-  /**
-   * Makes what was written durable now. Only the embedded store (Azurite, which saves its index every
-   * 5 s) needs it: the local host flushes after each handled message, before completing it.
-   */
-  flush?(): Promise<void>;
   /** Deletes the blob; false when it was not there. */
   delete(name: string): Promise<boolean>;
   close(): Promise<void>;

@@ -107,7 +107,7 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
   try {
     // Open the bus, the store, the audio store (and its Azurite), the chat endpoint and channel before
     // taking traffic (the speech engine compiles in the background below).
-    const [bus, , audio] = await Promise.all([ports.bus(), ports.store(), ports.audio(), ports.speech(), ports.endpoint(), ports.chat()]);
+    const [bus] = await Promise.all([ports.bus(), ports.store(), ports.audio(), ports.speech(), ports.endpoint(), ports.chat()]);
     markDataFolder(dataDir, embedded);
     for (const fn of subscribers) {
       pumps.push(
@@ -129,8 +129,6 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
                 enqueuedAt: message.enqueuedAt,
               },
             });
-            // Make a blob written by this handler durable before its message is completed.
-            await audio.flush?.();
           },
         }),
       );

@@ -10,7 +10,12 @@ export interface AzuriteAudioStoreOptions {
   containerName: string;
 }
 
-/** The embedded AudioStore: the Blob adapter against an Azurite it starts, flushes and stops itself. */
+/**
+ * The embedded AudioStore: the Blob adapter against an Azurite it starts and stops itself. Azurite
+ * keeps its blob index in memory and saves it whole every 5 s, so a write (and a blob found by
+ * stat, which a redelivery relies on) is reported only once the index holding it is on disk;
+ * concurrent writers share one save, spaced by its own cost (adapters/audio/loki-group-save.ts).
+ */
 export class AzuriteAudioStore implements AudioStore {
   private constructor(
     private readonly azurite: RunningAzurite,
@@ -30,23 +35,26 @@ export class AzuriteAudioStore implements AudioStore {
     return this.azurite.connectionString;
   }
 
-  putIfAbsent(name: string, data: Uint8Array, contentType: string, metadata?: Record<string, string>) {
-    return this.blobs.putIfAbsent(name, data, contentType, metadata);
+  async putIfAbsent(name: string, data: Uint8Array, contentType: string, metadata?: Record<string, string>) {
+    const result = await this.blobs.putIfAbsent(name, data, contentType, metadata);
+    await this.azurite.flush();
+    return result;
   }
   get(name: string): Promise<Buffer | undefined> {
     return this.blobs.get(name);
   }
-  stat(name: string): Promise<StoredAudio | undefined> {
-    return this.blobs.stat(name);
+  async stat(name: string): Promise<StoredAudio | undefined> {
+    const found = await this.blobs.stat(name);
+    if (found) await this.azurite.flush();
+    return found;
   }
   readLink(name: string, ttlMs: number) {
     return this.blobs.readLink(name, ttlMs);
   }
-  delete(name: string): Promise<boolean> {
-    return this.blobs.delete(name);
-  }
-  flush(): Promise<void> {
-    return this.azurite.flush();
+  async delete(name: string): Promise<boolean> {
+    const deleted = await this.blobs.delete(name);
+    await this.azurite.flush();
+    return deleted;
   }
   async close(): Promise<void> {
     await this.blobs.close();

@@ -4,20 +4,19 @@
  * in the folder's Azurite, the staff email in the outbox. Usage: seed-history.ts <dataDir> <count>
  */
 import path from 'node:path';
-import { createAdapters } from '../../adapters/index.js';
+import { createPorts } from '../../adapters/index.js';
 import { loadConfig } from '../../core/config.js';
 import { applyEvent } from '../../core/record-changes.js';
 import { recordKeyOf } from '../../core/record.js';
 import { subscriptions } from '../../functions/all.js';
-import { startAzurite } from '../../local/azurite.js';
+import { createLogger } from '../../core/logger.js';
 import { audioStoredEvent, mailSentEvent, messageReceivedEvent, replySentEvent } from '../support/events.js';
 
 const dataDir = path.resolve(process.argv[2] ?? '.talkback-seeded');
 const count = Number(process.argv[3] ?? 20_000);
-const config = loadConfig({ ...process.env, TALKBACK_DATA_DIR: dataDir });
-const azurite = await startAzurite({ location: path.join(dataDir, 'azurite'), port: 0 });
-const adapters = createAdapters(config, { subscriptions, azuriteConnectionString: azurite.connectionString });
-const [store, audio, mailer, speech] = await Promise.all([adapters.store(), adapters.audio(), adapters.mailer(), adapters.speech()]);
+const config = loadConfig({ ...process.env, TALKBACK_DATA_DIR: dataDir, AZURITE_BLOB_PORT: '0' });
+const ports = createPorts(config, { subscriptions, logger: createLogger('warn') });
+const [store, audio, mailer, speech] = await Promise.all([ports.store(), ports.audio(), ports.mailer(), ports.speech()]);
 const sample = await speech.synthesize({ text: 'Where is my order? I ordered it last week.', language: 'en' });
 
 async function seedOne(i: number): Promise<void> {
@@ -43,7 +42,7 @@ async function seedOne(i: number): Promise<void> {
 }
 
 const started = Date.now();
-const CONCURRENCY = 16;
+const CONCURRENCY = 200;
 let next = 0;
 await Promise.all(
   Array.from({ length: CONCURRENCY }, async () => {
@@ -54,7 +53,5 @@ await Promise.all(
     }
   }),
 );
-await azurite.flush();
-await adapters.close();
-await azurite.stop();
+await ports.close();
 process.stdout.write(`seeded ${count} interactions in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);

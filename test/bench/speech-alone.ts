@@ -3,7 +3,7 @@
  * `threads` threads speaks the same texts the bench posts, `threads × 2` at a time.
  * Usage: speech-alone.ts <count> <threads>. Prints {"messages","seconds","perSecond"}.
  */
-import { EspeakSpeechSynthesizer } from '../../adapters/speech/espeak-speech-synthesizer.js';
+import { EspeakSpeechSynthesizer } from '../../adapters/speech/espeak/espeak-speech-synthesizer.js';
 import { benchText } from './load-generator.js';
 
 const count = Number(process.argv[2] ?? 120);
