@@ -111,6 +111,7 @@ const fieldsSchema = z.object({
   SPEECH_VOICE_KO: z.string().min(1).default('ko-KR-SunHiNeural'),
   SPEECH_VOICE_EN: z.string().min(1).default('en-US-JennyNeural'),
   SPEECH_WORKERS: int(0, 0, 256),
+  PIPELINE_NICE: int(10, 0, 19),
   SENDGRID_API_KEY: optionalString,
   SENDGRID_BASE_URL: url.default('https://api.sendgrid.com'),
   ACS_EMAIL_CONNECTION_STRING: optionalString,

@@ -7,10 +7,9 @@ import { createPorts, type Ports, type PortsOptions } from '../adapters/index.js
 import type { Config } from '../core/config.js';
 import { TalkbackError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
-import { functions, subscribers, subscriptions, timers } from '../functions/all.js';
+import { functions, subscriptions } from '../functions/all.js';
 import type { FunctionContext } from '../functions/context.js';
 import type { HttpFunction } from '../functions/declarations.js';
-import { runSubscriber } from '../functions/run-subscriber.js';
 import { IntakeLimit } from '../core/intake-limit.js';
 import { MemoryRefusalLog, type RefusalLog } from '../core/refusals.js';
 import { localClaimOwner } from './claim-owner-liveness.js';
@@ -19,8 +18,8 @@ import { checkDataFolder, embeddedFiles, markDataFolder } from './data-folder.js
 import { lockDataFolder } from './data-folder-lock.js';
 import { consoleHandler } from './console-route.js';
 import { createHttpApp } from './http-app.js';
-import { startPump, type Pump } from './pump.js';
-import { startTimers, type Timers } from './timers.js';
+import { startPipeline, type Pipeline } from './pipeline.js';
+import { startPipelineProcess } from './pipeline-process.js';
 
 export interface LocalHostOptions {
   logger?: Logger;
@@ -32,6 +31,12 @@ export interface LocalHostOptions {
   agentsAuthProviderFactory?: PortsOptions['agentsAuthProviderFactory'];
   /** Owner name of the claims this host takes (default: this process, see claim-owner-liveness.ts). */
   workerId?: string;
+  /**
+   * Where the pumps, the timers, Azurite and the speech engine run: in this process (tests), or in
+   * a pipeline worker process this host supervises (`npm start`), so that the chat endpoint never
+   * shares an event loop, or a CPU priority, with synthesis and storage.
+   */
+  pipeline?: 'in-process' | 'worker-process';
 }
 
 export interface LocalHost {
@@ -48,8 +53,9 @@ export interface LocalHost {
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /**
- * The whole app in one process: the HTTP functions behind one Hono app, one pump per subscription
- * delivering the bus to its function with Service Bus semantics, and the timers.
+ * The local host: the HTTP functions behind one Hono app (intake: the chat endpoint publishes and
+ * answers), and the pipeline (local/pipeline.ts) in this process or in a supervised worker process,
+ * which works under this host's data-folder lock.
  */
 export async function startLocalHost(config: Config, options: LocalHostOptions = {}): Promise<LocalHost> {
   if (!config.MicrosoftAppId && !LOOPBACK.has(config.HOST)) {
@@ -94,8 +100,7 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     refusals,
     intake: new IntakeLimit(config.INTAKE_MAX_IN_FLIGHT),
   };
-  const pumps: Pump[] = [];
-  let timerRuns: Timers | undefined;
+  let pipeline: Pipeline | undefined;
   const http = createHttpApp(
     functions.filter((f): f is HttpFunction => f.kind === 'http'),
     app,
@@ -105,52 +110,20 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
   const server = createAdaptorServer({ fetch: http.fetch, serverOptions: SERVER_OPTIONS }) as Server;
   limitConnections(server, { refusals, logger });
   try {
-    // Open the bus, the store, the audio store (and its Azurite), the chat endpoint and channel before
-    // taking traffic (the speech engine compiles in the background below).
-    const [bus] = await Promise.all([ports.bus(), ports.store(), ports.audio(), ports.speech(), ports.endpoint(), ports.chat()]);
+    // Open the bus, the store and the chat endpoint before taking traffic.
+    await Promise.all([ports.bus(), ports.store(), ports.endpoint()]);
     markDataFolder(dataDir, embedded);
-    for (const fn of subscribers) {
-      pumps.push(
-        startPump({
-          receiver: bus.receiver(fn.subscription),
-          maxConcurrentCalls: config.MAX_CONCURRENT_CALLS,
-          lockDurationMs: config.LOCK_DURATION_MS,
-          retryBaseDelayMs: config.RETRY_BASE_DELAY_MS,
-          retryMaxDelayMs: config.RETRY_MAX_DELAY_MS,
-          logger,
-          name: fn.name,
-          handle: async (message) => {
-            await runSubscriber(fn, message.body, {
-              ...app,
-              delivery: {
-                messageId: message.messageId,
-                deliveryCount: message.deliveryCount,
-                invocationId: `${message.messageId}:${message.deliveryCount}`,
-                enqueuedAt: message.enqueuedAt,
-              },
-            });
-          },
-        }),
-      );
-    }
-    timerRuns = startTimers(timers, app);
+    pipeline = options.pipeline === 'worker-process' ? startPipelineProcess({ logger }) : await startPipeline(app);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.PORT, config.HOST, () => resolve());
     });
   } catch (error) {
-    await Promise.allSettled(pumps.map((p) => p.stop(0)));
-    await timerRuns?.stop();
+    await pipeline?.stop(0);
     await ports.close();
     lock.release();
     throw error;
   }
-  // Compile the speech engine now rather than on the first customer's message (not awaited: the
-  // host serves at once, and a message arriving meanwhile queues behind the warm-up).
-  void ports
-    .speech()
-    .then((speech) => speech.synthesize({ text: 'ready', language: 'en' }))
-    .catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'speech warm-up failed'));
   const port = (server.address() as AddressInfo).port;
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   let stopping: Promise<void> | undefined;
@@ -167,7 +140,7 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
         // A handler in the middle of a channel call is given the call's whole timeout: cut short, a
         // reply the channel did receive would be sent again by the next start.
         const graceMs = Math.max(config.SHUTDOWN_GRACE_MS, config.CHANNEL_TIMEOUT_MS + 2_000);
-        await Promise.all([...pumps.map((p) => p.stop(graceMs)), timerRuns?.stop()]);
+        await pipeline?.stop(graceMs);
         server.closeAllConnections();
         await closed;
         await ports.close();

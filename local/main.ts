@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const lines = config.LOG_FORMAT === 'lines' || (config.LOG_FORMAT === 'auto' && process.stdout.isTTY);
   const logger = createLogger(config.LOG_LEVEL, lines ? lineDestination() : undefined);
   const startedAt = Date.now();
-  const host = await startLocalHost(config, { logger });
+  const host = await startLocalHost(config, { logger, pipeline: 'worker-process' });
   const endpoint = `${host.url}/api/messages`;
   const ports = host.ports.describe();
   const banner = [

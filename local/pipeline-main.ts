@@ -1,0 +1,81 @@
+/**
+ * The pipeline worker process (started and supervised by the local host, local/pipeline-process.ts):
+ * the pumps, the timers, Azurite and the speech engine, at a lower CPU priority than the chat
+ * endpoint. It stops gracefully on "stop" from the host, SIGINT or SIGTERM, and exits at once
+ * when the host itself is gone.
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { setPriority } from 'node:os';
+import { createPorts } from '../adapters/index.js';
+import { loadConfig } from '../core/config.js';
+import { createLogger } from '../core/logger.js';
+import { subscriptions } from '../functions/all.js';
+import type { FunctionContext } from '../functions/context.js';
+import { localClaimOwner } from './claim-owner-liveness.js';
+import { lineDestination } from './log-lines.js';
+import { startPipeline } from './pipeline.js';
+import { onStopSignals } from './stop-signals.js';
+
+/** Lowers the priority of every thread already running (on Linux a nice value is per thread); later ones inherit it. */
+function lowerPriority(nice: number): void {
+  let threads: number[] = [0];
+  try {
+    threads = readdirSync('/proc/self/task').map(Number);
+  } catch {
+    // not Linux: the process's priority is the one to set
+  }
+  for (const tid of threads) {
+    try {
+      setPriority(tid, nice);
+    } catch {
+      // a thread that ended meanwhile, or not permitted: the pipeline still runs
+    }
+  }
+}
+
+// The host has gone (a crash or kill -9): what was acknowledged is durable, so stop at once too.
+process.on('disconnect', () => process.exit(1));
+
+const config = loadConfig();
+lowerPriority(config.PIPELINE_NICE);
+const lines = config.LOG_FORMAT === 'lines' || (config.LOG_FORMAT === 'auto' && process.stdout.isTTY);
+const logger = createLogger(config.LOG_LEVEL, lines ? lineDestination() : undefined);
+const dataDir = path.resolve(config.TALKBACK_DATA_DIR);
+const ports = createPorts(config, { subscriptions, logger });
+// This process owns the claims it takes: should it die, the restarted worker takes them over at once.
+const claimOwner = localClaimOwner(`local:${dataDir}`);
+const app: FunctionContext = {
+  ports,
+  config,
+  logger,
+  now: () => new Date(),
+  settlement: 'pump',
+  workerId: claimOwner.workerId,
+  claimOwnerGone: claimOwner.ownerGone,
+};
+// As the host: a handler in the middle of a channel call is given the call's whole timeout.
+const graceMs = Math.max(config.SHUTDOWN_GRACE_MS, config.CHANNEL_TIMEOUT_MS + 2_000);
+
+let stopping: Promise<void> | undefined;
+const pipeline = await startPipeline(app).catch(async (error: unknown) => {
+  logger.error({ err: (error as Error).message }, 'the pipeline could not start');
+  await ports.close();
+  process.exit(1);
+});
+
+const stop = () => {
+  stopping ??= pipeline
+    .stop(graceMs)
+    .then(() => ports.close())
+    .then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: (error as Error).message }, 'pipeline shutdown failed');
+        process.exit(1);
+      },
+    );
+};
+process.on('message', (message) => message === 'stop' && stop());
+// Ctrl-C reaches both processes (and the host sends "stop"); a second Ctrl-C forces, as in the host.
+onStopSignals({ stop, force: () => process.exit(130) });

@@ -1,0 +1,62 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import type { Logger } from '../core/logger.js';
+import type { Pipeline } from './pipeline.js';
+
+export interface PipelineProcessOptions {
+  logger: Logger;
+  /** First wait before restarting a worker that died; doubles per quick death up to 30 s. */
+  restartDelayMs?: number;
+}
+
+/** A worker that ran this long before it died is restarted after the first delay again. */
+const HEALTHY_MS = 60_000;
+
+/** The worker's entry, next to this file: TypeScript under tsx, JavaScript from the build. */
+const entry = new URL(`./pipeline-main.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
+
+/**
+ * Runs the pipeline (local/pipeline-main.ts) in a worker process with this process's settings and
+ * Node flags, restarts it when it dies, and stops it on stop(): the worker finishes its in-flight
+ * work within the grace period, or its locks lapse. Should this process die, the worker exits too
+ * (it watches the IPC channel), as the one-process host did.
+ */
+export function startPipelineProcess(options: PipelineProcessOptions): Pipeline {
+  const { logger } = options;
+  const firstDelayMs = options.restartDelayMs ?? 1_000;
+  let child: ChildProcess | undefined;
+  let stopping = false;
+  let delayMs = firstDelayMs;
+  let restart: NodeJS.Timeout | undefined;
+
+  const start = () => {
+    restart = undefined;
+    const startedAt = Date.now();
+    const worker = fork(entry, [], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child = worker;
+    worker.once('exit', (code, signal) => {
+      child = undefined;
+      if (stopping) return;
+      delayMs = Date.now() - startedAt > HEALTHY_MS ? firstDelayMs : delayMs;
+      logger.error({ code, signal, restartInMs: delayMs }, 'the pipeline worker stopped; restarting it');
+      restart = setTimeout(start, delayMs);
+      delayMs = Math.min(delayMs * 2, 30_000);
+    });
+  };
+  start();
+
+  return {
+    async stop(graceMs) {
+      stopping = true;
+      clearTimeout(restart);
+      const worker = child;
+      if (!worker || worker.exitCode !== null || worker.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      if (worker.connected) worker.send('stop');
+      else worker.kill('SIGTERM');
+      // The worker's own grace period, plus time to close its stores and Azurite.
+      const force = setTimeout(() => worker.kill('SIGKILL'), graceMs + 15_000);
+      await exited;
+      clearTimeout(force);
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { subscribers, timers } from '../functions/all.js';
+import type { FunctionContext } from '../functions/context.js';
+import { runSubscriber } from '../functions/run-subscriber.js';
+import { startPump, type Pump } from './pump.js';
+import { startTimers, type Timers } from './timers.js';
+
+export interface Pipeline {
+  /** Stops taking messages; in-flight handlers get `graceMs`, then their locks lapse. */
+  stop(graceMs: number): Promise<void>;
+}
+
+/**
+ * The work behind the chat endpoint: one pump per subscription delivering the bus to its function
+ * with Service Bus semantics, and the timers. Opens the bus, the store, the audio store (and its
+ * Azurite), the speech engine and the chat channel first; the speech engine's threads compile in
+ * the background.
+ */
+export async function startPipeline(app: FunctionContext): Promise<Pipeline> {
+  const { ports, config, logger } = app;
+  const [bus] = await Promise.all([ports.bus(), ports.store(), ports.audio(), ports.speech(), ports.chat()]);
+  const pumps: Pump[] = subscribers.map((fn) =>
+    startPump({
+      receiver: bus.receiver(fn.subscription),
+      maxConcurrentCalls: config.MAX_CONCURRENT_CALLS,
+      lockDurationMs: config.LOCK_DURATION_MS,
+      retryBaseDelayMs: config.RETRY_BASE_DELAY_MS,
+      retryMaxDelayMs: config.RETRY_MAX_DELAY_MS,
+      logger,
+      name: fn.name,
+      handle: (message) =>
+        runSubscriber(fn, message.body, {
+          ...app,
+          delivery: {
+            messageId: message.messageId,
+            deliveryCount: message.deliveryCount,
+            invocationId: `${message.messageId}:${message.deliveryCount}`,
+            enqueuedAt: message.enqueuedAt,
+          },
+        }),
+    }),
+  );
+  const timerRuns: Timers = startTimers(timers, app);
+  // Compile the speech engine now rather than on the first customer's message (not awaited: a message
+  // arriving meanwhile queues behind it). The other threads share the compiled module and start on demand.
+  void ports
+    .speech()
+    .then((speech) => speech.synthesize({ text: 'ready', language: 'en' }))
+    .catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'speech warm-up failed'));
+  return {
+    async stop(graceMs) {
+      await Promise.all([...pumps.map((p) => p.stop(graceMs)), timerRuns.stop()]);
+    },
+  };
+}
