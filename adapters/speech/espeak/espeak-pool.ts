@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import Tinypool from 'tinypool';
 import { TalkbackError, type ErrorCode } from '../../../core/errors.js';
 import type { RenderRequest, RenderedSpeech } from './espeak-render.js';
+import { compiledModule } from './espeak-wasm.js';
 import type { WorkerResponse } from './espeak-worker.js';
 
 export interface EspeakPoolOptions {
@@ -29,25 +30,38 @@ export default (await import(${JSON.stringify(entry)})).default;`;
 /**
  * eSpeak NG on a pool of worker threads (tinypool), one engine per thread, so synthesis uses every
  * core it is given. A thread that dies fails its own request (retryable) and is replaced.
+ * The module is compiled here once and shared by the threads.
  */
 export class EspeakPool {
-  private readonly pool: Tinypool;
+  private pool: Promise<Tinypool> | undefined;
   readonly threads: number;
+  private readonly idleTimeoutMs: number;
 
   constructor(options: EspeakPoolOptions = {}) {
     this.threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
-    this.pool = new Tinypool({
-      filename: workerModule(),
-      minThreads: 0,
-      maxThreads: this.threads,
-      idleTimeout: options.idleTimeoutMs ?? 60_000,
-    });
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
+  }
+
+  /** Compiles the module once (here), then every thread instantiates it: one compilation, one copy of the code. */
+  private started(): Promise<Tinypool> {
+    this.pool ??= compiledModule().then(
+      (module) =>
+        new Tinypool({
+          filename: workerModule(),
+          minThreads: 0,
+          maxThreads: this.threads,
+          idleTimeout: this.idleTimeoutMs,
+          workerData: { module },
+        }),
+    );
+    this.pool.catch(() => (this.pool = undefined));
+    return this.pool;
   }
 
   async render(request: RenderRequest): Promise<RenderedSpeech> {
     let response: WorkerResponse;
     try {
-      response = (await this.pool.run(request)) as WorkerResponse;
+      response = (await (await this.started()).run(request)) as WorkerResponse;
     } catch (error) {
       const cause = error instanceof Error ? error : new Error(String(error));
       throw new TalkbackError('SpeechFailed', `an eSpeak thread stopped: ${cause.message}`, { retryable: true, cause });
@@ -64,6 +78,8 @@ export class EspeakPool {
   }
 
   async close(): Promise<void> {
-    await this.pool.destroy();
+    const pool = this.pool;
+    this.pool = undefined;
+    await (await pool?.catch(() => undefined))?.destroy();
   }
 }

@@ -56,7 +56,16 @@ const RUNTIME_NOTE = /^program exited \(with status: \d+\)/;
 
 let compiled: Promise<object> | undefined;
 
-function compiledModule(): Promise<object> {
+/** Uses a module compiled elsewhere (another thread) instead of compiling one here. */
+export function useCompiledModule(module: object): void {
+  compiled = Promise.resolve(module);
+}
+
+/**
+ * The compiled eSpeak NG module, compiled on first use. A WebAssembly.Module can be handed to other
+ * threads, which then share its code instead of compiling their own (the pool does so).
+ */
+export function compiledModule(): Promise<object> {
   compiled ??= (async () => {
     const entry = createRequire(import.meta.url).resolve('espeak-ng');
     return wasm.compile(await readFile(join(dirname(entry), 'espeak-ng.wasm')));

@@ -1,17 +1,22 @@
 /**
  * One thread of the eSpeak NG pool: synthesis and MP3 encoding are CPU-bound for hundreds of
  * milliseconds, so they run on pool threads and the event loop keeps serving. Each thread keeps
- * its own engine (one compiled WASM module, one instance). Errors come back as values: a thrown
+ * its own engine (one instance of the module the pool compiled once). Errors come back as values: a thrown
  * TalkbackError would lose its code and retryable flag on the way between threads.
  */
+import { workerData } from 'node:worker_threads';
 import { isTalkbackError } from '../../../core/errors.js';
 import { EspeakEngine } from './espeak-engine.js';
 import { renderSpeech, type RenderRequest } from './espeak-render.js';
+import { useCompiledModule } from './espeak-wasm.js';
 
 export type WorkerResponse =
   | { data: Uint8Array; durationMs: number }
   | { error: { message: string; talkback?: { code: string; retryable: boolean; details?: Record<string, unknown> } } };
 
+// The pool compiles the module once and gives it to every thread (tinypool: [its data, ours]).
+const shared = (workerData as [unknown, { module?: object } | undefined] | undefined)?.[1]?.module;
+if (shared) useCompiledModule(shared);
 const engine = new EspeakEngine();
 
 export default async function render(request: RenderRequest): Promise<WorkerResponse> {
