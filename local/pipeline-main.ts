@@ -4,18 +4,31 @@
  * endpoint. It stops gracefully on "stop" from the host, SIGINT or SIGTERM, and exits at once
  * when the host itself is gone.
  */
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
-import { setPriority } from 'node:os';
-import { createPorts } from '../adapters/index.js';
-import { loadConfig } from '../core/config.js';
-import { createLogger } from '../core/logger.js';
-import { subscriptions } from '../functions/all.js';
-import type { FunctionContext } from '../functions/context.js';
-import { localClaimOwner } from './claim-owner-liveness.js';
-import { lineDestination } from './log-lines.js';
-import { startPipeline } from './pipeline.js';
-import { onStopSignals } from './stop-signals.js';
+export {};
+
+// Before anything is loaded (loading takes seconds): a host that dies, or asks to stop, meanwhile is
+// not missed. The host gone (a crash or kill -9): what was acknowledged is durable, so stop at once too.
+const parent = process.ppid;
+process.on('disconnect', () => process.exit(1));
+setInterval(() => process.ppid !== parent && process.exit(1), 1_000).unref();
+let stopAsked = false;
+let onStop: () => void = () => {
+  stopAsked = true;
+};
+process.on('message', (message) => message === 'stop' && onStop());
+
+const { readdirSync } = await import('node:fs');
+const { default: path } = await import('node:path');
+const { setPriority } = await import('node:os');
+const { createPorts } = await import('../adapters/index.js');
+const { loadConfig } = await import('../core/config.js');
+const { createLogger } = await import('../core/logger.js');
+const { subscriptions } = await import('../functions/all.js');
+const { localClaimOwner } = await import('./claim-owner-liveness.js');
+const { lineDestination } = await import('./log-lines.js');
+const { startPipeline } = await import('./pipeline.js');
+const { onStopSignals } = await import('./stop-signals.js');
+if (typeof process.send === 'function' && !process.connected) process.exit(1);
 
 /** Lowers the priority of every thread already running (on Linux a nice value is per thread); later ones inherit it. */
 function lowerPriority(nice: number): void {
@@ -34,9 +47,6 @@ function lowerPriority(nice: number): void {
   }
 }
 
-// The host has gone (a crash or kill -9): what was acknowledged is durable, so stop at once too.
-process.on('disconnect', () => process.exit(1));
-
 const config = loadConfig();
 lowerPriority(config.PIPELINE_NICE);
 const lines = config.LOG_FORMAT === 'lines' || (config.LOG_FORMAT === 'auto' && process.stdout.isTTY);
@@ -45,7 +55,7 @@ const dataDir = path.resolve(config.TALKBACK_DATA_DIR);
 const ports = createPorts(config, { subscriptions, logger });
 // This process owns the claims it takes: should it die, the restarted worker takes them over at once.
 const claimOwner = localClaimOwner(`local:${dataDir}`);
-const app: FunctionContext = {
+const app: import('../functions/context.js').FunctionContext = {
   ports,
   config,
   logger,
@@ -76,6 +86,7 @@ const stop = () => {
       },
     );
 };
-process.on('message', (message) => message === 'stop' && stop());
+onStop = stop;
+if (stopAsked) stop();
 // Ctrl-C reaches both processes (and the host sends "stop"); a second Ctrl-C forces, as in the host.
 onStopSignals({ stop, force: () => process.exit(130) });

@@ -61,7 +61,7 @@ function percentile(sorted: number[], p: number): number {
 
 async function run(spec: LoadSpec): Promise<LoadResult> {
   const target = new URL('/api/messages', spec.url);
-  const agent = new Agent({ keepAlive: true, maxSockets: spec.mode === 'saturate' ? (spec.connections ?? 16) : 512 });
+  const agent = new Agent({ keepAlive: true, maxSockets: spec.mode === 'saturate' ? (spec.connections ?? 16) : 64 });
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   let sent = 0;

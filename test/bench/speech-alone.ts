@@ -1,13 +1,17 @@
 /**
  * The speech engine alone, for the bench's drain comparison: the embedded synthesizer with
- * `threads` threads speaks the same texts the bench posts, `threads × 2` at a time.
+ * `threads` threads speaks the same texts the bench posts, `threads × 2` at a time, at the pipeline
+ * worker's CPU priority.
  * Usage: speech-alone.ts <count> <threads>. Prints {"messages","seconds","perSecond"}.
  */
+import { setPriority } from 'node:os';
 import { EspeakSpeechSynthesizer } from '../../adapters/speech/espeak/espeak-speech-synthesizer.js';
 import { benchText } from './load-generator.js';
 
 const count = Number(process.argv[2] ?? 120);
 const threads = Number(process.argv[3] ?? 2);
+// The pipeline worker's priority (PIPELINE_NICE, default 10), so that both compete alike with whatever else runs.
+setPriority(0, Number(process.env['PIPELINE_NICE'] || 10));
 const synthesizer = new EspeakSpeechSynthesizer({ threads });
 // Warm every thread (each compiles its own WASM module), as the host's warm-up and first messages do.
 await Promise.all(Array.from({ length: threads }, () => synthesizer.synthesize({ text: 'ready', language: 'en' })));
