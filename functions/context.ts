@@ -45,6 +45,11 @@ export interface FunctionContext {
   delivery?: Delivery;
   /** How this host settles bus messages (undefined: not said). */
   settlement?: SettlementMode;
+  /**
+   * Set when the audio store and the speech engine live in another process (the local host's pipeline
+   * worker): this process must not open them, and health reports that process instead.
+   */
+  pipelineProcess?: { running(): boolean; describe(): string };
 }
 
 /** The context of one invocation: the host's context with a logger naming the function and invocation. */

@@ -71,6 +71,16 @@ export async function checkParts(ctx: FunctionContext): Promise<Record<string, P
       return 'synthesizes';
     },
   };
+  const worker = ctx.pipelineProcess;
+  if (worker) {
+    // Opening Azurite or the speech engine here would start a second one beside the worker's.
+    const inWorker = async () => {
+      if (!worker.running()) throw new Error(`the pipeline worker is not running (${worker.describe()})`);
+      return `in the pipeline worker (${worker.describe()})`;
+    };
+    checks['audio'] = inWorker;
+    checks['speech'] = inWorker;
+  }
   if (!azure.bus || !azure.store || !azure.audio || !azure.mailer) {
     checks['disk'] = () => checkDisk(path.resolve(config.TALKBACK_DATA_DIR), config.HEALTH_MIN_FREE_MB);
   }

@@ -113,7 +113,13 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     // Open the bus, the store and the chat endpoint before taking traffic.
     await Promise.all([ports.bus(), ports.store(), ports.endpoint()]);
     markDataFolder(dataDir, embedded);
-    pipeline = options.pipeline === 'worker-process' ? startPipelineProcess({ logger }) : await startPipeline(app);
+    if (options.pipeline === 'worker-process') {
+      const worker = startPipelineProcess({ logger });
+      app.pipelineProcess = worker;
+      pipeline = worker;
+    } else {
+      pipeline = await startPipeline(app);
+    }
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.PORT, config.HOST, () => resolve());

@@ -20,7 +20,12 @@ const entry = new URL(`./pipeline-main.${import.meta.url.endsWith('.ts') ? 'ts' 
  * work within the grace period, or its locks lapse. Should this process die, the worker exits too
  * (it watches the IPC channel), as the one-process host did.
  */
-export function startPipelineProcess(options: PipelineProcessOptions): Pipeline {
+export interface PipelineProcess extends Pipeline {
+  running(): boolean;
+  describe(): string;
+}
+
+export function startPipelineProcess(options: PipelineProcessOptions): PipelineProcess {
   const { logger } = options;
   const firstDelayMs = options.restartDelayMs ?? 1_000;
   let child: ChildProcess | undefined;
@@ -45,6 +50,8 @@ export function startPipelineProcess(options: PipelineProcessOptions): Pipeline 
   start();
 
   return {
+    running: () => child !== undefined && child.exitCode === null && child.signalCode === null,
+    describe: () => (child?.pid === undefined ? 'restarting' : `pid ${child.pid}`),
     async stop(graceMs) {
       stopping = true;
       clearTimeout(restart);
