@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import { createPorts, type Ports, type PortsOptions } from '../adapters/index.js';
-import type { Config } from '../core/config.js';
+import { azurePorts, type Config } from '../core/config.js';
 import { TalkbackError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { functions, subscriptions } from '../functions/all.js';
@@ -19,7 +19,8 @@ import { lockDataFolder } from './data-folder-lock.js';
 import { consoleHandler } from './console-route.js';
 import { createHttpApp } from './http-app.js';
 import { startPipeline, type Pipeline } from './pipeline.js';
-import { startPipelineProcess } from './pipeline-process.js';
+import { startPipelineProcess, type PipelineProcess } from './pipeline-process.js';
+import { WorkerAudioStore } from './worker-audio-store.js';
 
 export interface LocalHostOptions {
   logger?: Logger;
@@ -77,6 +78,8 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     lock.release();
     throw error;
   }
+  let startedWorker: (worker: PipelineProcess) => void = () => undefined;
+  const workerReady = new Promise<PipelineProcess>((resolve) => (startedWorker = resolve));
   const ports = createPorts(config, {
     subscriptions,
     logger,
@@ -84,6 +87,10 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     botCredentialsFactory: options.botCredentialsFactory,
     agentsOpenIdMetadata: options.agentsOpenIdMetadata,
     agentsAuthProviderFactory: options.agentsAuthProviderFactory,
+    // With the pipeline in the worker process, the embedded audio store is the worker's Azurite.
+    ...(options.pipeline === 'worker-process' && !azurePorts(config).audio
+      ? { overrides: { audio: new WorkerAudioStore(() => workerReady.then((w) => w.azuriteConnectionString()), config.AUDIO_CONTAINER) } }
+      : {}),
   });
   // Names this process in claims (each attempt adds its own id); a claim whose process is gone is
   // taken over at once by the next delivery.
@@ -115,6 +122,7 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     markDataFolder(dataDir, embedded);
     if (options.pipeline === 'worker-process') {
       const worker = startPipelineProcess({ logger });
+      startedWorker(worker);
       app.pipelineProcess = worker;
       pipeline = worker;
     } else {

@@ -86,6 +86,9 @@ const stop = () => {
       },
     );
 };
+// The intake reaches the embedded audio store through this process's Azurite (local/worker-audio-store.ts).
+const audio = (await ports.audio()) as { connectionString?: string };
+if (typeof audio.connectionString === 'string') process.send?.({ azurite: audio.connectionString });
 onStop = stop;
 if (stopAsked) stop();
 // Ctrl-C reaches both processes (and the host sends "stop"); a second Ctrl-C forces, as in the host.

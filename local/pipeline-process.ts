@@ -23,6 +23,8 @@ const entry = new URL(`./pipeline-main.${import.meta.url.endsWith('.ts') ? 'ts' 
 export interface PipelineProcess extends Pipeline {
   running(): boolean;
   describe(): string;
+  /** The connection string of the worker's Azurite, once it is up (the embedded audio store only). */
+  azuriteConnectionString(): Promise<string>;
 }
 
 export function startPipelineProcess(options: PipelineProcessOptions): PipelineProcess {
@@ -32,12 +34,20 @@ export function startPipelineProcess(options: PipelineProcessOptions): PipelineP
   let stopping = false;
   let delayMs = firstDelayMs;
   let restart: NodeJS.Timeout | undefined;
+  let azurite: string | undefined;
+  const azuriteWaiters = new Set<(connectionString: string) => void>();
 
   const start = () => {
     restart = undefined;
     const startedAt = Date.now();
     const worker = fork(entry, [], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child = worker;
+    worker.on('message', (message: { azurite?: unknown }) => {
+      if (typeof message?.azurite !== 'string') return;
+      azurite = message.azurite;
+      for (const resolve of azuriteWaiters) resolve(message.azurite);
+      azuriteWaiters.clear();
+    });
     worker.once('exit', (code, signal) => {
       child = undefined;
       if (stopping) return;
@@ -50,6 +60,8 @@ export function startPipelineProcess(options: PipelineProcessOptions): PipelineP
   start();
 
   return {
+    azuriteConnectionString: () =>
+      azurite !== undefined ? Promise.resolve(azurite) : new Promise<string>((resolve) => azuriteWaiters.add(resolve)),
     running: () => child !== undefined && child.exitCode === null && child.signalCode === null,
     describe: () => (child?.pid === undefined ? 'restarting' : `pid ${child.pid}`),
     async stop(graceMs) {
