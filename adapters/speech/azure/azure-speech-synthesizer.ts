@@ -12,6 +12,7 @@ import { DEFAULT_NEURAL_VOICES, type VoiceMap } from './ssml.js';
 import type { SpeechSynthesizer, SynthesisRequest, SynthesizedAudio } from '../../ports.js';
 import { ssmlFor } from './azure-speech-ssml.js';
 import { translateSpeechCancellation } from './translate-speech-cancellation.js';
+import { useNodeWebSocketClient } from './node-websocket.js';
 
 export interface AzureSpeechSynthesizerOptions {
   /** A Speech resource key. */
@@ -57,6 +58,7 @@ export class AzureSpeechSynthesizer implements SpeechSynthesizer {
   private closed = false;
 
   constructor(options: AzureSpeechSynthesizerOptions) {
+    useNodeWebSocketClient();
     if (options.key === '' || (options.region === '' && options.endpoint === undefined)) {
       throw new TalkbackError('ConfigInvalid', 'Azure Speech needs a key and a region', { retryable: false });
     }
