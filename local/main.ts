@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     `  audio: ${ports.audio}`,
     `  speech: ${ports.speech}`,
     `  mail: ${ports.mailer}`,
+    ...nodeVersionNotice(process.versions.node),
     'Ctrl-C stops; unfinished work resumes at the next start.',
   ];
   process.stdout.write(`${banner.join('\n')}\n`);
@@ -53,6 +54,12 @@ async function main(): Promise<void> {
       process.exit(130);
     },
   });
+}
+
+/** talkback targets Node 22; an older Node still runs it, with a line saying so (README, "Node 22"). */
+function nodeVersionNotice(version: string): string[] {
+  const major = Number(version.split('.')[0]);
+  return major >= 22 ? [] : [`  note: Node ${version} is past its end of life; talkback targets Node 22 (README, "Node 22")`];
 }
 
 main().catch((error: unknown) => {
