@@ -45,6 +45,7 @@ export const chatEndpoints: readonly Implementation<ChatEndpoint>[] = [
         publish: async (event) => (await deps.bus()).publish(event),
         openIdMetadata: deps.agentsOpenIdMetadata,
         authProviderFactory: deps.agentsAuthProviderFactory,
+        connectorBounds: deps.channelBounds,
         sendLimits: deps.sendLimits,
         admit: (conversation) => flood.take(conversation),
       });

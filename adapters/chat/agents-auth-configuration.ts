@@ -5,6 +5,8 @@ import {
   type AuthConfiguration,
   type AuthProvider,
 } from '@microsoft/agents-hosting';
+import { BoundedCloudAdapter } from './bounded-agents-adapter.js';
+import type { ConnectorBounds } from './bounded-call.js';
 
 export interface AgentsCredentials {
   /** Empty: anonymous (the local host on loopback only). */
@@ -17,6 +19,8 @@ export interface AgentsCredentials {
    * settings (client credentials against Entra ID, or the managed identity). Tests: a local token endpoint.
    */
   authProviderFactory?: ((config: AuthConfiguration) => AuthProvider) | undefined;
+  /** CHANNEL_TIMEOUT_MS and the per-endpoint guard on every connector call (acks and replies). */
+  connectorBounds?: ConnectorBounds | undefined;
 }
 
 const CONNECTION = 'serviceConnection';
@@ -46,7 +50,7 @@ export function agentsAuthConfiguration(credentials: AgentsCredentials): AuthCon
 /** A CloudAdapter on these credentials whose turn errors propagate to the caller (no apology messages sent). */
 export function agentsCloudAdapter(credentials: AgentsCredentials): CloudAdapter {
   const config = agentsAuthConfiguration(credentials);
-  const adapter = new CloudAdapter(config);
+  const adapter = credentials.connectorBounds ? new BoundedCloudAdapter(config, credentials.connectorBounds) : new CloudAdapter(config);
   if (credentials.authProviderFactory && config.connections) {
     adapter.connectionManager = new ConnectionManager(credentials.authProviderFactory, config.connections, config.connectionsMap);
   }

@@ -8,7 +8,11 @@ import { agentsCloudAdapter, type AgentsCredentials } from './agents-auth-config
 import { translateConnectorError } from './translate-connector-error.js';
 
 export interface AgentsChatChannelOptions extends AgentsCredentials {
-  /** Bound on one send, token included. */
+  /**
+   * Bound on one send, the token included. Default: with connector bounds (whose timeout bounds each
+   * call to the channel and reports it to the endpoint guard), a second longer than theirs, a
+   * backstop for the token request; without them 15 s.
+   */
   timeoutMs?: number | undefined;
 }
 
@@ -22,7 +26,7 @@ export class AgentsChatChannel implements ChatChannel {
 
   constructor(private readonly options: AgentsChatChannelOptions) {
     this.adapter = agentsCloudAdapter(options);
-    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.timeoutMs = options.timeoutMs ?? (options.connectorBounds ? options.connectorBounds.timeoutMs + 1_000 : 15_000);
   }
 
   async send(reference: StoredConversationReference, activity: OutgoingActivity): Promise<{ activityId?: string }> {

@@ -1,13 +1,8 @@
 import type { ConnectorClient } from 'botframework-connector';
-import type { EndpointGuard } from '../../core/endpoint-guard.js';
 import { TalkbackError } from '../../core/errors.js';
+import { boundedChannelCall, type ConnectorBounds } from './bounded-call.js';
 
-export interface ConnectorBounds {
-  /** Longest a call to a channel may take, token included (CHANNEL_TIMEOUT_MS). */
-  timeoutMs: number;
-  /** Per-endpoint concurrency and the cool-down of an endpoint that timed out. */
-  guard: EndpointGuard;
-}
+export type { ConnectorBounds } from './bounded-call.js';
 
 /** The parts of @azure/core-rest-pipeline's request, response and pipeline used here (no SDK import outside adapters/). */
 interface PipelineRequest {
@@ -46,42 +41,21 @@ export function boundConnector(client: ConnectorClient, bounds: ConnectorBounds)
   return client;
 }
 
-function boundedCallPolicy({ timeoutMs, guard }: ConnectorBounds): PipelinePolicy {
+function boundedCallPolicy(bounds: ConnectorBounds): PipelinePolicy {
   return {
     name: 'talkbackBoundedCall',
-    async sendRequest(request, next) {
-      const endpoint = new URL(request.url).host;
-      // Waiting for a slot of a busy endpoint counts against the call's own timeout.
-      const started = Date.now();
-      const admission = await guard.enter(endpoint, timeoutMs);
-      if (!admission.admitted) {
-        throw new TalkbackError(
-          admission.reason === 'busy' ? 'Throttled' : 'ServiceUnavailable',
-          admission.reason === 'busy'
-            ? `channel endpoint ${endpoint} already has its share of calls in flight`
-            : `channel endpoint ${endpoint} timed out recently; not calling it again yet`,
-          { retryable: true, retryAfterMs: admission.retryAfterMs },
-        );
-      }
+    sendRequest(request, next) {
       safeHeaders(request.headers);
-      const timer = new AbortController();
-      const timeout = setTimeout(() => timer.abort(), Math.max(1, timeoutMs - (Date.now() - started)));
-      request.abortSignal = request.abortSignal ? AbortSignal.any([request.abortSignal, timer.signal]) : timer.signal;
-      request.timeout = timeoutMs;
-      try {
-        const response = await next(request);
-        admission.done(response.status >= 500 ? 'failed' : 'ok');
-        return response;
-      } catch (error) {
-        if (timer.signal.aborted) {
-          admission.done('timeout');
-          throw new TalkbackError('Timeout', `channel endpoint ${endpoint} did not answer within ${timeoutMs} ms`, { retryable: true });
-        }
-        admission.done('failed');
-        throw error;
-      } finally {
-        clearTimeout(timeout);
-      }
+      return boundedChannelCall(
+        request.url,
+        bounds,
+        (signal) => {
+          request.abortSignal = request.abortSignal ? AbortSignal.any([request.abortSignal, signal]) : signal;
+          request.timeout = bounds.timeoutMs;
+          return next(request);
+        },
+        (outcome) => ('result' in outcome ? outcome.result.status : undefined),
+      );
     },
   };
 }

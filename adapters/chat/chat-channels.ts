@@ -32,6 +32,7 @@ export const chatChannels: readonly Implementation<ChatChannel>[] = [
         appType: config.MicrosoftAppType,
         tenantId: config.MicrosoftAppTenantId,
         authProviderFactory: deps.agentsAuthProviderFactory,
+        connectorBounds: deps.channelBounds,
       });
     },
   },
