@@ -8,10 +8,10 @@ import { findRecord, journeyOf } from '../operations/journey.js';
 import { CONSOLE_SCRIPT } from './assets/console-script.js';
 import { CONSOLE_STYLE } from './assets/console-style.js';
 import { consoleAccess, SESSION_COOKIE, sessionValue, type ConsoleEnv } from './console-access.js';
-import { consoleHeaders } from './console-headers.js';
+import { consoleHeaders, EMAIL_PREVIEW_CSP } from './console-headers.js';
 import type { ConsoleOptions } from './console-options.js';
 import { audioResponse } from './audio-response.js';
-import { readEmailCopy } from './email-copy.js';
+import { emailPreviewHtml, readEmailCopy } from './email-copy.js';
 import { interactionRow, pageVersion } from './interaction-rows.js';
 import { Layout } from './layout.js';
 import { DeadLettersPage } from './pages/dead-letters-page.js';
@@ -98,6 +98,19 @@ export function createConsoleApp(options: ConsoleOptions): Hono<ConsoleEnv> {
     const bytes = await (await ports.audio()).get(record.audio.blobName);
     if (!bytes) return c.text('the audio is no longer stored', 404);
     return audioResponse(bytes, record.audio.contentType, c.req.header('range'));
+  });
+  app.get('/interactions/:id/email.html', async (c) => {
+    const record = await findRecord(ports, c.req.param('id'));
+    const mailer = await ports.mailer();
+    const raw = mailer.sentCopy ? await mailer.sentCopy(record.id) : undefined;
+    if (!raw) return c.text('no copy of this email is kept', 404);
+    return c.body(emailPreviewHtml(await readEmailCopy(raw)), 200, {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': EMAIL_PREVIEW_CSP,
+      'x-frame-options': 'SAMEORIGIN',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    });
   });
   app.get('/interactions/:id/email.eml', async (c) => {
     const record = await findRecord(ports, c.req.param('id'));

@@ -24,3 +24,10 @@ export async function readEmailCopy(raw: Buffer): Promise<EmailCopy> {
     attachments: parsed.attachments.map((a) => ({ filename: a.filename ?? '', contentType: a.contentType, bytes: a.size })),
   };
 }
+
+/** The email as a page of its own for the console's preview frame: its HTML, else its text. */
+export function emailPreviewHtml(copy: EmailCopy): string {
+  if (copy.html !== undefined) return copy.html;
+  const text = (copy.text ?? '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return `<!doctype html><meta charset="utf-8"><pre style="white-space:pre-wrap">${text}</pre>`;
+}

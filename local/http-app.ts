@@ -34,6 +34,8 @@ export function createHttpApp(functions: readonly HttpFunction[], app: FunctionC
       // A page that declares its own, narrower policy keeps it (the staff console loads its own script,
       // style sheet and audio, and posts its forms, under a CSP that allows exactly that).
       if (name === 'content-security-policy' && c.res.headers.has(name)) continue;
+      // ...and a response that may be framed by the console's own pages (the staff email preview) keeps SAMEORIGIN.
+      if (name === 'x-frame-options' && c.res.headers.get(name) === 'SAMEORIGIN') continue;
       c.res.headers.set(name, value);
     }
   });

@@ -135,7 +135,7 @@ export function JourneyPage({ base, journey, email }: JourneyPageProps) {
             <dt>Attachments</dt>
             <dd>{email.attachments.map((a) => `${a.filename} (${a.contentType}, ${a.bytes} bytes)`).join(', ') || 'none'}</dd>
           </dl>
-          <iframe class="email" title="Staff email preview" sandbox="" srcdoc={email.html ?? `<pre>${escapeText(email.text ?? '')}</pre>`}></iframe>
+          <iframe class="email" title="Staff email preview" sandbox="" src={link(`${journey.links.page}/email.html`)}></iframe>
           <p>
             <a href={link(journey.links.email)} download="">
               Download the .eml
@@ -172,8 +172,4 @@ export function JourneyPage({ base, journey, email }: JourneyPageProps) {
       )}
     </>
   );
-}
-
-function escapeText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

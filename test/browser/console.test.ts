@@ -99,6 +99,11 @@ describe.skipIf(skip)('the staff console in Chromium', () => {
     expect(await duration.jsonValue()).toBeGreaterThan(0);
     const preview = page.frameLocator('iframe[title="Staff email preview"]');
     await expect.poll(() => preview.locator('body').innerText(), { timeout: 10_000 }).toContain(KOREAN.text);
+    // The email's own inline styles apply in the preview (the console's CSP would block them in a srcdoc
+    // frame): its play button is white text on the accent colour, not a default blue link.
+    const button = preview.locator('a[href*="/audio/"], a[href*="/interactions/"]').first();
+    const colour = await button.evaluate((a) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(a).color);
+    expect(colour).toBe('rgb(255, 255, 255)');
     const download = await page.request.get(`${host.url}/interactions/${eventIdOf(KOREAN)}/email.eml`);
     expect(download.status()).toBe(200);
     expect(download.headers()['content-type']).toContain('message/rfc822');
