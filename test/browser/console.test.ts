@@ -107,6 +107,11 @@ describe.skipIf(skip)('the staff console in Chromium', () => {
     const download = await page.request.get(`${host.url}/interactions/${eventIdOf(KOREAN)}/email.eml`);
     expect(download.status()).toBe(200);
     expect(download.headers()['content-type']).toContain('message/rfc822');
+    // The preview may be framed by the console's own pages only, runs no script; the pages themselves are never framed.
+    const previewHeaders = (await page.request.get(`${host.url}/interactions/${eventIdOf(KOREAN)}/email.html`)).headers();
+    expect(previewHeaders['x-frame-options']).toBe('SAMEORIGIN');
+    expect(previewHeaders['content-security-policy']).toMatch(/frame-ancestors 'self'.*sandbox/);
+    expect((await page.request.get(`${host.url}/interactions/${eventIdOf(KOREAN)}`)).headers()['x-frame-options']).toBe('DENY');
     await shot('2-journey');
     // A full-page capture can miss the sandboxed frame's paint below the fold: the preview on its own.
     await page.locator('iframe.email').scrollIntoViewIfNeeded();
