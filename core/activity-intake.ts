@@ -6,7 +6,13 @@ export const MAX_ACTIVITY_BYTES = 256 * 1024;
 /** Real activities nest a handful of levels (channelData, adaptive cards); 64 is generous. */
 export const MAX_ACTIVITY_DEPTH = 64;
 
-export type IntakeRefusal = { ok: false; status: 400 | 413 | 415; reason: string };
+export type IntakeRefusal = {
+  ok: false;
+  status: 400 | 413 | 415;
+  reason: string;
+  /** The channel and conversation the refused body named, when they were strings (for the refusal's log line). */
+  claimed?: { channelId?: string; conversationId?: string };
+};
 export type IntakeResult = { ok: true; activity: IntakeActivity & Record<string, unknown> } | IntakeRefusal;
 
 /** Only JSON may post an activity: a form or text/plain post is what a foreign web page can send without a preflight. */
@@ -43,9 +49,18 @@ export function admitActivity(contentType: string | null | undefined, raw: strin
   const parsed = activitySchema.safeParse(body);
   if (!parsed.success) {
     const { field, message } = describeIssue(parsed.error);
-    return { ok: false, status: 400, reason: `${field}: ${message}` };
+    return { ok: false, status: 400, reason: `${field}: ${message}`, claimed: claimedIds(body as Record<string, unknown>) };
   }
   const activity = parsed.data as IntakeActivity & Record<string, unknown>;
   if (typeof activity.text === 'string') activity.text = stripControlCharacters(activity.text);
   return { ok: true, activity };
+}
+
+/** What an activity that failed its schema says it belongs to, where those fields are short strings. */
+function claimedIds(body: Record<string, unknown>): { channelId?: string; conversationId?: string } {
+  const short = (value: unknown) => (typeof value === 'string' && value.length > 0 && value.length <= 256 ? value : undefined);
+  const channelId = short(body.channelId);
+  const conversation = body.conversation;
+  const conversationId = typeof conversation === 'object' && conversation !== null ? short((conversation as { id?: unknown }).id) : undefined;
+  return { ...(channelId ? { channelId } : {}), ...(conversationId ? { conversationId } : {}) };
 }

@@ -32,7 +32,7 @@ export const messages: HttpFunction = {
       const raw = await readBodyLimited(request, MAX_ACTIVITY_BYTES);
       if (raw === undefined) return refuse(ctx, 413, `activity larger than ${MAX_ACTIVITY_BYTES} bytes`, {}, { connection: 'close' });
       const admitted = admitActivity(request.headers.get('content-type'), raw);
-      if (!admitted.ok) return refuse(ctx, admitted.status, admitted.reason);
+      if (!admitted.ok) return refuse(ctx, admitted.status, admitted.reason, admitted.claimed);
       const { activity } = admitted;
       const ids = { channelId: activity.channelId, conversationId: activity.conversation.id };
       const headers: Record<string, string> = {};

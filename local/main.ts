@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     `  bot endpoint:  ${endpoint}`,
     `  health:        ${host.url}/api/health     staff console: ${host.url}/`,
     `  bot SDK:       ${config.BOT_SDK === 'agents' ? 'Microsoft 365 Agents SDK (BOT_SDK=agents)' : 'Bot Framework SDK, archived (BOT_SDK=botbuilder; new deployments: BOT_SDK=agents)'}`,
-    `  Agents Playground: TEAMSAPPTESTER_BROWSER=none npx -p @microsoft/m365agentsplayground agentsplayground -e ${endpoint} -c emulator`,
+    `  Agents Playground: TEAMSAPPTESTER_BROWSER=none npx -y -p @microsoft/m365agentsplayground agentsplayground -e ${endpoint} -c emulator`,
     `                     then open http://127.0.0.1:56150; the audio reply is a Listen card (-c emulator, -c msteams), plus Web Chat's audio player with -c webchat`,
     ...(config.MicrosoftAppId
       ? [`                     (it sends no token: run without MicrosoftAppId/clientId to use it)`]

@@ -55,6 +55,13 @@ describe('admitActivity', () => {
     expect(refusal(activity({ recipient: 'bot' }))?.reason).toBe('recipient: must be object');
   });
 
+  it('a refusal for a wrong field type names the channel and conversation the body claimed (for its log line)', () => {
+    const result = admitActivity(JSON_TYPE, JSON.stringify(activity({ text: 123, conversation: { id: 'c-bad' } })));
+    expect(result.ok ? undefined : result.claimed).toEqual({ channelId: 'emulator', conversationId: 'c-bad' });
+    const unnamed = admitActivity(JSON_TYPE, JSON.stringify(activity({ channelId: 7, conversation: { id: 'x'.repeat(300) } })));
+    expect(unnamed.ok ? undefined : unnamed.claimed).toEqual({});
+  });
+
   it('refuses deep nesting before parsing, and oversize bodies', () => {
     const deep = JSON.stringify(activity({ conversation: { id: 'c', x: 'HERE' } })).replace('"HERE"', `${'['.repeat(5000)}${']'.repeat(5000)}`);
     expect(refusal(deep)).toEqual({ status: 400, reason: 'activity nested deeper than 64 levels' });
