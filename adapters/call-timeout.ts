@@ -18,7 +18,7 @@ export function withCallTimeout<T extends object>(port: T, name: string, timeout
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<never>((_, reject) => {
           timer = setTimeout(
-            () => reject(new TalkbackError('Timeout', `${name}.${String(property)} did not answer within ${timeoutMs} ms`, { retryable: true })),
+            () => reject(new TalkbackError('Timeout', `${name}.${String(property)} did not answer within ${timeoutMs} ms`)),
             timeoutMs,
           );
         });

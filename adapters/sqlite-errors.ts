@@ -12,23 +12,26 @@ const RETRYABLE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|PROTOCOL)(_|$)/;
 /** What better-sqlite3 throws (a TypeError without a code) once the database is closed, or its folder is missing. */
 const CLOSED = /database connection is not open|cannot open database/i;
 
+/** The adapter's own codes for a database failure that may pass, and for one that will not. */
+const REJECTED = { BusFailed: 'BusRejected', StorageFailed: 'StorageRejected' } as const satisfies Record<string, ErrorCode>;
+
 /**
  * Turns what better-sqlite3 throws into the one error type. `action` says what failed ("publish",
  * "interaction store update"); `fallbackCode` is the adapter's own code for database failures
- * (BusFailed, StorageFailed). A TalkbackError passes through unchanged. An error that is not
- * SQLite's (a bug in a callback, say) keeps core's rule for unknown errors: Internal, retryable.
+ * (BusFailed, StorageFailed), its Rejected twin the code of one that fails the same way again. A
+ * TalkbackError passes through unchanged. An error that is not SQLite's (a bug in a callback, say)
+ * keeps core's rule for unknown errors: Internal, retryable.
  */
-export function translateSqliteError(error: unknown, action: string, fallbackCode: ErrorCode): TalkbackError {
+export function translateSqliteError(error: unknown, action: string, fallbackCode: keyof typeof REJECTED): TalkbackError {
   if (isTalkbackError(error)) return error;
   const code = (error as { code?: unknown } | null)?.code;
   const text = error instanceof Error ? error.message : String(error);
   if (typeof code === 'string' && code.startsWith('SQLITE_')) {
-    return new TalkbackError(fallbackCode, `${action}: ${text}`, {
-      retryable: RETRYABLE.test(code),
+    return new TalkbackError(RETRYABLE.test(code) ? fallbackCode : REJECTED[fallbackCode], `${action}: ${text}`, {
       cause: error,
       details: { sqliteCode: code },
     });
   }
-  if (CLOSED.test(text)) return new TalkbackError(fallbackCode, `${action}: ${text}`, { retryable: false, cause: error });
-  return new TalkbackError('Internal', `${action}: ${text}`, { retryable: true, cause: error });
+  if (CLOSED.test(text)) return new TalkbackError(REJECTED[fallbackCode], `${action}: ${text}`, { cause: error });
+  return new TalkbackError('Internal', `${action}: ${text}`, { cause: error });
 }

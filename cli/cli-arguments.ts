@@ -29,7 +29,7 @@ export const USAGE = `Usage: npm run talkback -- <command> [--json]
 
 --json prints one JSON document. Settings as for npm start (TALKBACK_DATA_DIR, SERVICEBUS_CONNECTION_STRING, …).`;
 
-const bad = (message: string) => new TalkbackError('BadRequest', `${message}\n\n${USAGE}`, { retryable: false });
+const bad = (message: string) => new TalkbackError('BadRequest', `${message}\n\n${USAGE}`);
 
 /** Parses the command line; throws BadRequest (with the usage) on anything it does not understand. */
 export function parseInvocation(argv: readonly string[]): Invocation {

@@ -259,7 +259,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!result.success) {
     const problems = result.error.issues.map((i) => `  - ${i.path.join('.') || '(settings)'}: ${i.message}`);
     throw new TalkbackError('ConfigInvalid', `invalid configuration:\n${problems.join('\n')}`, {
-      retryable: false,
       details: { problems: result.error.issues.length },
     });
   }

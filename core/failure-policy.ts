@@ -1,11 +1,23 @@
 import type { ErrorCode, TalkbackError } from './errors.js';
 
+export interface CodePolicy {
+  /** Whether another delivery may succeed. */
+  retryable: boolean;
+  /** The wait before the next delivery when the error gave no Retry-After; unset: exponential backoff. */
+  delayMs?: number;
+}
+
 /**
  * The one failure policy: per error code, whether a failure is worth another delivery and how long
- * to wait first when the error names no Retry-After of its own. Translators map vendor errors to a
- * code; the hosts (the local pump, the Azure registration) decide retries from here and `backoffMs`.
+ * to wait first. `TalkbackError#retryable` is read from here and nowhere else: translators and
+ * adapters only map vendor errors to a code (plus the vendor's Retry-After). The hosts (the local
+ * pump, the Azure registration, the Service Bus hold) wait `backoffMs` before a retry.
+ *
+ * Rule of thumb (Azure SDK guidelines): timeouts, 408, 429, 5xx and no answer at all may pass;
+ * other 4xx, invalid input and refused settings fail the same way again.
  */
-export const FAILURE_POLICY: Record<ErrorCode, { retryable: boolean; delayMs?: number }> = {
+export const FAILURE_POLICY: Readonly<Record<ErrorCode, CodePolicy>> = {
+  // Set-up and input: the same request fails the same way again.
   ConfigInvalid: { retryable: false },
   DataFolderLocked: { retryable: false },
   DataFolderInvalid: { retryable: false },
@@ -18,26 +30,36 @@ export const FAILURE_POLICY: Record<ErrorCode, { retryable: boolean; delayMs?: n
   NotFound: { retryable: false },
   Conflict: { retryable: false },
   PreconditionFailed: { retryable: false },
+  SpeechRejected: { retryable: false },
+  StorageRejected: { retryable: false },
   MailRejected: { retryable: false },
+  ReplyRejected: { retryable: false },
+  BusRejected: { retryable: false },
+  GaveUp: { retryable: false },
   // Channel rules (adapters/chat/channel-rules.ts): the reply is skipped and recorded, never retried.
   ConversationBlocked: { retryable: false },
   OutsideMessagingWindow: { retryable: false },
+  // Passing conditions: retried, after the vendor's Retry-After when it gave one.
+  Busy: { retryable: true },
+  TooEarly: { retryable: true },
   Throttled: { retryable: true },
   Timeout: { retryable: true },
   ServiceUnavailable: { retryable: true },
   ClaimHeld: { retryable: true },
+  // The lock is gone, so the bus redelivers the message anyway: never a reason to dead-letter it.
   LockLost: { retryable: true },
   SpeechFailed: { retryable: true },
   StorageFailed: { retryable: true },
   MailFailed: { retryable: true },
   ReplyFailed: { retryable: true },
   BusFailed: { retryable: true },
+  // A bug: a fix deployed while the message is retried (or redriven) can still carry it through.
   Internal: { retryable: true },
 };
 
-/** Whether a failure with this code is retried when its translator said nothing else. */
+/** Whether a failure with this code is worth another delivery. */
 export function isRetryableCode(code: ErrorCode): boolean {
-  return FAILURE_POLICY[code].retryable;
+  return FAILURE_POLICY[code]?.retryable ?? true;
 }
 
 export interface BackoffOptions {

@@ -6,7 +6,7 @@ export function parseEvent(body: unknown): BusEvent {
   const result = busEventSchema.safeParse(body);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new TalkbackError('EventInvalid', `invalid event: ${problems.join('; ')}`, { retryable: false });
+    throw new TalkbackError('EventInvalid', `invalid event: ${problems.join('; ')}`);
   }
   return result.data;
 }

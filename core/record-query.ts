@@ -89,7 +89,7 @@ export function decodeCursor(cursor: string): CursorPosition {
   } catch {
     // falls through to the error below
   }
-  throw new TalkbackError('BadRequest', 'the page cursor is not valid', { retryable: false });
+  throw new TalkbackError('BadRequest', 'the page cursor is not valid');
 }
 
 /** True when `record` comes after the cursor position in newest-first order. */
@@ -121,7 +121,7 @@ export function parseSearch(input: string): Omit<RecordQuery, 'limit' | 'cursor'
       case 'stage':
       case 'missing': {
         const stage = STAGES.find((s) => s === value.toLowerCase());
-        if (!stage) throw new TalkbackError('BadRequest', `unknown stage "${value}" (one of ${STAGES.join(', ')})`, { retryable: false });
+        if (!stage) throw new TalkbackError('BadRequest', `unknown stage "${value}" (one of ${STAGES.join(', ')})`);
         if (name === 'stage') query.stage = stage;
         else query.missingStage = stage;
         break;
@@ -149,6 +149,6 @@ export function parseSearch(input: string): Omit<RecordQuery, 'limit' | 'cursor'
 
 function dateOf(value: string): Date {
   const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-  if (Number.isNaN(date.getTime())) throw new TalkbackError('BadRequest', `"${value}" is not a date (YYYY-MM-DD)`, { retryable: false });
+  if (Number.isNaN(date.getTime())) throw new TalkbackError('BadRequest', `"${value}" is not a date (YYYY-MM-DD)`);
   return date;
 }

@@ -42,7 +42,6 @@ export async function once(
     const expiresAt = Date.parse(record?.claims[action]?.expiresAt ?? '');
     if (now >= waitUntil) {
       throw new TalkbackError('ClaimHeld', `another attempt is carrying out "${action}"`, {
-        retryable: true,
         ...(Number.isNaN(expiresAt) ? {} : { retryAfterMs: Math.max(0, expiresAt - now) + 100 }),
       });
     }

@@ -36,7 +36,7 @@ export async function runSubscriber(
     const earlier = (await (await ctx.ports.store()).get(key))?.failures.find(
       (f) => f.function === fn.name && f.eventId === event.id && f.skipped !== true && !(Date.parse(f.at) < enqueuedAt),
     );
-    if (earlier) throw new TalkbackError(earlier.code as ErrorCode, `gave up earlier: ${earlier.message}`, { retryable: false });
+    if (earlier) throw new TalkbackError('GaveUp', `gave up earlier (${earlier.code}): ${earlier.message}`, { details: { code: earlier.code } });
   }
   const attempt = { function: fn.name, eventId: event.id, deliveryCount };
   try {

@@ -43,7 +43,6 @@ export function lockDataFolder(dataDir: string, options: { pid?: number; host?: 
           `the data folder ${dataDir} is in use by another talkback host (${holder ? `pid ${holder.pid} on ${holder.hostname}, started ${holder.startedAt}` : 'in this process'}). ` +
             `Stop that host, or set TALKBACK_DATA_DIR to another folder.` +
             (holder && holder.hostname !== me.hostname ? ` If that host is gone for good, delete ${file}.` : ''),
-          { retryable: false },
         );
       }
       // Left by a crashed host (or unreadable: a crash while writing it): take it over.
@@ -72,7 +71,7 @@ export function lockDataFolder(dataDir: string, options: { pid?: number; host?: 
     process.on('exit', release);
     return { path: file, release };
   }
-  throw new TalkbackError('DataFolderLocked', `could not take the lock ${file}: another host keeps taking it`, { retryable: false });
+  throw new TalkbackError('DataFolderLocked', `could not take the lock ${file}: another host keeps taking it`);
 }
 
 function readHolder(file: string): Holder | undefined {

@@ -53,7 +53,7 @@ export function checkDataFolder(dataDir: string, files: readonly EmbeddedFile[])
       'talkback will not start afresh on it, since messages it already acknowledged would be lost silently. ' +
       `To recover: restore the file from a backup; or salvage a damaged one with \`sqlite3 <file> .recover | sqlite3 <new file>\`; ` +
       `or move the folder aside (mv ${dataDir} ${dataDir}.broken) to start with an empty one.`,
-    { retryable: false, details: { problems } },
+    { details: { problems } },
   );
 }
 

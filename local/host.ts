@@ -63,7 +63,6 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     throw new TalkbackError(
       'ConfigInvalid',
       `HOST=${config.HOST} with no MicrosoftAppId would accept unauthenticated activities from the network; set MicrosoftAppId or bind to 127.0.0.1`,
-      { retryable: false },
     );
   }
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);

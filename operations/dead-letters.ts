@@ -19,7 +19,7 @@ export async function listDeadLetters(ports: OperationPorts, subscription?: stri
 /** Every dead letter with this message id (one per subscription it died in). */
 export async function findDeadLetters(ports: OperationPorts, messageId: string, subscription?: string): Promise<SubscriptionDeadLetter[]> {
   const found = (await listDeadLetters(ports, subscription)).filter((m) => m.messageId === messageId);
-  if (found.length === 0) throw new TalkbackError('NotFound', `no dead letter with message id ${messageId}`, { retryable: false });
+  if (found.length === 0) throw new TalkbackError('NotFound', `no dead letter with message id ${messageId}`);
   return found;
 }
 
@@ -51,7 +51,7 @@ export async function settle(
 
 export function checkSubscription(ports: OperationPorts, subscription: string): string {
   if (!ports.subscriptions.includes(subscription)) {
-    throw new TalkbackError('BadRequest', `no subscription "${subscription}" (one of ${ports.subscriptions.join(', ')})`, { retryable: false });
+    throw new TalkbackError('BadRequest', `no subscription "${subscription}" (one of ${ports.subscriptions.join(', ')})`);
   }
   return subscription;
 }

@@ -36,7 +36,7 @@ export interface Journey {
 export async function findRecord(ports: OperationPorts, eventId: string): Promise<InteractionRecord> {
   const page = await (await ports.store()).search({ id: eventId, limit: 1 });
   const record = page.records[0];
-  if (!record) throw new TalkbackError('NotFound', `no interaction with event id ${eventId}`, { retryable: false });
+  if (!record) throw new TalkbackError('NotFound', `no interaction with event id ${eventId}`);
   return record;
 }
 

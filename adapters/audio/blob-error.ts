@@ -1,4 +1,4 @@
-import { codeForStatus, isRetryableStatus, isTalkbackError, TalkbackError } from '../../core/errors.js';
+import { codeForStatus, isTalkbackError, TalkbackError } from '../../core/errors.js';
 import { retryAfterMs } from '../../core/retry-after.js';
 
 interface RestErrorLike {
@@ -22,8 +22,7 @@ export function toBlobStorageError(error: unknown, action: string): TalkbackErro
   if (isRestError(error)) {
     const status = error.statusCode;
     const detail = error.code ?? (status === undefined ? 'network error' : `HTTP ${status}`);
-    return new TalkbackError(codeForStatus(status, 'StorageFailed'), `Blob storage: ${action} failed (${detail})`, {
-      retryable: isRetryableStatus(status),
+    return new TalkbackError(codeForStatus(status, 'StorageFailed', 'StorageRejected'), `Blob storage: ${action} failed (${detail})`, {
       retryAfterMs: retryAfterMs(error.response?.headers.get('retry-after')),
       cause: error,
       details: { statusCode: status, storageCode: error.code },
@@ -31,11 +30,10 @@ export function toBlobStorageError(error: unknown, action: string): TalkbackErro
   }
   const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
   if (name === 'AbortError' || name === 'TimeoutError') {
-    return new TalkbackError('Timeout', `Blob storage: ${action} timed out`, { retryable: true, cause: error });
+    return new TalkbackError('Timeout', `Blob storage: ${action} timed out`, { cause: error });
   }
   const message = error instanceof Error ? error.message : String(error);
   return new TalkbackError('StorageFailed', `Blob storage: ${action} failed: ${message}`, {
-    retryable: true,
     cause: error,
   });
 }

@@ -56,7 +56,7 @@ export class AzureServiceBusEventBus implements EventBus {
       });
     } catch (error) {
       const cause = translateServiceBusError(error, 'read the connection string', this.secrets);
-      throw new TalkbackError('ConfigInvalid', cause.message, { retryable: false });
+      throw new TalkbackError('ConfigInvalid', cause.message);
     }
     this.context = {
       openReceiver: (subscription) => this.openReceiver(subscription),
@@ -175,6 +175,6 @@ export class AzureServiceBusEventBus implements EventBus {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new TalkbackError('BusFailed', 'Service Bus event bus is closed', { retryable: false });
+    if (this.closed) throw new TalkbackError('BusRejected', 'Service Bus event bus is closed');
   }
 }

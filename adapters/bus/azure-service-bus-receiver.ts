@@ -120,9 +120,7 @@ export class AzureServiceBusReceiver implements BusReceiver {
   private entryOf(message: LockedMessage): ServiceBusReceivedMessage {
     const entry = this.context.locks.get(message.lockToken);
     if (entry === undefined || entry.subscription !== this.subscription) {
-      throw new TalkbackError('LockLost', `lock on message ${message.messageId} expired or was settled`, {
-        retryable: false,
-      });
+      throw new TalkbackError('LockLost', `lock on message ${message.messageId} expired or was settled`);
     }
     return entry.message;
   }

@@ -62,8 +62,8 @@ export function idText(id: string | number | Buffer | undefined): string {
 /** A redrive that Service Bus's duplicate detection would drop silently is refused instead. */
 export function tooYoungError(count: number, until: Date): TalkbackError {
   return new TalkbackError(
-    'Conflict',
+    'TooEarly',
     `${count} dead letter(s) are still inside the topic's duplicate detection window: resent with their original id they would be dropped; redrive after ${until.toISOString()}`,
-    { retryable: true, retryAfterMs: Math.max(0, until.getTime() - Date.now()) },
+    { retryAfterMs: Math.max(0, until.getTime() - Date.now()) },
   );
 }

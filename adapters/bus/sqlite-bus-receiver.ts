@@ -63,7 +63,7 @@ export class SqliteBusReceiver implements BusReceiver {
 
   private assertOpen(): void {
     if (this.closed) {
-      throw new TalkbackError('BusFailed', `receiver for ${this.subscription} is closed`, { retryable: false });
+      throw new TalkbackError('BusRejected', `receiver for ${this.subscription} is closed`);
     }
   }
 }

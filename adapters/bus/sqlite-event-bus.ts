@@ -36,9 +36,7 @@ export interface SubscriptionStats {
 const translate = (error: unknown, action: string) => translateSqliteError(error, action, 'BusFailed');
 
 const lockLost = (message: LockedMessage) =>
-  new TalkbackError('LockLost', `lock on message ${message.messageId} expired or was settled`, {
-    retryable: false,
-  });
+  new TalkbackError('LockLost', `lock on message ${message.messageId} expired or was settled`);
 
 /**
  * The embedded topic with Service Bus semantics: fan-out to filtered subscriptions, peek-lock,
@@ -113,7 +111,7 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
 
   private assertSubscription(subscription: string): void {
     if (!this.subscriptions.some((s) => s.name === subscription)) {
-      throw new TalkbackError('NotFound', `no subscription named ${subscription}`, { retryable: false });
+      throw new TalkbackError('NotFound', `no subscription named ${subscription}`);
     }
   }
 
@@ -340,7 +338,7 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
 
   /** A write: shares one transaction and one fsync with the writes asked for in the same turn; resolves once durable. */
   private async write<T>(action: string, work: () => T): Promise<T> {
-    if (this.closed) throw new TalkbackError('BusFailed', `${action}: the bus is closed`, { retryable: false });
+    if (this.closed) throw new TalkbackError('BusRejected', `${action}: the bus is closed`);
     try {
       return await this.commits.run(work);
     } catch (error) {
@@ -349,7 +347,7 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   }
 
   private run<T>(action: string, work: () => T): T {
-    if (this.closed) throw new TalkbackError('BusFailed', `${action}: the bus is closed`, { retryable: false });
+    if (this.closed) throw new TalkbackError('BusRejected', `${action}: the bus is closed`);
     try {
       return work();
     } catch (error) {

@@ -3,36 +3,36 @@ import { REDACTED, redactSecrets } from '../../core/redact.js';
 
 interface Rule {
   code: ErrorCode;
-  retryable: boolean;
   retryAfterMs?: number;
 }
 
 /**
- * ServiceBusError codes whose meaning we know. For these the rule decides `retryable`: a
- * ServiceBusError built from a message and a code is always `retryable: true` (the MessagingError
- * default), and core-amqp even marks UnauthorizedError retryable in case keys are being rotated —
- * but a message redelivered ten times against a wrong key only ends up dead-lettered anyway.
- * Codes not listed (GeneralError, future codes) keep the error's own `retryable`.
+ * ServiceBusError codes whose meaning we know, mapped to our code (whose failure policy decides the
+ * retry). The SDK's own `retryable` is not trusted for these: a ServiceBusError built from a message
+ * and a code is always `retryable: true` (the MessagingError default), and core-amqp even marks
+ * UnauthorizedError retryable in case keys are being rotated — but a message redelivered ten times
+ * against a wrong key only ends up dead-lettered anyway. Codes not listed (GeneralError, future
+ * codes) follow the error's own `retryable`: BusFailed when it is, BusRejected when it is not.
  */
 const RULES: Readonly<Record<string, Rule>> = {
-  MessageLockLost: { code: 'LockLost', retryable: false },
-  SessionLockLost: { code: 'LockLost', retryable: false },
+  MessageLockLost: { code: 'LockLost' },
+  SessionLockLost: { code: 'LockLost' },
   // The broker asks clients to back off ~10 s when it is busy (core-amqp waits as long).
-  ServiceBusy: { code: 'Throttled', retryable: true, retryAfterMs: 10_000 },
-  ServiceTimeout: { code: 'Timeout', retryable: true },
-  ServiceCommunicationProblem: { code: 'ServiceUnavailable', retryable: true },
+  ServiceBusy: { code: 'Throttled', retryAfterMs: 10_000 },
+  ServiceTimeout: { code: 'Timeout' },
+  ServiceCommunicationProblem: { code: 'ServiceUnavailable' },
   // QuotaExceeded means the entity is full (a subscriber fell behind) or the namespace's connection
   // limit is reached. Both clear without a code change once receivers catch up or connections close
   // (Microsoft's guidance: "retry might help if messages were removed in the meantime"), and the
   // bus's max delivery count bounds the retries — so retryable, as throttling.
-  QuotaExceeded: { code: 'Throttled', retryable: true },
-  UnauthorizedAccess: { code: 'Unauthorized', retryable: false },
-  MessagingEntityNotFound: { code: 'NotFound', retryable: false },
-  MessageNotFound: { code: 'NotFound', retryable: false },
-  MessagingEntityDisabled: { code: 'BusFailed', retryable: false },
-  MessagingEntityAlreadyExists: { code: 'Conflict', retryable: false },
-  MessageSizeExceeded: { code: 'PayloadTooLarge', retryable: false },
-  SessionCannotBeLocked: { code: 'BusFailed', retryable: true },
+  QuotaExceeded: { code: 'Throttled' },
+  UnauthorizedAccess: { code: 'Unauthorized' },
+  MessagingEntityNotFound: { code: 'NotFound' },
+  MessageNotFound: { code: 'NotFound' },
+  MessagingEntityDisabled: { code: 'BusRejected' },
+  MessagingEntityAlreadyExists: { code: 'Conflict' },
+  MessageSizeExceeded: { code: 'PayloadTooLarge' },
+  SessionCannotBeLocked: { code: 'BusFailed' },
 };
 
 /**
@@ -40,7 +40,7 @@ const RULES: Readonly<Record<string, Rule>> = {
  * `retryable: false` and does not retry it itself, but for a message an unreachable namespace is an
  * outage to wait out, not a reason to dead-letter — redelivery is bounded by the max delivery count.
  */
-const NETWORK: Rule = { code: 'ServiceUnavailable', retryable: true };
+const NETWORK: Rule = { code: 'ServiceUnavailable' };
 
 /** core-amqp's MessagingError codes for the same conditions (as the SDK itself maps them). */
 const AMQP_CODES: Readonly<Record<string, string>> = {
@@ -88,25 +88,23 @@ export function translateServiceBusError(error: unknown, action: string, secrets
   if (e.name === 'ServiceBusError' || e.name === 'MessagingError') {
     const code = sdkCode === undefined ? 'GeneralError' : (AMQP_CODES[sdkCode] ?? sdkCode);
     const rule = RULES[code] ?? (typeof e.syscall === 'string' ? NETWORK : undefined);
-    return new TalkbackError(rule?.code ?? 'BusFailed', message(code), {
-      retryable: rule?.retryable ?? ownRetryable,
+    return new TalkbackError(rule?.code ?? (ownRetryable ? 'BusFailed' : 'BusRejected'), message(code), {
       retryAfterMs: rule?.retryAfterMs,
       cause: error,
       details: { serviceBusCode: code },
     });
   }
   if (text.includes(ALREADY_SETTLED)) {
-    return new TalkbackError('LockLost', message('already settled'), { retryable: false, cause: error });
+    return new TalkbackError('LockLost', message('already settled'), { cause: error });
   }
   if (typeof e.syscall === 'string') {
-    return new TalkbackError('ServiceUnavailable', message(sdkCode ?? e.syscall), { retryable: true, cause: error });
+    return new TalkbackError('ServiceUnavailable', message(sdkCode ?? e.syscall), { cause: error });
   }
   if (e.name === 'AbortError' || e.name === 'TimeoutError') {
-    return new TalkbackError('Timeout', message('timed out'), { retryable: true, cause: error });
+    return new TalkbackError('Timeout', message('timed out'), { cause: error });
   }
   // Unknown: retryable, like core's toTalkbackError — a redelivery after a fix can still succeed.
   return new TalkbackError('BusFailed', message(sdkCode ?? (typeof e.name === 'string' ? e.name : 'error')), {
-    retryable: true,
     cause: error,
   });
 }

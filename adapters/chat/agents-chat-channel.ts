@@ -34,7 +34,7 @@ export class AgentsChatChannel implements ChatChannel {
     try {
       outgoing = Activity.fromObject({ ...activity });
     } catch (error) {
-      throw new TalkbackError('ReplyFailed', `the reply is not a valid activity: ${(error as Error).message}`, { retryable: false, cause: error });
+      throw new TalkbackError('ReplyRejected', `the reply is not a valid activity: ${(error as Error).message}`, { cause: error });
     }
     // botbuilder stores the bot as `bot`, the Agents SDK as `agent`. Without the customer's activity id
     // the message is new in the conversation, as botbuilder sends it, not a reply to that activity.
@@ -47,7 +47,7 @@ export class AgentsChatChannel implements ChatChannel {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new TalkbackError('Timeout', `chat reply timed out after ${this.timeoutMs} ms`, { retryable: true })),
+        () => reject(new TalkbackError('Timeout', `chat reply timed out after ${this.timeoutMs} ms`)),
         this.timeoutMs,
       );
     });

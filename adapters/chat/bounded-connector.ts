@@ -35,7 +35,8 @@ interface Pipeline {
  */
 export function boundConnector(client: ConnectorClient, bounds: ConnectorBounds): ConnectorClient {
   const pipeline = (client as unknown as { client?: { pipeline?: Pipeline } }).client?.pipeline;
-  if (!pipeline) throw new TalkbackError('Internal', 'botframework-connector no longer exposes its request pipeline', { retryable: false });
+  // An installation that does not fit: retried, so that messages go through once a fixed build is deployed.
+  if (!pipeline) throw new TalkbackError('Internal', 'botframework-connector no longer exposes its request pipeline');
   pipeline.removePolicy({ phase: 'Retry' });
   pipeline.addPolicy(boundedCallPolicy(bounds), { phase: 'Retry' });
   return client;

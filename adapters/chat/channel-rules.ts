@@ -22,7 +22,7 @@ export interface ChannelRulesOptions {
 /** Teams answers these when it wants the same send again later (throttled, busy, gateway trouble). */
 const TEAMS_RETRY_STATUSES: ReadonlyMap<number, ErrorCode> = new Map([
   [429, 'Throttled'],
-  [412, 'PreconditionFailed'],
+  [412, 'Busy'],
   [502, 'ServiceUnavailable'],
   [504, 'Timeout'],
 ]);
@@ -51,7 +51,7 @@ export class RuledChatChannel implements ChatChannel {
     const conversationId = reference.conversation.id;
     const tag = retiredTagOf((activity as { channelData?: unknown }).channelData);
     if (tag !== undefined) {
-      throw new TalkbackError('BadRequest', `message tag ${tag} was retired by Messenger and fails`, { retryable: false });
+      throw new TalkbackError('BadRequest', `message tag ${tag} was retired by Messenger and fails`);
     }
     if (channelId === 'msteams') return this.sendToTeams(reference, activity, context);
     if (hasMessagingWindow(channelId)) await this.checkWindow(conversationId, context);
@@ -68,7 +68,6 @@ export class RuledChatChannel implements ChatChannel {
     const state = (await (await this.options.store()).get(markerKey(conversationId)))?.conversation;
     if (isBlockedFor(state, receivedAt)) {
       throw new TalkbackError('ConversationBlocked', `Teams blocks the bot in this conversation since ${state?.blocked?.at ?? '?'}: not sent`, {
-        retryable: false,
         details: { blockedAt: state?.blocked?.at },
       });
     }
@@ -87,7 +86,6 @@ export class RuledChatChannel implements ChatChannel {
       const block = { at, code: details.codes.includes('MessageWritesBlocked') ? 'MessageWritesBlocked' : 'ConversationBlockedByUser', eventId: context.eventId ?? '' };
       await (await this.options.store()).update(markerKey(conversationId), (current) => markBlocked(current, conversationId, block));
       return new TalkbackError('ConversationBlocked', `Teams refuses the bot in this conversation (403 ${block.code}): not sent`, {
-        retryable: false,
         cause: caught,
         details: { blockedAt: at },
       });
@@ -95,7 +93,6 @@ export class RuledChatChannel implements ChatChannel {
     const retryCode = details.status === undefined ? undefined : TEAMS_RETRY_STATUSES.get(details.status);
     if (retryCode !== undefined) {
       return new TalkbackError(retryCode, error.message, {
-        retryable: true,
         cause: caught,
         ...(details.retryAfterMs === undefined ? {} : { retryAfterMs: details.retryAfterMs }),
       });
@@ -113,7 +110,7 @@ export class RuledChatChannel implements ChatChannel {
       throw new TalkbackError(
         'OutsideMessagingWindow',
         `the customer's last message was at ${last.toISOString()}: Messenger's 24-hour window closed at ${messagingWindowClosesAt(last).toISOString()}, not sent`,
-        { retryable: false, details: { lastCustomerMessageAt: last.toISOString() } },
+        { details: { lastCustomerMessageAt: last.toISOString() } },
       );
     }
   }

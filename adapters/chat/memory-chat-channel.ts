@@ -25,7 +25,7 @@ export class MemoryChatChannel implements ChatChannel {
     const conversationId = reference.conversation.id;
     const failure = this.failures.get(conversationId);
     if (failure) throw failure;
-    if (!reference.serviceUrl) throw new TalkbackError('ReplyFailed', 'the conversation reference has no serviceUrl');
+    if (!reference.serviceUrl) throw new TalkbackError('ReplyRejected', 'the conversation reference has no serviceUrl');
     this.counter += 1;
     const activityId = `memory-${this.counter}`;
     this.sent.push({ conversationId, activity: structuredClone(activity), activityId });

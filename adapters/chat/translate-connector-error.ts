@@ -1,5 +1,4 @@
-import { TalkbackError, codeForStatus, isTalkbackError } from '../../core/errors.js';
-import { isRetryableCode } from '../../core/failure-policy.js';
+import { TalkbackError, codeForStatus, isTalkbackError, type ErrorCode } from '../../core/errors.js';
 import { retryAfterMs } from '../../core/retry-after.js';
 
 interface ConnectorErrorShape {
@@ -18,11 +17,19 @@ function header(error: ConnectorErrorShape, name: string): unknown {
 }
 
 /**
- * A failed proactive send, mapped to a code; whether it is retried is the failure policy's
- * (core/failure-policy.ts): 403 (the bot was blocked) and 404 (the conversation is gone) are
- * permanent; 412, 429, 5xx and no answer at all (network, timeout) are retried, after the
- * channel's Retry-After when it gave one.
+ * The code of a channel's answer; the failure policy (core/failure-policy.ts) decides the retry.
+ * 403 (the bot was blocked or removed: Unauthorized) and 404 (the conversation is gone: NotFound)
+ * are permanent, and so is any other 4xx (400 and the rest: the channel refuses this reply,
+ * ReplyRejected) but 408 (Timeout), 412 (the conversation is busy: Busy) and 429 (Throttled);
+ * 5xx (ServiceUnavailable) and no answer at all (ReplyFailed) are retried.
  */
+function codeForChannelStatus(status: number | undefined): ErrorCode {
+  if (status === 412) return 'Busy';
+  const code = codeForStatus(status, 'ReplyFailed', 'ReplyRejected');
+  return code === 'BadRequest' ? 'ReplyRejected' : code;
+}
+
+/** A failed proactive send → a TalkbackError with the channel's Retry-After when it gave one. */
 export function translateConnectorError(error: unknown): TalkbackError {
   // Already decided by the bounded connector (a timeout, an endpoint cooling down or busy).
   if (isTalkbackError(error)) return error;
@@ -31,15 +38,10 @@ export function translateConnectorError(error: unknown): TalkbackError {
   // Its first line only: a RestError's message may go on with the request it failed on.
   const message = (typeof e.message === 'string' ? e.message : String(error)).split('\n')[0]?.slice(0, 300) ?? '';
   if (status === undefined && e.name === 'AbortError') {
-    return new TalkbackError('Timeout', `chat reply aborted: ${message}`, { retryable: true, cause: error });
+    return new TalkbackError('Timeout', `chat reply aborted: ${message}`, { cause: error });
   }
-  const mapped = status === undefined ? 'ReplyFailed' : codeForStatus(status, 'ReplyFailed');
-  const code = mapped === 'BadRequest' ? 'ReplyFailed' : mapped;
-  // No answer (network, timeout) and a refused precondition (412: the conversation is busy) are worth another try.
-  const retryable = status === undefined || status === 412 || isRetryableCode(code);
   const after = retryAfterMs(header(e, 'retry-after'));
-  return new TalkbackError(code, `chat reply failed${status ? ` (${status})` : ''}: ${message}`, {
-    retryable,
+  return new TalkbackError(codeForChannelStatus(status), `chat reply failed${status ? ` (${status})` : ''}: ${message}`, {
     cause: error,
     ...(after === undefined ? {} : { retryAfterMs: after }),
   });

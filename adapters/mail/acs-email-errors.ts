@@ -48,27 +48,26 @@ export function translateAcsEmailError(error: unknown, context: AcsErrorContext)
     const details = { ...base, status, ...(serviceCode === undefined ? {} : { serviceCode }) };
     const retryAfterMs = retryAfter(error.response?.headers);
     const delay = retryAfterMs === undefined ? {} : { retryAfterMs };
-    if (status === 429) return new TalkbackError('Throttled', message, { retryable: true, ...delay, details });
-    if (status === 408) return new TalkbackError('Timeout', message, { retryable: true, ...delay, details });
-    if (status >= 500) return new TalkbackError('ServiceUnavailable', message, { retryable: true, ...delay, details });
-    if (status === 401 || status === 403) return new TalkbackError('Unauthorized', message, { retryable: false, details });
-    return new TalkbackError('MailRejected', message, { retryable: false, details });
+    if (status === 429) return new TalkbackError('Throttled', message, { ...delay, details });
+    if (status === 408) return new TalkbackError('Timeout', message, { ...delay, details });
+    if (status >= 500) return new TalkbackError('ServiceUnavailable', message, { ...delay, details });
+    if (status === 401 || status === 403) return new TalkbackError('Unauthorized', message, { details });
+    return new TalkbackError('MailRejected', message, { details });
   }
 
   if (isRestError(error)) {
     const networkCode = error.code ?? 'no response';
     return new TalkbackError('ServiceUnavailable', `ACS Email unreachable (${networkCode}): ${rawMessage}`, {
-      retryable: true,
       details: { ...base, networkCode },
     });
   }
 
   const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
   if (name === 'AbortError' || name === 'TimeoutError') {
-    return new TalkbackError('Timeout', `ACS Email did not answer in time: ${rawMessage}`, { retryable: true, details: base });
+    return new TalkbackError('Timeout', `ACS Email did not answer in time: ${rawMessage}`, { details: base });
   }
 
-  return new TalkbackError('MailRejected', `ACS Email request not built: ${rawMessage}`, { retryable: false, details: base });
+  return new TalkbackError('MailRejected', `ACS Email request not built: ${rawMessage}`, { details: base });
 }
 
 /**
@@ -84,7 +83,6 @@ export function failedOperationError(
   const reason = result.error?.message === undefined ? 'no reason given' : redact(result.error.message);
   const message = `ACS Email send operation ${result.id ?? context.operationId ?? '?'} ended ${result.status ?? 'unsuccessfully'}${serviceCode === undefined ? '' : ` (${serviceCode})`}: ${reason}`;
   return new TalkbackError('MailRejected', message, {
-    retryable: false,
     details: {
       idempotencyKey: context.idempotencyKey,
       operationId: result.id ?? context.operationId,

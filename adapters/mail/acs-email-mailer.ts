@@ -121,7 +121,6 @@ export class AcsEmailMailer implements Mailer {
     const slot = this.limiter.reserve(this.options.throttleMaxWaitMs ?? 60_000);
     if (!slot.granted) {
       throw new TalkbackError('Throttled', `ACS Email: more than ${this.maxPerMinute} emails a minute; next free slot in ${slot.retryAfterMs} ms`, {
-        retryable: true,
         retryAfterMs: slot.retryAfterMs,
         details: { idempotencyKey: context.idempotencyKey, maxPerMinute: this.maxPerMinute },
       });
@@ -158,7 +157,6 @@ function toAcsMessage(mail: OutgoingMail): EmailMessage {
   const to = uniqueAddresses(mail.to);
   if (to.length > ACS_MAX_RECIPIENTS) {
     throw new TalkbackError('MailRejected', `ACS Email takes at most ${ACS_MAX_RECIPIENTS} recipients per email; this one has ${to.length}`, {
-      retryable: false,
       details: { idempotencyKey: mail.idempotencyKey, recipients: to.length },
     });
   }
@@ -204,13 +202,12 @@ function uniqueAddresses(to: readonly string[]): string[] {
 }
 
 function closedError(context: AcsErrorContext): TalkbackError {
-  return new TalkbackError('MailFailed', 'the ACS Email mailer is closed', { retryable: true, details: { idempotencyKey: context.idempotencyKey } });
+  return new TalkbackError('MailFailed', 'the ACS Email mailer is closed', { details: { idempotencyKey: context.idempotencyKey } });
 }
 
 function timeoutError(timeoutMs: number, context: AcsErrorContext): TalkbackError {
   const accepted = context.operationId === undefined ? '' : ` for operation ${context.operationId} (accepted: a retry may send a second copy)`;
   return new TalkbackError('Timeout', `ACS Email: no final status within ${timeoutMs} ms${accepted}`, {
-    retryable: true,
     details: { idempotencyKey: context.idempotencyKey, timeoutMs, ...(context.operationId === undefined ? {} : { operationId: context.operationId }) },
   });
 }

@@ -124,8 +124,9 @@ async function writeAtomically(directory: string, target: string, data: Buffer):
 function translate(error: unknown, target: string): TalkbackError {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
-  return new TalkbackError('MailFailed', `cannot write ${target}: ${message}`, {
-    retryable: code === undefined || RETRYABLE_FS_CODES.has(code),
+  // A full disk or a busy file system passes; a folder we may not write to (EACCES, EROFS...) does not.
+  const passing = code === undefined || RETRYABLE_FS_CODES.has(code);
+  return new TalkbackError(passing ? 'MailFailed' : 'MailRejected', `cannot write ${target}: ${message}`, {
     cause: error,
     details: code === undefined ? undefined : { fsCode: code },
   });

@@ -35,25 +35,23 @@ export function translateSendGridError(error: unknown, idempotencyKey: string, s
     const message = redact(`SendGrid answered ${status}${listed === '' ? `: ${rawMessage}` : `: ${listed}`}`);
     const details = { status, errors: problems, idempotencyKey };
     if (status === 429) {
-      return new TalkbackError('Throttled', message, { retryable: true, retryAfterMs: retryAfterMs(e.response?.headers), details });
+      return new TalkbackError('Throttled', message, { retryAfterMs: retryAfterMs(e.response?.headers), details });
     }
-    if (status === 408) return new TalkbackError('Timeout', message, { retryable: true, details });
-    if (status >= 500) return new TalkbackError('ServiceUnavailable', message, { retryable: true, details });
-    if (status === 401 || status === 403) return new TalkbackError('Unauthorized', message, { retryable: false, details });
-    return new TalkbackError('MailRejected', message, { retryable: false, details });
+    if (status === 408) return new TalkbackError('Timeout', message, { details });
+    if (status >= 500) return new TalkbackError('ServiceUnavailable', message, { details });
+    if (status === 401 || status === 403) return new TalkbackError('Unauthorized', message, { details });
+    return new TalkbackError('MailRejected', message, { details });
   }
 
   if (e.isAxiosError === true || typeof e.code === 'string') {
     const networkCode = typeof e.code === 'string' ? e.code : 'no response';
     const timedOut = networkCode === 'ECONNABORTED' || networkCode === 'ETIMEDOUT' || /timeout/i.test(rawMessage);
     return new TalkbackError(timedOut ? 'Timeout' : 'ServiceUnavailable', redact(`SendGrid unreachable (${networkCode}): ${rawMessage}`), {
-      retryable: true,
       details: { networkCode, idempotencyKey },
     });
   }
 
   return new TalkbackError('MailRejected', redact(`SendGrid request not built: ${rawMessage}`), {
-    retryable: false,
     details: { idempotencyKey },
   });
 }

@@ -49,7 +49,7 @@ export class SendGridMailer implements Mailer {
   }
 
   async send(mail: OutgoingMail): Promise<{ messageId: string }> {
-    if (this.closed) throw new TalkbackError('MailFailed', 'the SendGrid mailer is closed', { retryable: true });
+    if (this.closed) throw new TalkbackError('MailFailed', 'the SendGrid mailer is closed');
     try {
       const [response] = await this.service.send(toSendGrid(mail));
       const id = (response.headers as Record<string, unknown> | undefined)?.['x-message-id'];

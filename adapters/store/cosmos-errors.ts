@@ -1,4 +1,5 @@
-import { TalkbackError, codeForStatus, isRetryableStatus, isTalkbackError } from '../../core/errors.js';
+import { TalkbackError, codeForStatus, isTalkbackError } from '../../core/errors.js';
+import { isRetryableCode } from '../../core/failure-policy.js';
 import { redactSecrets } from '../../core/redact.js';
 
 /**
@@ -18,14 +19,12 @@ export function translateCosmosError(error: unknown, action: string, secrets: re
   };
   const status = statusOf(e.code) ?? statusOf(e.statusCode);
   const timedOut = status === undefined && (e.code === 'TimeoutError' || e.name === 'TimeoutError' || e.name === 'AbortError');
-  const code = timedOut ? 'Timeout' : codeForStatus(status, 'StorageFailed');
   // 449 (RetryWith) is Cosmos asking for a retry; no status at all means the request never got an answer.
-  const retryable = status === 449 || isRetryableStatus(status);
-  const retryAfterMs = retryable && typeof e.retryAfterInMs === 'number' && e.retryAfterInMs > 0 ? e.retryAfterInMs : undefined;
+  const code = timedOut ? 'Timeout' : status === 449 ? 'StorageFailed' : codeForStatus(status, 'StorageFailed', 'StorageRejected');
+  const retryAfterMs = isRetryableCode(code) && typeof e.retryAfterInMs === 'number' && e.retryAfterInMs > 0 ? e.retryAfterInMs : undefined;
   const detail = typeof e.message === 'string' && e.message !== '' ? e.message : String(error);
   const label = status ?? (typeof e.code === 'string' ? e.code : 'no status');
   return new TalkbackError(code, redactSecrets(`Cosmos DB ${action} failed (${label}): ${detail}`, secrets), {
-    retryable,
     retryAfterMs,
     cause: error,
     details: status === undefined ? undefined : { status },

@@ -89,8 +89,7 @@ export class CosmosInteractionStore implements InteractionStore {
       }
       await sleep(Math.random() * Math.min(100, 2 ** attempt));
     }
-    throw new TalkbackError('PreconditionFailed', `Cosmos DB update of ${key.id} lost the race ${this.maxUpdateAttempts} times`, {
-      retryable: true,
+    throw new TalkbackError('Busy', `Cosmos DB update of ${key.id} lost the race ${this.maxUpdateAttempts} times`, {
       details: { attempts: this.maxUpdateAttempts },
     });
   }
@@ -236,7 +235,7 @@ export class CosmosInteractionStore implements InteractionStore {
 
   /** Database and container are created once, on first use; a failed attempt is retried by the next call. */
   private container(): Promise<Container> {
-    if (this.closed) return Promise.reject(new TalkbackError('StorageFailed', 'the interaction store is closed', { retryable: false }));
+    if (this.closed) return Promise.reject(new TalkbackError('StorageRejected', 'the interaction store is closed'));
     this.containerPromise ??= this.createContainer().catch((error: unknown) => {
       this.containerPromise = undefined;
       throw translateCosmosError(error, 'container set-up', this.secrets);
@@ -261,9 +260,7 @@ export class CosmosInteractionStore implements InteractionStore {
     const plain = Object.fromEntries(Object.entries(doc).filter(([name]) => !name.startsWith('_')));
     const parsed = interactionRecordSchema.safeParse(plain);
     if (!parsed.success) {
-      throw new TalkbackError('Internal', `stored interaction record ${String(plain.id)} is invalid: ${parsed.error.message}`, {
-        retryable: false,
-      });
+      throw new TalkbackError('StorageRejected', `stored interaction record ${String(plain.id)} is invalid: ${parsed.error.message}`);
     }
     return parsed.data;
   }
@@ -273,9 +270,7 @@ function credentials(options: CosmosInteractionStoreOptions): { endpoint: string
   const { endpoint, key } = 'connectionString' in options ? parseConnectionString(options.connectionString) : options;
   if (!endpoint || !key || !URL.canParse(endpoint)) {
     // Never echo the key or the connection string that holds it.
-    throw new TalkbackError('ConfigInvalid', 'Cosmos DB needs an endpoint URL and a key (AccountEndpoint=<url>;AccountKey=<key>)', {
-      retryable: false,
-    });
+    throw new TalkbackError('ConfigInvalid', 'Cosmos DB needs an endpoint URL and a key (AccountEndpoint=<url>;AccountKey=<key>)');
   }
   return { endpoint, key };
 }
@@ -315,11 +310,11 @@ function applyChange(change: RecordChange, current: InteractionRecord | undefine
   }
   if (next === undefined) return undefined;
   if (next.id !== key.id || next.conversationId !== key.conversationId) {
-    throw new TalkbackError('Internal', `a change to ${key.id} returned a record under another key`, { retryable: false });
+    throw new TalkbackError('StorageRejected', `a change to ${key.id} returned a record under another key`);
   }
   const parsed = interactionRecordSchema.safeParse(next);
   if (!parsed.success) {
-    throw new TalkbackError('Internal', `a change to ${key.id} returned an invalid record: ${parsed.error.message}`, { retryable: false });
+    throw new TalkbackError('StorageRejected', `a change to ${key.id} returned an invalid record: ${parsed.error.message}`);
   }
   return parsed.data;
 }

@@ -79,7 +79,7 @@ export class SqliteInteractionStore implements InteractionStore {
 
   /** Updates asked for in the same turn share one transaction and one fsync; each resolves once durable. */
   async update(key: RecordKey, change: RecordChange): Promise<InteractionRecord | undefined> {
-    if (!this.db.open) throw new TalkbackError('StorageFailed', 'the interaction store is closed', { retryable: false });
+    if (!this.db.open) throw new TalkbackError('StorageRejected', 'the interaction store is closed');
     try {
       return await this.commits.run(() => {
         const current = this.read(key);
@@ -192,7 +192,7 @@ export class SqliteInteractionStore implements InteractionStore {
   }
 
   private run<T>(operation: string, work: () => T): T {
-    if (!this.db.open) throw new TalkbackError('StorageFailed', 'the interaction store is closed', { retryable: false });
+    if (!this.db.open) throw new TalkbackError('StorageRejected', 'the interaction store is closed');
     try {
       return work();
     } catch (error) {
@@ -210,10 +210,10 @@ function validated(next: InteractionRecord, key: RecordKey): InteractionRecord {
   const result = interactionRecordSchema.safeParse(next);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new TalkbackError('Internal', `a record change produced an invalid record: ${problems}`, { retryable: false });
+    throw new TalkbackError('StorageRejected', `a record change produced an invalid record: ${problems}`);
   }
   if (result.data.conversationId !== key.conversationId || result.data.id !== key.id) {
-    throw new TalkbackError('Internal', 'a record change produced a record under another key', { retryable: false });
+    throw new TalkbackError('StorageRejected', 'a record change produced a record under another key');
   }
   return result.data;
 }
@@ -221,7 +221,7 @@ function validated(next: InteractionRecord, key: RecordKey): InteractionRecord {
 function parseStored(doc: string): InteractionRecord {
   const result = interactionRecordSchema.safeParse(JSON.parse(doc));
   if (!result.success) {
-    throw new TalkbackError('Internal', 'a stored interaction record does not match the schema', { retryable: false });
+    throw new TalkbackError('StorageRejected', 'a stored interaction record does not match the schema');
   }
   return result.data;
 }

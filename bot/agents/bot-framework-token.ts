@@ -89,5 +89,5 @@ export class BotFrameworkToken {
 }
 
 function refused(reason: string, cause?: unknown): TalkbackError {
-  return new TalkbackError('Unauthorized', `unauthorized: ${reason}`, { retryable: false, cause });
+  return new TalkbackError('Unauthorized', `unauthorized: ${reason}`, { cause });
 }

@@ -86,5 +86,5 @@ export class OpenIdSigningKeys {
 }
 
 function unavailable(message: string, cause?: unknown): TalkbackError {
-  return new TalkbackError('ServiceUnavailable', `could not load the token signing keys, retry: ${message}`, { retryable: true, cause });
+  return new TalkbackError('ServiceUnavailable', `could not load the token signing keys, retry: ${message}`, { cause });
 }

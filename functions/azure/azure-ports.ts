@@ -30,7 +30,7 @@ export function azureContext(): FunctionContext {
     ...(Object.keys(REQUIRED_SETTINGS) as Port[]).filter((port) => !azure[port]).map((port) => REQUIRED_SETTINGS[port]),
   ];
   if (missing.length > 0) {
-    throw new TalkbackError('ConfigInvalid', `the Functions app needs: ${missing.join(', ')}`, { retryable: false });
+    throw new TalkbackError('ConfigInvalid', `the Functions app needs: ${missing.join(', ')}`);
   }
   const logger = createLogger(config.LOG_LEVEL);
   app = {

@@ -9,15 +9,15 @@ const UNSPOKEN = /[\s\u0000-\u001f\u007f\ufffe\uffff]/g;
 /**
  * The SSML the Azure adapter sends for a request, and the neural voice it names. The user's text
  * only ever appears as escaped character data (core/ssml.ts). Blank text is refused here, as a
- * permanent SpeechFailed, before any request is made.
+ * permanent SpeechRejected, before any request is made.
  */
 export function ssmlFor(request: SynthesisRequest, voices: VoiceMap): { ssml: string; voice: string } {
   const voice = voices[request.language];
   if (voice === undefined || voice === '') {
-    throw new TalkbackError('SpeechFailed', `no Azure voice configured for language "${String(request.language)}"`);
+    throw new TalkbackError('SpeechRejected', `no Azure voice configured for language "${String(request.language)}"`);
   }
   if (request.text.replace(UNSPOKEN, '') === '') {
-    throw new TalkbackError('SpeechFailed', 'nothing to speak: the text is empty');
+    throw new TalkbackError('SpeechRejected', 'nothing to speak: the text is empty');
   }
   return { ssml: renderSsml(request.text, request.language, voices), voice };
 }

@@ -60,7 +60,7 @@ export class AzureSpeechSynthesizer implements SpeechSynthesizer {
   constructor(options: AzureSpeechSynthesizerOptions) {
     useNodeWebSocketClient();
     if (options.key === '' || (options.region === '' && options.endpoint === undefined)) {
-      throw new TalkbackError('ConfigInvalid', 'Azure Speech needs a key and a region', { retryable: false });
+      throw new TalkbackError('ConfigInvalid', 'Azure Speech needs a key and a region');
     }
     this.voices = { ...DEFAULT_NEURAL_VOICES, ...options.voices };
     this.timeoutMs = options.timeoutMs ?? 30_000;
@@ -73,13 +73,13 @@ export class AzureSpeechSynthesizer implements SpeechSynthesizer {
   }
 
   async synthesize(request: SynthesisRequest): Promise<SynthesizedAudio> {
-    if (this.closed) throw new TalkbackError('SpeechFailed', 'the speech synthesizer is closed', { retryable: true });
+    if (this.closed) throw new TalkbackError('SpeechFailed', 'the speech synthesizer is closed');
     const { ssml, voice } = ssmlFor(request, this.voices);
     const result = await this.speak(ssml);
     if (result.reason === ResultReason.SynthesizingAudioCompleted) {
       const data = Buffer.from(result.audioData);
       if (data.length === 0) {
-        throw new TalkbackError('SpeechFailed', 'Azure Speech returned no audio', { retryable: true });
+        throw new TalkbackError('SpeechFailed', 'Azure Speech returned no audio');
       }
       return { data, contentType: 'audio/mpeg', durationMs: durationMsOf(result, data), voice };
     }
@@ -87,9 +87,7 @@ export class AzureSpeechSynthesizer implements SpeechSynthesizer {
       const details = CancellationDetails.fromResult(result);
       throw translateSpeechCancellation(details.reason, details.ErrorCode, details.errorDetails, this.secrets);
     }
-    throw new TalkbackError('SpeechFailed', `Azure Speech: unexpected result ${ResultReason[result.reason]}`, {
-      retryable: true,
-    });
+    throw new TalkbackError('SpeechFailed', `Azure Speech: unexpected result ${ResultReason[result.reason]}`);
   }
 
   async close(): Promise<void> {
@@ -104,7 +102,7 @@ export class AzureSpeechSynthesizer implements SpeechSynthesizer {
       const timer = setTimeout(() => {
         // The SDK cannot cancel one request; drop this synthesizer so the next call starts clean.
         if (this.sdk === sdk) void this.discard();
-        reject(new TalkbackError('Timeout', `Azure Speech: no result within ${this.timeoutMs} ms`, { retryable: true }));
+        reject(new TalkbackError('Timeout', `Azure Speech: no result within ${this.timeoutMs} ms`));
       }, this.timeoutMs);
       sdk.speakSsmlAsync(
         ssml,
@@ -114,7 +112,7 @@ export class AzureSpeechSynthesizer implements SpeechSynthesizer {
         },
         (error) => {
           clearTimeout(timer);
-          reject(new TalkbackError('SpeechFailed', redactSecrets(`Azure Speech: ${error}`, this.secrets), { retryable: true }));
+          reject(new TalkbackError('SpeechFailed', redactSecrets(`Azure Speech: ${error}`, this.secrets)));
         },
       );
     });

@@ -1,24 +1,19 @@
 import { CancellationErrorCode, CancellationReason } from 'microsoft-cognitiveservices-speech-sdk';
-import { TalkbackError, codeForStatus, isRetryableStatus, type ErrorCode } from '../../../core/errors.js';
+import { TalkbackError, codeForStatus, type ErrorCode } from '../../../core/errors.js';
 import { redactSecrets } from '../../../core/redact.js';
 
-interface Rule {
-  code: ErrorCode;
-  retryable: boolean;
-}
-
-/** What each error code of a canceled synthesis means for a message that asked for it. */
-const RULES: Readonly<Partial<Record<CancellationErrorCode, Rule>>> = {
-  [CancellationErrorCode.AuthenticationFailure]: { code: 'Unauthorized', retryable: false },
+/** What each error code of a canceled synthesis means for a message that asked for it (the failure policy decides the retry). */
+const RULES: Readonly<Partial<Record<CancellationErrorCode, ErrorCode>>> = {
+  [CancellationErrorCode.AuthenticationFailure]: 'Unauthorized',
   // Speech answers 403 when a free (F0) key has used up its quota: no retry fixes that this month.
-  [CancellationErrorCode.Forbidden]: { code: 'Unauthorized', retryable: false },
+  [CancellationErrorCode.Forbidden]: 'Unauthorized',
   // Invalid SSML, an unknown voice, a request too long: the same request fails the same way.
-  [CancellationErrorCode.BadRequestParameters]: { code: 'BadRequest', retryable: false },
-  [CancellationErrorCode.TooManyRequests]: { code: 'Throttled', retryable: true },
-  [CancellationErrorCode.ServiceTimeout]: { code: 'Timeout', retryable: true },
-  [CancellationErrorCode.ServiceError]: { code: 'SpeechFailed', retryable: true },
-  [CancellationErrorCode.ConnectionFailure]: { code: 'ServiceUnavailable', retryable: true },
-  [CancellationErrorCode.RuntimeError]: { code: 'SpeechFailed', retryable: true },
+  [CancellationErrorCode.BadRequestParameters]: 'BadRequest',
+  [CancellationErrorCode.TooManyRequests]: 'Throttled',
+  [CancellationErrorCode.ServiceTimeout]: 'Timeout',
+  [CancellationErrorCode.ServiceError]: 'SpeechFailed',
+  [CancellationErrorCode.ConnectionFailure]: 'ServiceUnavailable',
+  [CancellationErrorCode.RuntimeError]: 'SpeechFailed',
 };
 
 /**
@@ -45,15 +40,11 @@ export function translateSpeechCancellation(
   secrets: readonly string[] = [],
 ): TalkbackError {
   const status = errorCode === CancellationErrorCode.ConnectionFailure ? httpStatusIn(errorDetails) : undefined;
-  const rule: Rule =
-    status !== undefined
-      ? { code: codeForStatus(status, 'SpeechFailed'), retryable: isRetryableStatus(status) }
-      : (RULES[errorCode] ?? { code: 'SpeechFailed', retryable: true });
+  const code = status !== undefined ? codeForStatus(status, 'SpeechFailed', 'SpeechRejected') : (RULES[errorCode] ?? 'SpeechFailed');
   const name = CancellationErrorCode[errorCode] ?? String(errorCode);
   const why = reason === CancellationReason.Error ? name : `${CancellationReason[reason] ?? String(reason)}/${name}`;
   const text = errorDetails.replace(/\s+/g, ' ').trim() || 'no details';
-  return new TalkbackError(rule.code, redactSecrets(`Azure Speech: synthesis canceled (${why}): ${text}`, secrets), {
-    retryable: rule.retryable,
+  return new TalkbackError(code, redactSecrets(`Azure Speech: synthesis canceled (${why}): ${text}`, secrets), {
     details: { cancellationErrorCode: name, ...(status === undefined ? {} : { status }) },
   });
 }

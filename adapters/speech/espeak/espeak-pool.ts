@@ -64,15 +64,12 @@ export class EspeakPool {
       response = (await (await this.started()).run(request)) as WorkerResponse;
     } catch (error) {
       const cause = error instanceof Error ? error : new Error(String(error));
-      throw new TalkbackError('SpeechFailed', `an eSpeak thread stopped: ${cause.message}`, { retryable: true, cause });
+      throw new TalkbackError('SpeechFailed', `an eSpeak thread stopped: ${cause.message}`, { cause });
     }
     if ('error' in response) {
       const t = response.error.talkback;
       if (!t) throw new Error(response.error.message);
-      throw new TalkbackError(t.code as ErrorCode, response.error.message, {
-        retryable: t.retryable,
-        ...(t.details ? { details: t.details } : {}),
-      });
+      throw new TalkbackError(t.code as ErrorCode, response.error.message, t.details ? { details: t.details } : {});
     }
     return { data: Buffer.from(response.data.buffer, response.data.byteOffset, response.data.byteLength), durationMs: response.durationMs };
   }

@@ -23,15 +23,15 @@ export async function renderSpeech(engine: EspeakEngine, request: RenderRequest)
   if (run.status !== 0 || run.output === undefined) {
     // eSpeak itself refused (unknown voice, bad setting): the same input fails the same way again.
     const said = run.stderr.join(' ').trim() || 'no audio written';
-    throw new TalkbackError('SpeechFailed', `eSpeak NG (voice ${voice}) exited with status ${run.status}: ${said}`, {
+    throw new TalkbackError('SpeechRejected', `eSpeak NG (voice ${voice}) exited with status ${run.status}: ${said}`, {
       details: { voice, status: run.status },
     });
   }
   const pcm = parseWav(run.output);
   if (pcm.channels !== 1) {
-    throw new TalkbackError('SpeechFailed', `eSpeak NG wrote ${pcm.channels} channels, expected mono`);
+    throw new TalkbackError('SpeechRejected', `eSpeak NG wrote ${pcm.channels} channels, expected mono`);
   }
-  if (pcm.samples.length === 0) throw new TalkbackError('SpeechFailed', 'nothing to speak: eSpeak produced no audio');
+  if (pcm.samples.length === 0) throw new TalkbackError('SpeechRejected', 'nothing to speak: eSpeak produced no audio');
   const data = await encodeMp3(pcm.samples, { sampleRate: pcm.sampleRate, bitrateKbps: request.bitrateKbps });
   return { data, durationMs: Math.round((pcm.samples.length * 1000) / pcm.sampleRate) };
 }

@@ -77,15 +77,15 @@ export class EspeakSpeechSynthesizer implements SpeechSynthesizer {
   }
 
   async synthesize(request: SynthesisRequest): Promise<SynthesizedAudio> {
-    if (this.closed) throw new TalkbackError('SpeechFailed', 'the speech synthesizer is closed', { retryable: true });
+    if (this.closed) throw new TalkbackError('SpeechFailed', 'the speech synthesizer is closed');
     const voice = this.voices[request.language];
     if (voice === undefined) {
-      throw new TalkbackError('SpeechFailed', `no eSpeak voice for language "${String(request.language)}"`);
+      throw new TalkbackError('SpeechRejected', `no eSpeak voice for language "${String(request.language)}"`);
     }
     const text = espeakPlainText(request.text);
-    if (text === '') throw new TalkbackError('SpeechFailed', 'nothing to speak: the text is empty');
+    if (text === '') throw new TalkbackError('SpeechRejected', 'nothing to speak: the text is empty');
     if (text.length > this.maxChars) {
-      throw new TalkbackError('SpeechFailed', `text too long to speak: ${text.length} > ${this.maxChars} characters`, {
+      throw new TalkbackError('SpeechRejected', `text too long to speak: ${text.length} > ${this.maxChars} characters`, {
         details: { chars: text.length, maxChars: this.maxChars },
       });
     }
@@ -99,7 +99,7 @@ export class EspeakSpeechSynthesizer implements SpeechSynthesizer {
       // The runtime or the encoder failed (compile, instantiate, a trap such as out of memory):
       // not the text's fault, so another attempt may succeed.
       const message = `eSpeak NG failed: ${describe(error)}`;
-      throw new TalkbackError('SpeechFailed', message, { retryable: true, cause: error });
+      throw new TalkbackError('SpeechFailed', message, { cause: error });
     } finally {
       this.pending.delete(work);
     }
@@ -118,7 +118,7 @@ export class EspeakSpeechSynthesizer implements SpeechSynthesizer {
 }
 
 function invalid(message: string): never {
-  throw new TalkbackError('ConfigInvalid', message, { retryable: false });
+  throw new TalkbackError('ConfigInvalid', message);
 }
 
 function describe(error: unknown): string {

@@ -2,7 +2,7 @@
  * One thread of the eSpeak NG pool: synthesis and MP3 encoding are CPU-bound for hundreds of
  * milliseconds, so they run on pool threads and the event loop keeps serving. Each thread keeps
  * its own engine (one instance of the module the pool compiled once). Errors come back as values: a thrown
- * TalkbackError would lose its code and retryable flag on the way between threads.
+ * TalkbackError would lose its code on the way between threads (the code decides the retry).
  */
 import { workerData } from 'node:worker_threads';
 import { isTalkbackError } from '../../../core/errors.js';
@@ -12,7 +12,7 @@ import { useCompiledModule } from './espeak-wasm.js';
 
 export type WorkerResponse =
   | { data: Uint8Array; durationMs: number }
-  | { error: { message: string; talkback?: { code: string; retryable: boolean; details?: Record<string, unknown> } } };
+  | { error: { message: string; talkback?: { code: string; details?: Record<string, unknown> } } };
 
 // The pool compiles the module once and gives it to every thread (tinypool: [its data, ours]).
 const shared = (workerData as [unknown, { module?: object } | undefined] | undefined)?.[1]?.module;
@@ -26,7 +26,7 @@ export default async function render(request: RenderRequest): Promise<WorkerResp
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const talkback = isTalkbackError(error)
-      ? { code: error.code, retryable: error.retryable, ...(error.details ? { details: error.details } : {}) }
+      ? { code: error.code, ...(error.details ? { details: error.details } : {}) }
       : undefined;
     return { error: { message, ...(talkback ? { talkback } : {}) } };
   }

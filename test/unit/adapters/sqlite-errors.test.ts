@@ -80,7 +80,7 @@ describe('translateSqliteError', () => {
   });
 
   it('passes a TalkbackError through, and keeps the rule for unknown errors on anything else', () => {
-    const own = new TalkbackError('LockLost', 'gone', { retryable: false });
+    const own = new TalkbackError('LockLost', 'gone');
     expect(translateSqliteError(own, 'complete', 'BusFailed')).toBe(own);
     const bug = translateSqliteError(new RangeError('Too few parameter values were provided'), 'publish', 'BusFailed');
     expect(bug).toMatchObject({ code: 'Internal', retryable: true, message: 'publish: Too few parameter values were provided' });

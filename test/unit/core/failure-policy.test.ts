@@ -3,7 +3,7 @@ import { TalkbackError } from '../../../core/errors.js';
 import { backoffMs, isRetryableCode } from '../../../core/failure-policy.js';
 
 describe('backoffMs', () => {
-  const error = new TalkbackError('Timeout', 't', { retryable: true });
+  const error = new TalkbackError('Timeout', 't');
 
   it('doubles from the base per delivery, with at most ±20% jitter, capped at the maximum', () => {
     expect([1, 2, 3, 4].map((n) => backoffMs(n, error, { baseMs: 1_000, maxMs: 60_000, random: () => 0.5 }))).toEqual([1_000, 2_000, 4_000, 8_000]);
@@ -13,7 +13,7 @@ describe('backoffMs', () => {
   });
 
   it("uses the error's retry-after when given, capped at the maximum", () => {
-    const throttled = new TalkbackError('Throttled', 'later', { retryable: true, retryAfterMs: 7_000 });
+    const throttled = new TalkbackError('Throttled', 'later', { retryAfterMs: 7_000 });
     expect(backoffMs(1, throttled, { baseMs: 1_000, maxMs: 60_000, random: () => 0.5 })).toBe(7_000);
     expect(backoffMs(1, throttled, { baseMs: 1_000, maxMs: 5_000, random: () => 0.5 })).toBe(5_000);
   });

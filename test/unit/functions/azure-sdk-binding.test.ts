@@ -58,12 +58,12 @@ describe('Service Bus settlement through the SDK-type binding', () => {
     await runAndSettle(
       context,
       async () => {
-        throw new TalkbackError('SpeechFailed', 'nothing to speak', { retryable: false });
+        throw new TalkbackError('SpeechRejected', 'nothing to speak');
       },
       policy,
     );
     expect(callsFor(context.lockToken)).toEqual([
-      { method: 'deadletter', locktoken: context.lockToken, deadletterReason: 'SpeechFailed', deadletterErrorDescription: 'nothing to speak' },
+      { method: 'deadletter', locktoken: context.lockToken, deadletterReason: 'SpeechRejected', deadletterErrorDescription: 'nothing to speak' },
     ]);
   });
 
@@ -78,7 +78,7 @@ describe('Service Bus settlement through the SDK-type binding', () => {
     const result = await runAndSettle(
       context,
       async () => {
-        throw new TalkbackError('Throttled', 'slow down', { retryable: true, retryAfterMs: 7_000 });
+        throw new TalkbackError('Throttled', 'slow down', { retryAfterMs: 7_000 });
       },
       policy,
       wait,
@@ -93,7 +93,7 @@ describe('Service Bus settlement through the SDK-type binding', () => {
     await runAndSettle(
       context,
       async () => {
-        throw new TalkbackError('ServiceUnavailable', 'channel down', { retryable: true });
+        throw new TalkbackError('ServiceUnavailable', 'channel down');
       },
       policy,
       async () => expect.unreachable('no hold before a dead-letter'),

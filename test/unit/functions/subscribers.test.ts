@@ -119,7 +119,7 @@ describe('subscribers on the embedded adapters', () => {
 
   it('mail: a retryable failure on the last delivery is recorded as given up', async () => {
     const event = await storedAudio();
-    env.mailer.failWith = new TalkbackError('Throttled', 'SendGrid 429', { retryable: true, retryAfterMs: 7000 });
+    env.mailer.failWith = new TalkbackError('Throttled', 'SendGrid 429', { retryAfterMs: 7000 });
     await expect(runSubscriber(mail, event, on(env.app, 3))).rejects.toMatchObject({ code: 'Throttled' });
     expect((await env.store.get(recordKeyOf(event)))?.failures).toEqual([]);
     await expect(runSubscriber(mail, event, on(env.app, 10))).rejects.toMatchObject({ code: 'Throttled' });

@@ -83,7 +83,7 @@ describe('startPump', () => {
       random: () => 0.5, // no jitter: the delays are exactly base * 2^(n-1)
       handle: async (m) => {
         attempts.push(m.deliveryCount);
-        if (attempts.length < 3) throw new TalkbackError('Throttled', 'slow down', { retryable: true });
+        if (attempts.length < 3) throw new TalkbackError('Throttled', 'slow down');
       },
     });
 
@@ -103,7 +103,7 @@ describe('startPump', () => {
     pump({
       handle: async () => {
         attempts += 1;
-        throw new TalkbackError('EventInvalid', 'data.text: required', { retryable: false });
+        throw new TalkbackError('EventInvalid', 'data.text: required');
       },
     });
 
@@ -241,7 +241,7 @@ describe('startPump', () => {
         const mine = (started += 1);
         try {
           await gate;
-          if (mine === 1) throw new TalkbackError('Timeout', 'late failure', { retryable: true });
+          if (mine === 1) throw new TalkbackError('Timeout', 'late failure');
         } finally {
           finished += 1;
         }

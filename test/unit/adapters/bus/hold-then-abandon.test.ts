@@ -11,7 +11,7 @@ function broker(lockMs: number, options: { failRenewal?: (n: number) => Error | 
   let lockedUntil = now + lockMs;
   let renewals = 0;
   const calls: Array<[string, number]> = [];
-  const lost = () => new TalkbackError('LockLost', 'lock expired', { retryable: false });
+  const lost = () => new TalkbackError('LockLost', 'lock expired');
   return {
     calls,
     get lockedUntil() {
@@ -83,14 +83,14 @@ describe('holdThenAbandon', () => {
 
   it('returns without abandoning when the lock is lost while it holds the message', async () => {
     const b = broker(30_000, {
-      failRenewal: (n) => (n === 2 ? new TalkbackError('LockLost', 'gone', { retryable: false }) : undefined),
+      failRenewal: (n) => (n === 2 ? new TalkbackError('LockLost', 'gone') : undefined),
     });
     await expect(hold(b, 60_000)).resolves.toBeUndefined();
     expect(b.calls.map(([what]) => what)).toEqual(['renew', 'renew']);
   });
 
   it('throws any other renewal failure, without abandoning', async () => {
-    const outage = new TalkbackError('ServiceUnavailable', 'namespace unreachable', { retryable: true });
+    const outage = new TalkbackError('ServiceUnavailable', 'namespace unreachable');
     const b = broker(30_000, { failRenewal: () => outage });
     await expect(hold(b, 60_000)).rejects.toBe(outage);
     expect(b.calls.map(([what]) => what)).toEqual(['renew']);

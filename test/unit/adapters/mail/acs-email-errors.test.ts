@@ -60,7 +60,7 @@ describe('translateAcsEmailError', () => {
   });
 
   it('passes a TalkbackError through', () => {
-    const original = new TalkbackError('Throttled', 'x', { retryable: true });
+    const original = new TalkbackError('Throttled', 'x');
     expect(translateAcsEmailError(original, context)).toBe(original);
   });
 });
