@@ -227,11 +227,11 @@ export function runInteractionStoreContract(options: InteractionStoreContractOpt
       expect(stored?.customer?.name).toBe('김민지 "민지"');
     });
 
-    it('refuses a change that produces an invalid record, as a permanent Internal error', async () => {
+    it('refuses a change that produces an invalid record, as a permanent StorageRejected', async () => {
       const key = { conversationId: 'conv-invalid', id: 'rec-invalid' };
       await store.update(key, () => emptyRecord(key, at(0)));
       const invalid = store.update(key, (current) => current && ({ ...current, updatedAt: 'yesterday' }));
-      await expect(invalid).rejects.toMatchObject({ name: 'TalkbackError', code: 'Internal', retryable: false });
+      await expect(invalid).rejects.toMatchObject({ name: 'TalkbackError', code: 'StorageRejected', retryable: false });
       expect((await store.get(key))?.updatedAt).toBe(at(0));
     });
   });

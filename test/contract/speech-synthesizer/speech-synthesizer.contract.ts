@@ -135,7 +135,7 @@ export function runSpeechSynthesizerContract(options: SpeechSynthesizerContractO
       expect(durations[1]).toBeLessThan(durations[2] ?? 0);
     });
 
-    it('refuses empty or blank text as a permanent SpeechFailed', async () => {
+    it('refuses empty or blank text as a permanent SpeechRejected', async () => {
       const synthesizer = await open();
       for (const text of ['', '   \n\t  ']) {
         const error: unknown = await synthesizer.synthesize({ text, language: 'en' }).then(
@@ -143,7 +143,7 @@ export function runSpeechSynthesizerContract(options: SpeechSynthesizerContractO
           (caught: unknown) => caught,
         );
         expect(isTalkbackError(error), JSON.stringify(text)).toBe(true);
-        expect(error).toMatchObject({ code: 'SpeechFailed', retryable: false });
+        expect(error).toMatchObject({ code: 'SpeechRejected', retryable: false });
       }
     });
   });

@@ -36,7 +36,7 @@ describe('translateSqliteError', () => {
   ] as const)('classifies %s as retryable: %s', (sqliteCode, retryable) => {
     const error = translateSqliteError(new Database.SqliteError('the engine said no', sqliteCode), 'publish', 'BusFailed');
     expect(error).toBeInstanceOf(TalkbackError);
-    expect(error).toMatchObject({ code: 'BusFailed', retryable, details: { sqliteCode } });
+    expect(error).toMatchObject({ code: retryable ? 'BusFailed' : 'BusRejected', retryable, details: { sqliteCode } });
     expect(error.message).toBe('publish: the engine said no');
   });
 
@@ -63,10 +63,10 @@ describe('translateSqliteError', () => {
       readOnly.close();
       db.close();
       expect(errors.map((e) => [e.code, e.retryable, e.details?.sqliteCode])).toEqual([
-        ['StorageFailed', false, 'SQLITE_CANTOPEN'],
-        ['StorageFailed', false, 'SQLITE_NOTADB'],
-        ['StorageFailed', false, 'SQLITE_READONLY'],
-        ['StorageFailed', false, 'SQLITE_CONSTRAINT_PRIMARYKEY'],
+        ['StorageRejected', false, 'SQLITE_CANTOPEN'],
+        ['StorageRejected', false, 'SQLITE_NOTADB'],
+        ['StorageRejected', false, 'SQLITE_READONLY'],
+        ['StorageRejected', false, 'SQLITE_CONSTRAINT_PRIMARYKEY'],
       ]);
     });
 
@@ -74,7 +74,7 @@ describe('translateSqliteError', () => {
       const db = new Database(':memory:');
       db.close();
       const error = translateSqliteError(thrown(() => db.prepare('SELECT 1')), 'read', 'StorageFailed');
-      expect(error).toMatchObject({ code: 'StorageFailed', retryable: false });
+      expect(error).toMatchObject({ code: 'StorageRejected', retryable: false });
       expect(error.message).toContain('read: ');
     });
   });

@@ -113,7 +113,7 @@ describe('subscribers on the embedded adapters', () => {
     ]);
     expect(record?.claims.mail).toBeUndefined();
     env.mailer.failWith = undefined;
-    await expect(runSubscriber(mail, event, on(env.app, 2))).rejects.toMatchObject({ code: 'MailRejected', retryable: false });
+    await expect(runSubscriber(mail, event, on(env.app, 2))).rejects.toMatchObject({ code: 'GaveUp', retryable: false, details: { code: 'MailRejected' } });
     expect(env.mailer.sent).toHaveLength(1);
   });
 

@@ -318,7 +318,7 @@ describe('startPump', () => {
     const p = pump({ receiveErrorDelayMs: 10, handle: async () => {} });
     await bus.close();
     await until(() => expect(logs.filter((l) => l.msg === 'receive failed; retrying').length).toBeGreaterThanOrEqual(2));
-    expect(logs.find((l) => l.msg === 'receive failed; retrying')).toMatchObject({ level: 50, code: 'BusFailed' });
+    expect(logs.find((l) => l.msg === 'receive failed; retrying')).toMatchObject({ level: 50, code: 'BusRejected' });
     await p.stop(0);
   });
 });

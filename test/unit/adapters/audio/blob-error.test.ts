@@ -22,7 +22,7 @@ describe('toBlobStorageError', () => {
     [429, 'ServerBusy', 'Throttled', true],
     [500, 'InternalError', 'ServiceUnavailable', true],
     [503, 'ServerBusy', 'ServiceUnavailable', true],
-    [416, 'InvalidRange', 'StorageFailed', false],
+    [416, 'InvalidRange', 'StorageRejected', false],
   ] as const)('maps HTTP %i (%s) to %s, retryable %s', (status, storageCode, code, retryable) => {
     const error = toBlobStorageError(restError(status, storageCode), 'upload audio/x.mp3');
     expect(error).toBeInstanceOf(TalkbackError);

@@ -96,7 +96,7 @@ describe('AzureServiceBusEventBus against an unreachable namespace', () => {
     const bus = new AzureServiceBusEventBus({ connectionString: connectionString(), topicName: 'chat-events' });
     await bus.close();
     await bus.close();
-    await expect(bus.publish(messageReceivedEvent())).rejects.toMatchObject({ code: 'BusFailed', retryable: false });
-    expect(() => bus.receiver('speech')).toThrow(expect.objectContaining({ code: 'BusFailed' }));
+    await expect(bus.publish(messageReceivedEvent())).rejects.toMatchObject({ code: 'BusRejected', retryable: false });
+    expect(() => bus.receiver('speech')).toThrow(expect.objectContaining({ code: 'BusRejected' }));
   });
 });

@@ -133,7 +133,7 @@ describe('SqliteEventBus locks and delivery counts', () => {
     expect(renewed.getTime()).toBeLessThan(clock + LOCK_MS);
 
     clock += LOCK_MS;
-    await expect(receiver.renewLock(message!)).rejects.toMatchObject({ code: 'LockLost', retryable: false });
+    await expect(receiver.renewLock(message!)).rejects.toMatchObject({ code: 'LockLost', retryable: true });
     await expect(receiver.complete(message!)).rejects.toMatchObject({ code: 'LockLost' });
   });
 
@@ -195,8 +195,8 @@ describe('SqliteEventBus topology and stats', () => {
     const waiting = bus.receiver('speech').receive(1, 60_000);
     await bus.close();
     expect(await waiting).toEqual([]);
-    await expect(bus.publish(messageReceivedEvent())).rejects.toMatchObject({ code: 'BusFailed', retryable: false });
-    await expect(bus.receiver('speech').receive(1, 0)).rejects.toMatchObject({ code: 'BusFailed', retryable: false });
+    await expect(bus.publish(messageReceivedEvent())).rejects.toMatchObject({ code: 'BusRejected', retryable: false });
+    await expect(bus.receiver('speech').receive(1, 0)).rejects.toMatchObject({ code: 'BusRejected', retryable: false });
   });
 
   it('finds a message published by another connection to the same file while waiting', async () => {
@@ -229,7 +229,7 @@ describe('SqliteEventBus errors', () => {
 
   it('fails permanently when the path cannot be opened as a database', () => {
     expect(() => openBus({ path: dir })).toThrow(
-      expect.objectContaining({ code: 'BusFailed', retryable: false, details: { sqliteCode: 'SQLITE_CANTOPEN' } }),
+      expect.objectContaining({ code: 'BusRejected', retryable: false, details: { sqliteCode: 'SQLITE_CANTOPEN' } }),
     );
   });
 });

@@ -8,8 +8,8 @@ const CONNECTION_STRING = `Endpoint=sb://talkback.servicebus.windows.net/;Shared
 
 describe('translateServiceBusError', () => {
   it.each([
-    ['MessageLockLost', 'LockLost', false],
-    ['SessionLockLost', 'LockLost', false],
+    ['MessageLockLost', 'LockLost', true],
+    ['SessionLockLost', 'LockLost', true],
     ['ServiceBusy', 'Throttled', true],
     ['ServiceTimeout', 'Timeout', true],
     ['ServiceCommunicationProblem', 'ServiceUnavailable', true],
@@ -17,7 +17,7 @@ describe('translateServiceBusError', () => {
     ['UnauthorizedAccess', 'Unauthorized', false],
     ['MessagingEntityNotFound', 'NotFound', false],
     ['MessageNotFound', 'NotFound', false],
-    ['MessagingEntityDisabled', 'BusFailed', false],
+    ['MessagingEntityDisabled', 'BusRejected', false],
     ['MessagingEntityAlreadyExists', 'Conflict', false],
     ['MessageSizeExceeded', 'PayloadTooLarge', false],
   ] as const)('maps ServiceBusError %s to %s, retryable %s', (sbCode, code, retryable) => {
@@ -36,14 +36,14 @@ describe('translateServiceBusError', () => {
     expect(error.retryAfterMs).toBe(10_000);
   });
 
-  it('carries over the SDK retryable flag for a GeneralError', () => {
+  it('follows the SDK retryable flag for a GeneralError: BusFailed or BusRejected', () => {
     const transient = new ServiceBusError('link detached', 'GeneralError');
     expect(transient.retryable).toBe(true);
     expect(translateServiceBusError(transient, 'receive on speech')).toMatchObject({ code: 'BusFailed', retryable: true });
 
     const permanent = new ServiceBusError('bad filter', 'GeneralError');
     permanent.retryable = false;
-    expect(translateServiceBusError(permanent, 'receive on speech')).toMatchObject({ code: 'BusFailed', retryable: false });
+    expect(translateServiceBusError(permanent, 'receive on speech')).toMatchObject({ code: 'BusRejected', retryable: false });
   });
 
   it('overrides the SDK retryable flag where the code says otherwise', () => {
@@ -56,7 +56,7 @@ describe('translateServiceBusError', () => {
   it('maps core-amqp MessagingError conditions the way the SDK does', () => {
     const lockLost = new MessagingError('lock lost');
     lockLost.code = 'MessageLockLostError';
-    expect(translateServiceBusError(lockLost, 'complete on speech')).toMatchObject({ code: 'LockLost', retryable: false });
+    expect(translateServiceBusError(lockLost, 'complete on speech')).toMatchObject({ code: 'LockLost', retryable: true });
 
     const busy = new MessagingError('server busy');
     busy.code = 'ServerBusyError';
@@ -84,7 +84,7 @@ describe('translateServiceBusError', () => {
       new Error('The message has either been deleted or already settled'),
       'complete on speech',
     );
-    expect({ code: error.code, retryable: error.retryable }).toEqual({ code: 'LockLost', retryable: false });
+    expect({ code: error.code, retryable: error.retryable }).toEqual({ code: 'LockLost', retryable: true });
   });
 
   it('treats anything else as a retryable BusFailed, and passes a TalkbackError through', () => {

@@ -75,7 +75,7 @@ describe('AgentsChatChannel (anonymous, against a local connector)', () => {
     ['status-403', { code: 'Unauthorized', retryable: false }],
     ['status-404', { code: 'NotFound', retryable: false }],
     ['status-429', { code: 'Throttled', retryable: true, retryAfterMs: 7_000 }],
-    ['status-412', { code: 'PreconditionFailed', retryable: true }],
+    ['status-412', { code: 'Busy', retryable: true }],
     ['status-502', { code: 'ServiceUnavailable', retryable: true }],
     ['status-504', { code: 'ServiceUnavailable', retryable: true }],
     ['hang', { code: 'Timeout', retryable: true }],

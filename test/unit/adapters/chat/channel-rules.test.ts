@@ -116,7 +116,7 @@ describe.each(BOT_SDKS)('channel rules (RuledChatChannel over the %s connector)'
 
     it('412 is retryable', async () => {
       answer = () => ({ status: 412, body: { error: { code: 'PreconditionFailed' } } });
-      await expect(sendTo('msteams', 'teams-412')).rejects.toMatchObject({ code: 'PreconditionFailed', retryable: true });
+      await expect(sendTo('msteams', 'teams-412')).rejects.toMatchObject({ code: 'Busy', retryable: true });
     });
 
     it.each([

@@ -73,10 +73,10 @@ describe('OutboxMailer', () => {
     expect(parsed.text).toBe('안녕하세요');
   });
 
-  it('reports a folder it cannot create as a permanent MailFailed', async () => {
+  it('reports a folder it cannot create as a permanent MailRejected', async () => {
     const blocker = join(directory, 'not-a-folder');
     await writeFile(blocker, 'x');
     const blocked = new OutboxMailer({ directory: join(blocker, 'outbox') });
-    await expect(blocked.send(mail())).rejects.toMatchObject({ name: 'TalkbackError', code: 'MailFailed', retryable: false });
+    await expect(blocked.send(mail())).rejects.toMatchObject({ name: 'TalkbackError', code: 'MailRejected', retryable: false });
   });
 });

@@ -172,19 +172,19 @@ describe('CosmosInteractionStore documents', () => {
     expect((await container.item(key.id, 'another-conversation').read()).resource).toBeUndefined();
   });
 
-  it('reports a stored document that fails the schema as a permanent Internal error', async () => {
+  it('reports a stored document that fails the schema as a permanent StorageRejected', async () => {
     const { store, container } = newStore();
     const key = { conversationId: 'conv-bad', id: 'rec-bad' };
     await store.get(key);
     await container.items.create({ ...key, stages: 'not an object' });
-    await expect(store.get(key)).rejects.toMatchObject({ name: 'TalkbackError', code: 'Internal', retryable: false });
+    await expect(store.get(key)).rejects.toMatchObject({ name: 'TalkbackError', code: 'StorageRejected', retryable: false });
   });
 
   it('refuses a change that returns a record under another key, writing nothing', async () => {
     const { store, container } = newStore();
     const key = { conversationId: 'conv-key', id: 'rec-key' };
     const other = emptyRecord({ conversationId: 'conv-key', id: 'rec-other' }, NOW);
-    await expect(store.update(key, () => other)).rejects.toMatchObject({ code: 'Internal', retryable: false });
+    await expect(store.update(key, () => other)).rejects.toMatchObject({ code: 'StorageRejected', retryable: false });
     expect(await rawDoc(container, key)).toBeUndefined();
     expect(await rawDoc(container, { conversationId: 'conv-key', id: 'rec-other' })).toBeUndefined();
   });
@@ -295,7 +295,7 @@ describe('CosmosInteractionStore when another writer gets in between read and wr
     expect(await store.get(key)).toEqual(result);
   });
 
-  it('gives up after maxUpdateAttempts with a retryable PreconditionFailed, leaving the other writes', async () => {
+  it('gives up after maxUpdateAttempts with a retryable Busy, leaving the other writes', async () => {
     const { store, container } = proxiedStore({ maxUpdateAttempts: 3 });
     const key = { conversationId: 'conv-lose', id: 'rec-lose' };
     await store.update(key, () => emptyRecord(key, NOW));
@@ -308,7 +308,7 @@ describe('CosmosInteractionStore when another writer gets in between read and wr
     };
     let calls = 0;
     const attempt = store.update(key, (current) => ({ ...current!, text: `mine ${(calls += 1)}` }));
-    await expect(attempt).rejects.toMatchObject({ name: 'TalkbackError', code: 'PreconditionFailed', retryable: true });
+    await expect(attempt).rejects.toMatchObject({ name: 'TalkbackError', code: 'Busy', retryable: true });
     expect(calls).toBe(3);
     expect((await store.get(key))?.text).toBe('theirs 3');
   });
@@ -463,9 +463,9 @@ describe('Cosmos error translation', () => {
     });
   });
 
-  it('refuses calls after close as permanent StorageFailed', async () => {
+  it('refuses calls after close as permanent StorageRejected', async () => {
     const { store } = newStore();
     await store.close();
-    await expect(store.get({ conversationId: 'c', id: 'r' })).rejects.toMatchObject({ code: 'StorageFailed', retryable: false });
+    await expect(store.get({ conversationId: 'c', id: 'r' })).rejects.toMatchObject({ code: 'StorageRejected', retryable: false });
   });
 });

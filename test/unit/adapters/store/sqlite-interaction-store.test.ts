@@ -63,17 +63,17 @@ describe('SqliteInteractionStore', () => {
 
   it('refuses a change that moves the record to another key', async () => {
     const store = new SqliteInteractionStore({ path });
-    await expect(store.update(key, () => ({ ...record, id: 'rec-2' }))).rejects.toMatchObject({ code: 'Internal', retryable: false });
+    await expect(store.update(key, () => ({ ...record, id: 'rec-2' }))).rejects.toMatchObject({ code: 'StorageRejected', retryable: false });
     expect(await store.get({ conversationId: 'conv-1', id: 'rec-2' })).toBeUndefined();
     await store.close();
   });
 
   it('fails permanently when the file cannot be a database or the store is closed', async () => {
     expect(() => new SqliteInteractionStore({ path: directory })).toThrow(
-      expect.objectContaining({ code: 'StorageFailed', retryable: false, details: { sqliteCode: 'SQLITE_CANTOPEN' } }),
+      expect.objectContaining({ code: 'StorageRejected', retryable: false, details: { sqliteCode: 'SQLITE_CANTOPEN' } }),
     );
     const store = new SqliteInteractionStore({ path });
     await store.close();
-    await expect(store.get(key)).rejects.toMatchObject({ code: 'StorageFailed', retryable: false });
+    await expect(store.get(key)).rejects.toMatchObject({ code: 'StorageRejected', retryable: false });
   });
 });

@@ -40,10 +40,10 @@ describe('ssmlFor (what AzureSpeechSynthesizer sends)', () => {
     expect(read(ssml).text).toBe('first  second  third');
   });
 
-  it('refuses blank text as a permanent SpeechFailed before any request', () => {
+  it('refuses blank text as a permanent SpeechRejected before any request', () => {
     for (const text of ['', '  \n\t ', '\u0000\u0007']) {
       expect(() => ssmlFor({ text, language: 'ko' }, DEFAULT_NEURAL_VOICES)).toThrow(
-        expect.objectContaining({ name: 'TalkbackError', code: 'SpeechFailed', retryable: false }),
+        expect.objectContaining({ name: 'TalkbackError', code: 'SpeechRejected', retryable: false }),
       );
     }
   });

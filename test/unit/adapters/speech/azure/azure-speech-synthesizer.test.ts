@@ -64,7 +64,7 @@ describe('AzureSpeechSynthesizer (real SDK, local stand-in service)', () => {
   it('refuses blank text without calling the service', async () => {
     const { service, synthesizer } = await open();
     await expect(synthesizer.synthesize({ text: ' \n ', language: 'en' })).rejects.toMatchObject({
-      code: 'SpeechFailed',
+      code: 'SpeechRejected',
       retryable: false,
     });
     expect(service.connections).toBe(0);

@@ -30,10 +30,10 @@ describe('EspeakPool', () => {
     }
   });
 
-  it("brings eSpeak's refusal (an unknown option) back across the thread as a permanent SpeechFailed", async () => {
+  it("brings eSpeak's refusal (an unknown option) back across the thread as a permanent SpeechRejected", async () => {
     const pool = open(1);
     await expect(pool.render({ voice: 'en-us', options: ['--no-such-option'], text: 'hello', bitrateKbps: 64 })).rejects.toMatchObject({
-      code: 'SpeechFailed',
+      code: 'SpeechRejected',
       retryable: false,
     });
   });
