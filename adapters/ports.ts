@@ -199,9 +199,11 @@ export interface Mailer {
 // ---------------------------------------------------------------- ChatChannel
 
 /**
- * Sends a proactive activity into an existing conversation. Errors: 403 (the bot was blocked or
- * removed) and 404 (the conversation is gone) are permanent; 429, 412, 5xx, timeouts and network
- * failures are retryable, with the channel's Retry-After when it gave one.
+ * Sends a proactive activity into an existing conversation. Errors, by code (the failure policy,
+ * core/failure-policy.ts, decides the retry): 403 (the bot was blocked or removed), 404 (the
+ * conversation is gone) and any other 4xx (400: the channel refuses this reply, ReplyRejected) are
+ * permanent; 429, 412 (Busy), 5xx, timeouts and network failures are retryable, with the channel's
+ * Retry-After when it gave one. test/contract/chat-channel/ holds every implementation to this.
  */
 export interface ChatChannel {
   send(reference: StoredConversationReference, activity: OutgoingActivity, context?: SendContext): Promise<{ activityId?: string }>;

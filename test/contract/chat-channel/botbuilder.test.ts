@@ -1,7 +1,7 @@
 import { BotbuilderChatChannel } from '../../../adapters/chat/botbuilder-chat-channel.js';
 import { EndpointGuard } from '../../../core/endpoint-guard.js';
 import { startFakeChannel } from '../../support/fake-channel.js';
-import { runChatChannelContract } from './chat-channel.contract.js';
+import { CONTRACT_SEND_TIMEOUT_MS, runChatChannelContract } from './chat-channel.contract.js';
 
 // Anonymous (no app id): the connector client sends without a token, to a local server speaking the
 // Bot Connector REST API (POST /v3/conversations/{id}/activities).
@@ -12,7 +12,7 @@ runChatChannelContract({
     // Bounded as the composition root builds it (adapters/index.ts): one attempt per send.
     const channel = new BotbuilderChatChannel({
       appType: 'MultiTenant',
-      connectorBounds: { timeoutMs: 10_000, guard: new EndpointGuard({ maxConcurrent: 2, cooldownMs: 30_000 }) },
+      connectorBounds: { timeoutMs: CONTRACT_SEND_TIMEOUT_MS, guard: new EndpointGuard({ maxConcurrent: 2, cooldownMs: 30_000 }) },
     });
     return {
       channel,
@@ -20,6 +20,7 @@ runChatChannelContract({
         reference: (conversationId) => ({ channelId: 'emulator', serviceUrl: fake.serviceUrl, conversation: { id: conversationId } }),
         received: async (conversationId) => fake.forConversation(conversationId).map((a) => a.body),
         refuse: (conversationId, status, headers) => fake.failFor(conversationId, status, headers),
+        hang: (conversationId) => fake.hang(true, conversationId),
       },
       cleanup: () => fake.stop(),
     };

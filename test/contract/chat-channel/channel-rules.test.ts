@@ -4,16 +4,26 @@ import { ChannelSendLimits } from '../../../adapters/chat/channel-send-limits.js
 import { RuledChatChannel } from '../../../adapters/chat/channel-rules.js';
 import { SqliteInteractionStore } from '../../../adapters/store/sqlite-interaction-store.js';
 import { startFakeChannel } from '../../support/fake-channel.js';
-import { runChatChannelContract } from './chat-channel.contract.js';
+import { EndpointGuard } from '../../../core/endpoint-guard.js';
+import { CONTRACT_SEND_TIMEOUT_MS, runChatChannelContract } from './chat-channel.contract.js';
 
 // The channel rules keep the port's contract: the botbuilder channel wrapped as the composition root
 // wraps it, on Teams conversation references so that the Teams rules (limits, 403 and retry statuses) apply.
-for (const [sdk, Channel] of [['botbuilder', BotbuilderChatChannel], ['agents', AgentsChatChannel]] as const) runChatChannelContract({
+const inners = {
+  botbuilder: () =>
+    new BotbuilderChatChannel({
+      appType: 'MultiTenant',
+      connectorBounds: { timeoutMs: CONTRACT_SEND_TIMEOUT_MS, guard: new EndpointGuard({ maxConcurrent: 2, cooldownMs: 30_000 }) },
+    }),
+  agents: () => new AgentsChatChannel({ appType: 'MultiTenant', timeoutMs: CONTRACT_SEND_TIMEOUT_MS }),
+};
+
+for (const [sdk, inner] of Object.entries(inners)) runChatChannelContract({
   name: `RuledChatChannel (Teams rules) around the ${sdk} ChatChannel over a local fake connector`,
   create: async () => {
     const fake = await startFakeChannel();
     const store = new SqliteInteractionStore({ path: ':memory:' });
-    const channel = new RuledChatChannel(new Channel({ appType: 'MultiTenant' }), {
+    const channel = new RuledChatChannel(inner(), {
       limits: new ChannelSendLimits(),
       store: async () => store,
       now: () => new Date(),
@@ -24,6 +34,7 @@ for (const [sdk, Channel] of [['botbuilder', BotbuilderChatChannel], ['agents', 
         reference: (conversationId) => ({ channelId: 'msteams', serviceUrl: fake.serviceUrl, conversation: { id: conversationId } }),
         received: async (conversationId) => fake.forConversation(conversationId).map((a) => a.body),
         refuse: (conversationId, status, headers) => fake.failFor(conversationId, status, headers),
+        hang: (conversationId) => fake.hang(true, conversationId),
       },
       cleanup: async () => {
         await store.close();

@@ -11,7 +11,12 @@ export interface ChatChannelSide {
   received(conversationId: string): Promise<{ type?: string; text?: string; attachments?: { contentType: string; contentUrl?: string; content?: unknown }[] }[]>;
   /** Makes the channel refuse the conversation's next sends with this HTTP status (and headers). */
   refuse(conversationId: string, status: number, headers?: Record<string, string>): void;
+  /** Makes the channel accept the conversation's next sends and never answer (the channel's send times out). */
+  hang(conversationId: string): void;
 }
+
+/** The bound on one send every implementation under test is built with: a hanging channel fails after this. */
+export const CONTRACT_SEND_TIMEOUT_MS = 1_000;
 
 export interface ChatChannelContractOptions {
   name: string;
@@ -50,25 +55,46 @@ export function runChatChannelContract(options: ChatChannelContractOptions): voi
       expect(await side.received('conv-b')).toEqual([]);
     });
 
-    it('classifies a blocked bot (403) and a gone conversation (404) as permanent', async () => {
-      side.refuse('conv-blocked', 403);
-      side.refuse('conv-gone', 404);
-      await expect(channel.send(side.reference('conv-blocked'), activity)).rejects.toMatchObject({ name: 'TalkbackError', retryable: false });
-      await expect(channel.send(side.reference('conv-gone'), activity)).rejects.toMatchObject({ name: 'TalkbackError', code: 'NotFound', retryable: false });
+    // A 4xx other than 408, 412 and 429 fails the same way again: never retried.
+    it.each([
+      [400, 'ReplyRejected'],
+      [403, undefined],
+      [404, 'NotFound'],
+      [413, 'ReplyRejected'],
+    ] as const)('classifies %s as permanent', async (status, code) => {
+      side.refuse(`conv-${status}`, status, { 'retry-after': '7' });
+      const failed = channel.send(side.reference(`conv-${status}`), activity);
+      // 403: Unauthorized from a channel, ConversationBlocked where the channel rules recognise a blocked bot.
+      await expect(failed).rejects.toMatchObject({ name: 'TalkbackError', retryable: false, ...(code ? { code } : {}) });
+      expect(await side.received(`conv-${status}`)).toEqual([]);
     });
 
-    it('classifies throttling (429, with its Retry-After), 412 and 5xx as retryable', async () => {
-      side.refuse('conv-throttled', 429, { 'retry-after': '7' });
-      side.refuse('conv-busy', 412);
-      side.refuse('conv-down', 503);
-      await expect(channel.send(side.reference('conv-throttled'), activity)).rejects.toMatchObject({
-        code: 'Throttled',
+    it.each([
+      [429, 'Throttled'],
+      [412, 'Busy'],
+      [500, 'ServiceUnavailable'],
+      [502, 'ServiceUnavailable'],
+      [503, 'ServiceUnavailable'],
+    ] as const)('classifies %s as retryable, after the channel\'s Retry-After', async (status, code) => {
+      side.refuse(`conv-${status}`, status, { 'retry-after': '7' });
+      await expect(channel.send(side.reference(`conv-${status}`), activity)).rejects.toMatchObject({
+        name: 'TalkbackError',
+        code,
         retryable: true,
         retryAfterMs: 7_000,
       });
-      await expect(channel.send(side.reference('conv-busy'), activity)).rejects.toMatchObject({ retryable: true });
-      await expect(channel.send(side.reference('conv-down'), activity)).rejects.toMatchObject({ code: 'ServiceUnavailable', retryable: true });
-      for (const id of ['conv-throttled', 'conv-busy', 'conv-down']) expect(await side.received(id)).toEqual([]);
+      expect(await side.received(`conv-${status}`)).toEqual([]);
+    });
+
+    it('classifies a retryable answer without Retry-After as retryable on the policy\'s backoff', async () => {
+      side.refuse('conv-down', 503);
+      const failed = await channel.send(side.reference('conv-down'), activity).catch((error: unknown) => error);
+      expect(failed).toMatchObject({ name: 'TalkbackError', code: 'ServiceUnavailable', retryable: true, retryAfterMs: undefined });
+    });
+
+    it('classifies a channel that never answers as a retryable Timeout', async () => {
+      side.hang('conv-hanging');
+      await expect(channel.send(side.reference('conv-hanging'), activity)).rejects.toMatchObject({ name: 'TalkbackError', code: 'Timeout', retryable: true });
     });
   });
 }

@@ -17,6 +17,8 @@ runChatChannelContract({
             conversationId,
             translateConnectorError({ statusCode: status, message: `answered ${status}`, response: { headers } }),
           ),
+        // What a send aborted at its bound becomes.
+        hang: (conversationId) => channel.failFor(conversationId, translateConnectorError({ name: 'AbortError', message: 'The operation was aborted' })),
       },
       cleanup: async () => undefined,
     };
