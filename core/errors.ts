@@ -61,7 +61,7 @@ export interface TalkbackErrorOptions {
 export class TalkbackError extends Error {
   override readonly name = 'TalkbackError';
   readonly code: ErrorCode;
-  /** The failure policy's for `code`; an own property so that logs, JSON and structured clones carry it. */
+  /** The failure policy's for `code`; an own property so that logs and JSON carry it. */
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
   readonly details: Record<string, unknown> | undefined;

@@ -1,5 +1,5 @@
 import type { RecordChange } from '../adapters/ports.js';
-import { TalkbackError, toTalkbackError, type ErrorCode } from '../core/errors.js';
+import { TalkbackError, toTalkbackError } from '../core/errors.js';
 import { backoffMs } from '../core/failure-policy.js';
 import { recordKeyOf, type RecordKey } from '../core/record.js';
 import { invocationLogger, type Logger } from '../core/logger.js';

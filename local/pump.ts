@@ -2,7 +2,7 @@ import type { BusReceiver, LockedMessage } from '../adapters/ports.js';
 import { toTalkbackError, type TalkbackError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { backoffMs } from '../core/failure-policy.js';
-import { renewalWaitMs } from '../core/lock-renewal.js';
+import { startLockRenewal, type LockRenewal } from '../core/lock-renewal.js';
 
 export interface PumpOptions {
   receiver: BusReceiver;
@@ -68,13 +68,9 @@ interface Delivery {
   done: Promise<void>;
   /** Set when stop() stopped waiting for the handler: its result no longer matters. */
   left: boolean;
-  lockLost: boolean;
-  /** The lock's expiry as the bus last reported it. */
-  lockedUntil: number;
-  renewing: boolean;
-  renewal?: NodeJS.Timeout;
+  /** Keeps the lock while the handler runs (until stop() leaves it). */
+  renewal?: LockRenewal;
 }
-
 
 const sleep = (ms: number, signal?: { wake?: () => void }) =>
   new Promise<void>((resolve) => {
@@ -128,38 +124,24 @@ export function startPump(options: PumpOptions): Pump {
     }
   }
 
-  /** Schedules the next renewal at half of what is left of the message's own lock. */
+  /** Renews the message's own lock while its handler runs: a failed renewal is retried, a lost lock ends it. */
   function keepLocked(delivery: Delivery): void {
-    if (!delivery.renewing) return;
-    const waitMs = renewalWaitMs(delivery.lockedUntil, Date.now(), maxRenewalWaitMs);
-    delivery.renewal = setTimeout(() => void renew(delivery), waitMs);
-  }
-
-  async function renew(delivery: Delivery): Promise<void> {
-    if (!delivery.renewing) return;
-    const eventId = delivery.message.messageId;
-    if (Date.now() - delivery.started >= maxLockRenewalMs) {
-      delivery.renewing = false;
-      logger.warn({ function: name, eventId, maxLockRenewalMs }, 'lock renewal stopped at maxLockRenewalMs; the handler runs on and its lock will lapse');
-      return;
-    }
-    try {
-      delivery.lockedUntil = (await receiver.renewLock(delivery.message)).getTime();
-    } catch (error) {
-      if (!delivery.renewing) return;
-      const e = toTalkbackError(error);
-      if (e.code === 'LockLost') {
-        delivery.lockLost = true;
-        delivery.renewing = false;
-      }
-      logger.warn({ function: name, eventId, code: e.code, err: e.message }, 'lock renewal failed');
-    }
-    keepLocked(delivery);
-  }
-
-  function stopRenewing(delivery: Delivery): void {
-    delivery.renewing = false;
-    clearTimeout(delivery.renewal);
+    const { message } = delivery;
+    const eventId = message.messageId;
+    const failed = (e: TalkbackError) => logger.warn({ function: name, eventId, code: e.code, err: e.message }, 'lock renewal failed');
+    const renewal = startLockRenewal({
+      lockedUntil: message.lockedUntil,
+      renew: () => receiver.renewLock(message),
+      maxWaitMs: maxRenewalWaitMs,
+      maxDurationMs: maxLockRenewalMs,
+      onError: (e) => (failed(e), true),
+    });
+    delivery.renewal = renewal;
+    void renewal.ended.then((end) => {
+      if (end.reason === 'limit') {
+        logger.warn({ function: name, eventId, maxLockRenewalMs }, 'lock renewal stopped at maxLockRenewalMs; the handler runs on and its lock will lapse');
+      } else failed(end.error);
+    });
   }
 
   async function settle(delivery: Delivery, failure: unknown): Promise<void> {
@@ -186,11 +168,11 @@ export function startPump(options: PumpOptions): Pump {
     } catch (error) {
       failure = error ?? new Error('handler threw without a reason');
     } finally {
-      stopRenewing(delivery);
+      delivery.renewal?.stop();
     }
     if (delivery.left) return;
     try {
-      if (delivery.lockLost) return report(delivery, 'lockLost', failure === undefined ? {} : { error: toTalkbackError(failure) });
+      if (delivery.renewal?.lost) return report(delivery, 'lockLost', failure === undefined ? {} : { error: toTalkbackError(failure) });
       await settle(delivery, failure);
     } catch (error) {
       if (delivery.left) return;
@@ -207,9 +189,6 @@ export function startPump(options: PumpOptions): Pump {
       started: Date.now(),
       done: Promise.resolve(),
       left: false,
-      lockLost: false,
-      lockedUntil: message.lockedUntil.getTime(),
-      renewing: true,
     };
     delivery.done = run(delivery)
       .catch((error: unknown) => logger.error({ function: name, err: toTalkbackError(error).message }, 'pump delivery failed'))
@@ -277,7 +256,7 @@ export function startPump(options: PumpOptions): Pump {
       const left = [...inFlight];
       for (const delivery of left) {
         delivery.left = true;
-        stopRenewing(delivery);
+        delivery.renewal?.stop();
         inFlight.delete(delivery);
       }
       if (left.length > 0) {
