@@ -26,13 +26,6 @@ export interface SqliteEventBusOptions {
   now?: () => number;
 }
 
-export interface SubscriptionStats {
-  /** Waiting to be delivered (including those held back by an abandon delay). */
-  active: number;
-  locked: number;
-  deadLettered: number;
-}
-
 const translate = (error: unknown, action: string) => translateSqliteError(error, action, 'BusFailed');
 
 const lockLost = (message: LockedMessage) =>
@@ -180,25 +173,6 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
           customer: match.customer?.customerId ?? null,
         }).changes,
     );
-  }
-
-  /** Message counts per subscription, for the dashboard. */
-  stats(): Record<string, SubscriptionStats> {
-    const result: Record<string, SubscriptionStats> = {};
-    for (const s of this.subscriptions) result[s.name] = { active: 0, locked: 0, deadLettered: 0 };
-    const rows = this.run('reading stats', () =>
-      this.db
-        .prepare(
-          `SELECT subscription,
-             SUM(state = 'active' AND IFNULL(locked_until, 0) <= @now) AS active,
-             SUM(state = 'active' AND IFNULL(locked_until, 0) > @now) AS locked,
-             SUM(state = 'dead') AS deadLettered
-           FROM messages GROUP BY subscription`,
-        )
-        .all({ now: this.now() }) as Array<{ subscription: string } & SubscriptionStats>,
-    );
-    for (const { subscription, ...counts } of rows) result[subscription] = counts;
-    return result;
   }
 
   async close(): Promise<void> {

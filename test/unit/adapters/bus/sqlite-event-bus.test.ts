@@ -70,7 +70,7 @@ describe('SqliteEventBus locks and delivery counts', () => {
 
     clock += 4_999;
     expect(await receiveOne(bus)).toBeUndefined();
-    expect(bus.stats().speech).toEqual({ active: 1, locked: 0, deadLettered: 0 });
+    expect(await bus.deadLetters('speech')).toEqual([]);
     clock += 1;
     expect((await receiveOne(bus))?.deliveryCount).toBe(2);
   });
@@ -148,7 +148,9 @@ describe('SqliteEventBus locks and delivery counts', () => {
     await expect(receiver.complete(stale!)).rejects.toMatchObject({ code: 'LockLost' });
     await expect(receiver.deadLetter(stale!, 'X', 'y')).rejects.toMatchObject({ code: 'LockLost' });
     await receiver.complete(fresh!);
-    expect(bus.stats().speech).toEqual({ active: 0, locked: 0, deadLettered: 0 });
+    clock += LOCK_MS;
+    expect(await receiveOne(bus)).toBeUndefined();
+    expect(await bus.deadLetters('speech')).toEqual([]);
   });
 });
 
@@ -170,8 +172,8 @@ describe('SqliteEventBus duplicate detection', () => {
   });
 });
 
-describe('SqliteEventBus topology and stats', () => {
-  it('counts active, locked and dead-lettered messages per subscription', async () => {
+describe('SqliteEventBus topology', () => {
+  it('keeps each subscription its own messages: waiting, locked and dead-lettered apart', async () => {
     const bus = openBus();
     for (let i = 0; i < 3; i += 1) await bus.publish(messageReceivedEvent());
     await bus.publish(audioStoredEvent());
@@ -179,10 +181,15 @@ describe('SqliteEventBus topology and stats', () => {
     const [one, two] = await receiver.receive(2, 0);
     await receiver.deadLetter(one!, 'EventInvalid', 'bad');
     expect(two).toBeDefined();
-    expect(bus.stats()).toEqual({
-      speech: { active: 1, locked: 1, deadLettered: 1 },
-      log: { active: 4, locked: 0, deadLettered: 0 },
-    });
+    expect((await bus.deadLetters('speech')).map((m) => [m.messageId, m.reason])).toEqual([[one!.messageId, 'EventInvalid']]);
+    // One waiting; the locked one only once its lock has run out; the dead letter never.
+    const waiting = await receiver.receive(10, 0);
+    expect(waiting.map((m) => m.deliveryCount)).toEqual([1]);
+    clock += LOCK_MS;
+    expect((await receiver.receive(10, 0)).map((m) => m.messageId).sort()).toEqual([two!.messageId, waiting[0]!.messageId].sort());
+    // Every subject on the catch-all subscription, untouched by the other's settlements.
+    expect(await bus.receiver('log').receive(10, 0)).toHaveLength(4);
+    expect(await bus.deadLetters('log')).toEqual([]);
   });
 
   it('refuses a receiver for a subscription that is not in the topology', () => {
@@ -252,7 +259,7 @@ describe('SqliteEventBus durability', () => {
     expect(redelivered?.messageId).toBe(locked.id);
     expect(redelivered?.deliveryCount).toBe(2);
     expect(redelivered?.body).toEqual(locked);
-    expect(second.stats().log?.active).toBe(2);
+    expect(await second.receiver('log').receive(10, 0)).toHaveLength(2);
   });
 
   it('has every message whose publish resolved after the publisher is killed with SIGKILL', async () => {
