@@ -2,7 +2,7 @@
  * The capabilities talkback needs from the outside world. Each port's folder declares its
  * implementations in one registry file (adapters/<port>/…); adapters/index.ts picks one per port.
  * One contract suite per port (test/contract/<port>/) runs against every implementation.
- * Every method throws TalkbackError (code + retryable) and nothing else.
+ * Every method throws TalkbackError (a code; whether it is retried is the code's, core/failure-policy.ts) and nothing else.
  */
 import type { OutgoingActivity } from '../core/audio-reply.js';
 import type { BusEvent, StoredConversationReference, Subject } from '../core/events.js';
