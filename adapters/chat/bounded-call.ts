@@ -30,7 +30,7 @@ export async function boundedChannelCall<T>(
       admission.reason === 'busy'
         ? `channel endpoint ${endpoint} already has its share of calls in flight`
         : `channel endpoint ${endpoint} timed out recently; not calling it again yet`,
-      { retryable: true, retryAfterMs: admission.retryAfterMs },
+      { retryAfterMs: admission.retryAfterMs },
     );
   }
   const timer = new AbortController();
@@ -42,7 +42,7 @@ export async function boundedChannelCall<T>(
   } catch (error) {
     if (timer.signal.aborted) {
       admission.done('timeout');
-      throw new TalkbackError('Timeout', `channel endpoint ${endpoint} did not answer within ${timeoutMs} ms`, { retryable: true });
+      throw new TalkbackError('Timeout', `channel endpoint ${endpoint} did not answer within ${timeoutMs} ms`);
     }
     const status = statusOf({ error });
     // A channel that answered with a 4xx is up; no answer or a 5xx counts against it.
