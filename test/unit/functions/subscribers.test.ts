@@ -143,18 +143,20 @@ describe('subscribers on the embedded adapters', () => {
 
   it('digest: one email per staff member a day, transcripts escaped', async () => {
     const received = messageReceivedEvent({ data: { text: '<b>refund</b> & "soon"', customer: { id: 'u1', name: 'Kim' } } });
+    // A second ago: the digest's window ends (exclusive) at its own now, which may fall in the same millisecond.
+    const earlier = new Date(env.app.now().getTime() - 1_000).toISOString();
     await env.store.update(recordKeyOf(received), () => ({
       id: received.id,
       conversationId: received.data.conversationId,
       text: received.data.text,
       customer: received.data.customer,
       channelId: 'facebook',
-      stages: { received: env.app.now().toISOString() },
+      stages: { received: earlier },
       claims: {},
       failures: [],
       appliedEvents: [received.id],
-      createdAt: env.app.now().toISOString(),
-      updatedAt: env.app.now().toISOString(),
+      createdAt: earlier,
+      updatedAt: earlier,
     }));
     const invocation = env.app;
     await digest.handler(invocation);
