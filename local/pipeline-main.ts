@@ -16,6 +16,11 @@ let onStop: () => void = () => {
   stopAsked = true;
 };
 process.on('message', (message) => message === 'stop' && onStop());
+// Ctrl-C reaches both processes (and the host sends "stop" too): caught from the first moment, so a
+// Ctrl-C during start-up is a clean stop once started, never Node's default exit; a second Ctrl-C
+// (after npm's relayed copy) forces, as in the host.
+const { onStopSignals } = await import('./stop-signals.js');
+onStopSignals({ stop: () => onStop(), force: () => process.exit(130) });
 
 const { readdirSync } = await import('node:fs');
 const { default: path } = await import('node:path');
@@ -27,7 +32,6 @@ const { subscriptions } = await import('../functions/all.js');
 const { localClaimOwner } = await import('./claim-owner-liveness.js');
 const { lineDestination } = await import('./log-lines.js');
 const { startPipeline } = await import('./pipeline.js');
-const { onStopSignals } = await import('./stop-signals.js');
 if (typeof process.send === 'function' && !process.connected) process.exit(1);
 
 /** Lowers the priority of every thread already running (on Linux a nice value is per thread); later ones inherit it. */
@@ -91,5 +95,3 @@ const audio = (await ports.audio()) as { connectionString?: string };
 if (typeof audio.connectionString === 'string') process.send?.({ azurite: audio.connectionString });
 onStop = stop;
 if (stopAsked) stop();
-// Ctrl-C reaches both processes (and the host sends "stop"); a second Ctrl-C forces, as in the host.
-onStopSignals({ stop, force: () => process.exit(130) });

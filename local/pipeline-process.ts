@@ -42,6 +42,9 @@ export function startPipelineProcess(options: PipelineProcessOptions): PipelineP
     const startedAt = Date.now();
     const worker = fork(entry, [], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child = worker;
+    // A message to a worker whose channel just closed (it is exiting: a Ctrl-C reached it too) fails
+    // asynchronously; its exit is what counts, so the failure is only noted.
+    worker.on('error', (error) => logger.debug({ err: error.message }, 'pipeline worker channel error'));
     worker.on('message', (message: { azurite?: unknown }) => {
       if (typeof message?.azurite !== 'string') return;
       azurite = message.azurite;
@@ -70,7 +73,8 @@ export function startPipelineProcess(options: PipelineProcessOptions): PipelineP
       const worker = child;
       if (!worker || worker.exitCode !== null || worker.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-      if (worker.connected) worker.send('stop');
+      // Not delivered means the worker is already exiting (its channel closed): wait for its exit.
+      if (worker.connected) worker.send('stop', () => undefined);
       else worker.kill('SIGTERM');
       // The worker's own grace period, plus time to close its stores and Azurite.
       const force = setTimeout(() => worker.kill('SIGKILL'), graceMs + 15_000);
