@@ -121,6 +121,13 @@ export function createPorts(config: Config, options: PortsOptions): Ports {
       timeoutMs: config.CHANNEL_TIMEOUT_MS,
       guard: new EndpointGuard({ maxConcurrent: config.CHANNEL_ENDPOINT_CONCURRENCY, cooldownMs: config.CHANNEL_COOLDOWN_MS }),
     },
+    ackBounds: {
+      timeoutMs: config.CHANNEL_TIMEOUT_MS,
+      guard: new EndpointGuard({
+        maxConcurrent: Math.max(config.CHANNEL_ENDPOINT_CONCURRENCY, config.INTAKE_MAX_IN_FLIGHT),
+        cooldownMs: config.CHANNEL_COOLDOWN_MS,
+      }),
+    },
   };
   return {
     bus: get('bus') as Ports['bus'],

@@ -28,8 +28,15 @@ export interface BuildDeps {
   agentsOpenIdMetadata?: { channel?: string | undefined; emulator?: string | undefined } | undefined;
   /** BOT_SDK=agents: replaces how the bot gets its outbound token (tests: a local token endpoint). */
   agentsAuthProviderFactory?: ((config: AuthConfiguration) => AuthProvider) | undefined;
-  /** One per process: every call to a channel (confirmations and proactive replies) shares its endpoint limits. */
+  /** Proactive replies (one guard per process): at most CHANNEL_ENDPOINT_CONCURRENCY per channel host, so one dead host cannot take every reply slot. */
   channelBounds: ConnectorBounds;
+  /**
+   * The in-turn confirmations: each belongs to an inbound request, whose number the intake already
+   * bounds (INTAKE_MAX_IN_FLIGHT), so they may use that many calls per channel host — every Teams
+   * conversation of a region shares one host, and two at a time would queue the whole bot's acks.
+   * A host that let an ack time out still cools down (acks to it fail at once; the message stays published).
+   */
+  ackBounds: ConnectorBounds;
 }
 
 /**

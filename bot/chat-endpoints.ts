@@ -23,7 +23,7 @@ export const chatEndpoints: readonly Implementation<ChatEndpoint>[] = [
         authOverrides: deps.botAuthOverrides,
         credentialsFactory: deps.botCredentialsFactory,
         sendLimits: deps.sendLimits,
-        connectorBounds: deps.channelBounds,
+        connectorBounds: deps.ackBounds,
         admit: (conversation) => flood.take(conversation),
       });
     },
@@ -45,7 +45,7 @@ export const chatEndpoints: readonly Implementation<ChatEndpoint>[] = [
         publish: async (event) => (await deps.bus()).publish(event),
         openIdMetadata: deps.agentsOpenIdMetadata,
         authProviderFactory: deps.agentsAuthProviderFactory,
-        connectorBounds: deps.channelBounds,
+        connectorBounds: deps.ackBounds,
         sendLimits: deps.sendLimits,
         admit: (conversation) => flood.take(conversation),
       });
