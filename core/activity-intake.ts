@@ -1,5 +1,5 @@
-import { activitySchema, describeIssue, type IntakeActivity } from './activity-schema.js';
-import { stripControlCharacters } from './control-characters.js';
+import { activitySchema, CHANNEL_NAME, describeIssue, type IntakeActivity } from './activity-schema.js';
+import { hasControlCharacters, stripControlCharacters } from './control-characters.js';
 import { exceedsJsonDepth } from './json-depth.js';
 
 export const MAX_ACTIVITY_BYTES = 256 * 1024;
@@ -56,11 +56,16 @@ export function admitActivity(contentType: string | null | undefined, raw: strin
   return { ok: true, activity };
 }
 
-/** What an activity that failed its schema says it belongs to, where those fields are short strings. */
+/**
+ * What an activity that failed its schema says it belongs to, where those fields would pass the
+ * schema's own rules (a channel name, an id without control characters): an unauthenticated body
+ * never puts an escape sequence or a forged line into the log or the console.
+ */
 function claimedIds(body: Record<string, unknown>): { channelId?: string; conversationId?: string } {
-  const short = (value: unknown) => (typeof value === 'string' && value.length > 0 && value.length <= 256 ? value : undefined);
-  const channelId = short(body.channelId);
+  const channel = body.channelId;
+  const channelId = typeof channel === 'string' && CHANNEL_NAME.test(channel) ? channel : undefined;
   const conversation = body.conversation;
-  const conversationId = typeof conversation === 'object' && conversation !== null ? short((conversation as { id?: unknown }).id) : undefined;
+  const id = typeof conversation === 'object' && conversation !== null ? (conversation as { id?: unknown }).id : undefined;
+  const conversationId = typeof id === 'string' && id.trim() !== '' && id.length <= 256 && !hasControlCharacters(id) ? id : undefined;
   return { ...(channelId ? { channelId } : {}), ...(conversationId ? { conversationId } : {}) };
 }

@@ -26,11 +26,17 @@ export function formatLogLine(json: string): string {
     parts.push(text(record['msg'], ''));
   }
   for (const [key, value] of Object.entries(record)) {
-    if (!SHOWN.has(key) && value !== undefined) parts.push(`${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+    if (!SHOWN.has(key) && value !== undefined) parts.push(`${key}=${typeof value === 'string' ? printable(value) : JSON.stringify(value)}`);
   }
   return `${parts.filter((p) => p !== '').join(' ')}\n`;
 }
 
 export function lineDestination(out: NodeJS.WritableStream = process.stdout): DestinationStream {
   return { write: (chunk: string) => void out.write(chunk.split('\n').filter((l) => l !== '').map(formatLogLine).join('')) };
+}
+
+/** A value as its JSON string when it holds a control character: one line stays one line, no escape sequence reaches the terminal. */
+function printable(value: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return /[\u0000-\u001f\u007f-\u009f]/u.test(value) ? JSON.stringify(value) : value;
 }

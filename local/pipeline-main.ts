@@ -4,7 +4,7 @@
  * endpoint. It stops gracefully on "stop" from the host, SIGINT or SIGTERM, and exits at once
  * when the host itself is gone.
  */
-export {};
+import { onStopSignals } from './stop-signals.js';
 
 // Before anything is loaded (loading takes seconds): a host that dies, or asks to stop, meanwhile is
 // not missed. The host gone (a crash or kill -9): what was acknowledged is durable, so stop at once too.
@@ -17,9 +17,8 @@ let onStop: () => void = () => {
 };
 process.on('message', (message) => message === 'stop' && onStop());
 // Ctrl-C reaches both processes (and the host sends "stop" too): caught from the first moment, so a
-// Ctrl-C during start-up is a clean stop once started, never Node's default exit; a second Ctrl-C
+// Ctrl-C during start-up is a clean stop (nothing is started), never Node's default exit; a second Ctrl-C
 // (after npm's relayed copy) forces, as in the host.
-const { onStopSignals } = await import('./stop-signals.js');
 onStopSignals({ stop: () => onStop(), force: () => process.exit(130) });
 
 const { readdirSync } = await import('node:fs');
@@ -72,6 +71,11 @@ const app: import('../functions/context.js').FunctionContext = {
 const graceMs = Math.max(config.SHUTDOWN_GRACE_MS, config.CHANNEL_TIMEOUT_MS + 2_000);
 
 let stopping: Promise<void> | undefined;
+// Asked to stop while loading: nothing was taken yet, so nothing to finish — no pump is started.
+if (stopAsked) {
+  await ports.close();
+  process.exit(0);
+}
 const pipeline = await startPipeline(app).catch(async (error: unknown) => {
   logger.error({ err: (error as Error).message }, 'the pipeline could not start');
   await ports.close();

@@ -9,6 +9,7 @@ import {
   type HttpResponse,
 } from '@microsoft/agents-hosting';
 import type { JwtPayload } from 'jsonwebtoken';
+import { TalkbackError } from '../../core/errors.js';
 import { boundedChannelCall, type ConnectorBounds } from './bounded-call.js';
 
 /**
@@ -32,7 +33,7 @@ export class BoundedCloudAdapter extends CloudAdapter {
     identity: JwtPayload,
     headers?: HeaderPropagationCollection,
   ): Promise<ConnectorClient> {
-    return boundAgentsConnector(await super.createConnectorClient(serviceUrl, scope, identity, headers), this.bounds);
+    return boundAgentsConnector(await this.tokenBounded(super.createConnectorClient(serviceUrl, scope, identity, headers), serviceUrl), this.bounds);
   }
 
   protected override async createConnectorClientWithIdentity(
@@ -40,7 +41,30 @@ export class BoundedCloudAdapter extends CloudAdapter {
     activity: Activity,
     headers?: HeaderPropagationCollection,
   ): Promise<ConnectorClient> {
-    return boundAgentsConnector(await super.createConnectorClientWithIdentity(identity, activity, headers), this.bounds);
+    return boundAgentsConnector(
+      await this.tokenBounded(super.createConnectorClientWithIdentity(identity, activity, headers), activity.serviceUrl ?? ''),
+      this.bounds,
+    );
+  }
+
+  /**
+   * Creating a client fetches the bot's token first (MSAL over fetch, no timeout of its own): that
+   * wait is bounded by the same CHANNEL_TIMEOUT_MS, so a stalled token endpoint cannot hold an
+   * inbound request (the ack) or a reply slot for minutes.
+   */
+  private async tokenBounded(creating: Promise<ConnectorClient>, serviceUrl: string): Promise<ConnectorClient> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new TalkbackError('Timeout', `no token for the channel ${safeHost(serviceUrl)} within ${this.bounds.timeoutMs} ms`)),
+        this.bounds.timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([creating, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
 
@@ -55,4 +79,12 @@ function boundAgentsConnector(client: ConnectorClient, bounds: ConnectorBounds):
       (outcome) => ('result' in outcome ? outcome.result.status : outcome.error instanceof HttpError ? outcome.error.status : undefined),
     );
   return client;
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'unknown';
+  }
 }

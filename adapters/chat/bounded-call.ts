@@ -2,7 +2,7 @@ import type { EndpointGuard } from '../../core/endpoint-guard.js';
 import { TalkbackError } from '../../core/errors.js';
 
 export interface ConnectorBounds {
-  /** Longest a call to a channel may take, token included (CHANNEL_TIMEOUT_MS). */
+  /** Longest a call to a channel may take (CHANNEL_TIMEOUT_MS); getting the bot's token is bounded by it too. */
   timeoutMs: number;
   /** Per-endpoint concurrency and the cool-down of an endpoint that timed out. */
   guard: EndpointGuard;
@@ -40,7 +40,8 @@ export async function boundedChannelCall<T>(
     admission.done((statusOf({ result }) ?? 200) >= 500 ? 'failed' : 'ok');
     return result;
   } catch (error) {
-    if (timer.signal.aborted) {
+    // An answer that came just as the timer fired is still the channel's answer (a 4xx is not a timeout).
+    if (timer.signal.aborted && statusOf({ error }) === undefined) {
       admission.done('timeout');
       throw new TalkbackError('Timeout', `channel endpoint ${endpoint} did not answer within ${timeoutMs} ms`);
     }

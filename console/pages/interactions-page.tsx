@@ -24,7 +24,7 @@ export function InteractionsPage({ base, query, rows, version, next, live, error
           name="q"
           type="search"
           value={query}
-          placeholder="name, id, conversation, text · channel:msteams stage:replied missing:emailed code:ReplyFailed date:2026-12-03"
+          placeholder="name, id, conversation, text · channel:msteams stage:replied missing:emailed code:ReplyRejected date:2026-12-03"
         />
         <button type="submit">Find</button>
       </form>

@@ -60,6 +60,9 @@ describe('admitActivity', () => {
     expect(result.ok ? undefined : result.claimed).toEqual({ channelId: 'emulator', conversationId: 'c-bad' });
     const unnamed = admitActivity(JSON_TYPE, JSON.stringify(activity({ channelId: 7, conversation: { id: 'x'.repeat(300) } })));
     expect(unnamed.ok ? undefined : unnamed.claimed).toEqual({});
+    // Nothing that would fail the schema's own rules reaches a log line: no escape sequence, no forged line.
+    const hostile = admitActivity(JSON_TYPE, JSON.stringify(activity({ text: 1, channelId: 'x\u001b[2J\nWARN forged', conversation: { id: 'c\nWARN forged' } })));
+    expect(hostile.ok ? undefined : hostile.claimed).toEqual({});
   });
 
   it('refuses deep nesting before parsing, and oversize bodies', () => {

@@ -88,3 +88,28 @@ describe.each(channels)('$sdk ChatChannel with bounds (fault sinks)', ({ sdk, cr
     expect(outcomes.filter((o) => o === 'ServiceUnavailable' || o === 'Throttled')).toHaveLength(4);
   });
 });
+
+describe('agents ChatChannel: getting the bot token is bounded too', () => {
+  it('a token endpoint that never answers fails the send as a retryable Timeout, and the channel gets no request', async () => {
+    const sink = await startFakeChannel();
+    try {
+      const stalledTokens = (() => ({ getAccessToken: () => new Promise<string>(() => undefined) })) as unknown as NonNullable<
+        ConstructorParameters<typeof AgentsChatChannel>[0]['authProviderFactory']
+      >;
+      const channel = new AgentsChatChannel({
+        appId: '00000000-0000-0000-0000-000000000001',
+        appPassword: 'secret',
+        appType: 'SingleTenant',
+        tenantId: '00000000-0000-0000-0000-000000000002',
+        authProviderFactory: stalledTokens,
+        connectorBounds: { timeoutMs: 300, guard: new EndpointGuard({ maxConcurrent: 2, cooldownMs: 60_000 }) },
+      });
+      await expect(
+        channel.send({ channelId: 'emulator', serviceUrl: sink.serviceUrl, conversation: { id: 'c-token' } }, activity),
+      ).rejects.toMatchObject({ code: 'Timeout', retryable: true, message: expect.stringContaining('no token for the channel') as string });
+      expect(sink.requestsFor('c-token')).toBe(0);
+    } finally {
+      await sink.stop();
+    }
+  });
+});
