@@ -123,10 +123,9 @@ export function createConsoleApp(options: ConsoleOptions): Hono<ConsoleEnv> {
     });
   });
 
-  app.get('/refused', async (c) => {
+  app.get('/refused', (c) => {
     const refused = options.refused;
-    const [counts, latest] = refused ? await Promise.all([refused.counts(), refused.latest(200)]) : [undefined, undefined];
-    return page(c, 'Refused messages', <RefusedPage counts={counts} latest={latest} />);
+    return page(c, 'Refused messages', <RefusedPage counts={refused?.counts()} latest={refused?.latest(200)} />);
   });
 
   const deadLettersPage = async (c: Context<ConsoleEnv>, notice?: string, status: 200 | 400 = 200) =>
