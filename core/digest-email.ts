@@ -1,7 +1,7 @@
 import { interactionUrl } from './console-url.js';
 import { arrivedAt, groupByConversation, type ConversationDigest } from './digest-groups.js';
 import { channelName, headerSafe, type RenderedEmail } from './email.js';
-import { EMAIL_ATTRIBUTES, EMAIL_COLORS as C } from './email-style.js';
+import { EMAIL_COLORS as C, staffEmailMjml } from './email-style.js';
 import { escapeHtml } from './html.js';
 import { compileTemplate } from './mjml-template.js';
 import { STAGES, type InteractionRecord } from './record.js';
@@ -106,30 +106,19 @@ export async function renderDigestEmail(input: DigestEmailInput): Promise<Render
     </mj-section>`;
   });
   const notes = [...(truncated ? [labels.digestTruncated(messages)] : []), ...(groups.length === 0 ? [labels.digestEmpty] : [])];
-  const source = `<mjml lang="${l(labels.tag)}">
-  <mj-head>
-    <mj-title>${p.put(subject)}</mj-title>
-    <mj-preview>${p.put(summary)}</mj-preview>
-    ${EMAIL_ATTRIBUTES}
-  </mj-head>
-  <mj-body background-color="${C.page}" width="600px">
-    <mj-section background-color="${C.brand}" padding="20px 24px">
-      <mj-column>
-        <mj-text color="${C.onBrandMuted}" font-size="13px" letter-spacing="1px">TALKBACK</mj-text>
-        <mj-text color="#ffffff" font-size="22px" font-weight="600">${l(labels.digestTitle)}</mj-text>
+  const source = staffEmailMjml({
+    lang: l(labels.tag),
+    title: p.put(subject),
+    preview: p.put(summary),
+    heading: l(labels.digestTitle),
+    headerLines: `
         <mj-text color="${C.onBrandMuted}" font-size="13px">${p.put(period)}</mj-text>
-        <mj-text color="#ffffff" font-size="15px">${p.put(summary)}</mj-text>
-      </mj-column>
-    </mj-section>
+        <mj-text color="#ffffff" font-size="15px">${p.put(summary)}</mj-text>`,
+    sections: `
     ${notes.map((n) => `<mj-section background-color="#ffffff" padding="12px 24px"><mj-column><mj-text color="${C.muted}">${p.put(n)}</mj-text></mj-column></mj-section>`).join('\n')}
-    ${conversationSections.join('\n')}
-    <mj-section padding="16px 24px">
-      <mj-column>
-        <mj-text color="${C.muted}" font-size="12px" align="center">${l(labels.footer)}</mj-text>
-      </mj-column>
-    </mj-section>
-  </mj-body>
-</mjml>`;
+    ${conversationSections.join('\n')}`,
+    footer: l(labels.footer),
+  });
   const template = await compileTemplate(source);
   return { subject, text, html: template.fill(p.values) };
 }

@@ -1,6 +1,6 @@
 import { escapeHtml } from './html.js';
 import type { StaffLabels } from './staff-locale.js';
-import { EMAIL_ATTRIBUTES, EMAIL_COLORS as C } from './email-style.js';
+import { EMAIL_COLORS as C, staffEmailMjml } from './email-style.js';
 
 /**
  * The staff transcript email's layout in MJML, with the staff's labels written in and every value a
@@ -14,19 +14,12 @@ export function transcriptEmailMjml(labels: StaffLabels, withNotice = false): st
   const row = (label: string, placeholder: string) =>
     `<tr><th align="left" valign="top" style="padding:6px 12px 6px 0;color:${C.muted};font-weight:600;white-space:nowrap">${l(label)}</th>` +
     `<td style="padding:6px 0;word-break:break-word">{{${placeholder}}}</td></tr>`;
-  return `<mjml lang="${l(labels.tag)}">
-  <mj-head>
-    <mj-title>{{subject}}</mj-title>
-    <mj-preview>{{preview}}</mj-preview>
-    ${EMAIL_ATTRIBUTES}
-  </mj-head>
-  <mj-body background-color="${C.page}" width="600px">
-    <mj-section background-color="${C.brand}" padding="20px 24px">
-      <mj-column>
-        <mj-text color="${C.onBrandMuted}" font-size="13px" letter-spacing="1px">TALKBACK</mj-text>
-        <mj-text color="#ffffff" font-size="22px" font-weight="600">${l(labels.newMessage)}</mj-text>
-      </mj-column>
-    </mj-section>${
+  return staffEmailMjml({
+    lang: l(labels.tag),
+    title: '{{subject}}',
+    preview: '{{preview}}',
+    heading: l(labels.newMessage),
+    sections: `${
       withNotice
         ? `
     <mj-section background-color="${C.noticeBackground}" padding="12px 24px" border-left="6px solid ${C.failure}">
@@ -67,12 +60,7 @@ export function transcriptEmailMjml(labels: StaffLabels, withNotice = false): st
           ${row(labels.eventId, 'eventId')}
         </mj-table>
       </mj-column>
-    </mj-section>
-    <mj-section padding="16px 24px">
-      <mj-column>
-        <mj-text color="${C.muted}" font-size="12px" align="center">${l(labels.footer)}</mj-text>
-      </mj-column>
-    </mj-section>
-  </mj-body>
-</mjml>`;
+    </mj-section>`,
+    footer: l(labels.footer),
+  });
 }
