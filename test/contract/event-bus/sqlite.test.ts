@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventBus } from '../../../adapters/bus/sqlite-event-bus.js';
 import { runEventBusContract } from './event-bus.contract.js';
+import { runDeadLetterContract } from './dead-letters.contract.js';
 
-runEventBusContract({
+const implementation: Parameters<typeof runEventBusContract>[0] = {
   name: 'SqliteEventBus',
   create: async (subscriptions) => {
     const dir = await mkdtemp(join(tmpdir(), 'talkback-bus-'));
@@ -17,4 +18,7 @@ runEventBusContract({
       },
     };
   },
-});
+};
+
+runEventBusContract(implementation);
+runDeadLetterContract(implementation);

@@ -1,10 +1,11 @@
 import { CosmosInteractionStore } from '../../../adapters/store/cosmos-interaction-store.js';
 import { COSMOS_TEST_CONNECTION_POLICY, startCosmosServer } from '../../support/cosmos-server.js';
 import { runInteractionStoreContract } from './interaction-store.contract.js';
+import { runInteractionStoreSearchContract } from './search.contract.js';
 
 // Each store gets its own in-memory server: a fresh, empty account that also exercises the
 // lazy database/container creation every time.
-runInteractionStoreContract({
+const implementation: Parameters<typeof runInteractionStoreContract>[0] = {
   name: 'CosmosInteractionStore (@vercel/cosmosdb-server)',
   create: async () => {
     const server = await startCosmosServer();
@@ -21,4 +22,7 @@ runInteractionStoreContract({
       },
     };
   },
-});
+};
+
+runInteractionStoreContract(implementation);
+runInteractionStoreSearchContract(implementation);

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteInteractionStore } from '../../../adapters/store/sqlite-interaction-store.js';
 import { runInteractionStoreContract } from './interaction-store.contract.js';
+import { runInteractionStoreSearchContract } from './search.contract.js';
 
-runInteractionStoreContract({
+const implementation: Parameters<typeof runInteractionStoreContract>[0] = {
   name: 'SqliteInteractionStore',
   create: async () => {
     const directory = await mkdtemp(join(tmpdir(), 'talkback-store-'));
@@ -17,4 +18,7 @@ runInteractionStoreContract({
       },
     };
   },
-});
+};
+
+runInteractionStoreContract(implementation);
+runInteractionStoreSearchContract(implementation);
