@@ -1,5 +1,5 @@
-import { activitySchema, CHANNEL_NAME, describeIssue, type IntakeActivity } from './activity-schema.js';
-import { hasControlCharacters, stripControlCharacters } from './control-characters.js';
+import { activitySchema, describeIssue, type IntakeActivity } from './activity-schema.js';
+import { stripControlCharacters } from './control-characters.js';
 import { exceedsJsonDepth } from './json-depth.js';
 
 export const MAX_ACTIVITY_BYTES = 256 * 1024;
@@ -56,16 +56,18 @@ export function admitActivity(contentType: string | null | undefined, raw: strin
   return { ok: true, activity };
 }
 
+/** The longest claimed conversation id a refusal's log line repeats. */
+const MAX_CLAIMED_ID = 256;
+
 /**
- * What an activity that failed its schema says it belongs to, where those fields would pass the
- * schema's own rules (a channel name, an id without control characters): an unauthenticated body
+ * What an activity that failed its schema says it belongs to, where those fields pass the schema's
+ * own rules for them (a channel name, an id without control characters): an unauthenticated body
  * never puts an escape sequence or a forged line into the log or the console.
  */
 function claimedIds(body: Record<string, unknown>): { channelId?: string; conversationId?: string } {
-  const channel = body.channelId;
-  const channelId = typeof channel === 'string' && CHANNEL_NAME.test(channel) ? channel : undefined;
-  const conversation = body.conversation;
-  const id = typeof conversation === 'object' && conversation !== null ? (conversation as { id?: unknown }).id : undefined;
-  const conversationId = typeof id === 'string' && id.trim() !== '' && id.length <= 256 && !hasControlCharacters(id) ? id : undefined;
-  return { ...(channelId ? { channelId } : {}), ...(conversationId ? { conversationId } : {}) };
+  const { channelId: channelRule, conversation: conversationRule } = activitySchema.shape;
+  const channel = channelRule.safeParse(body.channelId);
+  const conversation = conversationRule.safeParse(body.conversation);
+  const conversationId = conversation.success && conversation.data.id.length <= MAX_CLAIMED_ID ? conversation.data.id : undefined;
+  return { ...(channel.success ? { channelId: channel.data } : {}), ...(conversationId ? { conversationId } : {}) };
 }

@@ -14,9 +14,6 @@ const id = (max: number) =>
     .refine((v) => v.trim() !== '', 'must not be blank')
     .refine((v) => !hasControlCharacters(v), 'must not contain control characters');
 
-/** A Bot Framework channel id: "msteams", "facebook", "webchat", "emulator"... */
-export const CHANNEL_NAME = /^[A-Za-z0-9._-]{1,64}$/;
-
 const account = z.looseObject({ id: id(512), name: z.string().max(1024).nullish() });
 
 export const activitySchema = z
@@ -28,7 +25,7 @@ export const activitySchema = z
       .string()
       .regex(/^$|^[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*$/, 'must be a language tag such as "en-US"')
       .nullish(),
-    channelId: z.string().regex(CHANNEL_NAME, 'must be a channel name such as "msteams"'),
+    channelId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be a channel name such as "msteams"'),
     serviceUrl: z.url({ protocol: /^https?$/ }).max(2048),
     conversation: z.looseObject({ id: id(1024) }),
     from: account.optional(),
