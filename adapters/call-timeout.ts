@@ -1,4 +1,4 @@
-import { TalkbackError } from '../core/errors.js';
+import { withDeadline } from '../core/deadline.js';
 
 /**
  * A port whose every asynchronous call is bounded: past `timeoutMs` the call fails with a retryable
@@ -15,15 +15,7 @@ export function withCallTimeout<T extends object>(port: T, name: string, timeout
       return (...args: unknown[]) => {
         const result: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
         if (!(result instanceof Promise)) return result;
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new TalkbackError('Timeout', `${name}.${String(property)} did not answer within ${timeoutMs} ms`)),
-            timeoutMs,
-          );
-        });
-        result.catch(() => undefined);
-        return Promise.race([result, timeout]).finally(() => clearTimeout(timer));
+        return withDeadline(result, timeoutMs, `${name}.${String(property)} did not answer within ${timeoutMs} ms`);
       };
     },
   });

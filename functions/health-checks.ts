@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, statfs, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { azurePorts } from '../core/config.js';
+import { withDeadline } from '../core/deadline.js';
 import { toTalkbackError } from '../core/errors.js';
 import type { FunctionContext } from './context.js';
 
@@ -23,19 +24,11 @@ const SPEECH_TIMEOUT_MS = 15_000;
 
 async function timed(what: () => Promise<string>, timeoutMs = CHECK_TIMEOUT_MS): Promise<PartState> {
   const started = Date.now();
-  let timer: NodeJS.Timeout | undefined;
   try {
-    const detail = await Promise.race([
-      what(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
+    const detail = await withDeadline(what(), timeoutMs, `no answer within ${timeoutMs} ms`);
     return { ok: true, detail, ms: Date.now() - started };
   } catch (error) {
     return { ok: false, detail: toTalkbackError(error).message.split('\n')[0]?.slice(0, 200) ?? 'failed', ms: Date.now() - started };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -2,6 +2,7 @@ import { Activity, type ConversationReference } from '@microsoft/agents-activity
 import type { CloudAdapter } from '@microsoft/agents-hosting';
 import { TalkbackError, isTalkbackError } from '../../core/errors.js';
 import type { OutgoingActivity } from '../../core/audio-reply.js';
+import { withDeadline } from '../../core/deadline.js';
 import type { StoredConversationReference } from '../../core/events.js';
 import type { ChatChannel } from '../ports.js';
 import { agentsCloudAdapter, type AgentsCredentials } from './agents-auth-configuration.js';
@@ -44,27 +45,19 @@ export class AgentsChatChannel implements ChatChannel {
     // Without an app id the local host is anonymous: an identity without an audience sends no token.
     const identity = this.options.appId ? this.options.appId : {};
     let activityId: string | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new TalkbackError('Timeout', `chat reply timed out after ${this.timeoutMs} ms`)),
-        this.timeoutMs,
-      );
-    });
     try {
-      await Promise.race([
+      await withDeadline(
         this.adapter.continueConversation(identity, agentsReference, async (context) => {
           activityId = (await context.sendActivity(outgoing))?.id;
         }),
-        timeout,
-      ]);
+        this.timeoutMs,
+        `chat reply timed out after ${this.timeoutMs} ms`,
+      );
     } catch (error) {
       if (isTalkbackError(error)) throw error;
       // Its ConnectorClient throws an HttpError carrying the channel's status and headers: the same
       // translation as botbuilder's RestError.
       throw translateConnectorError(error);
-    } finally {
-      clearTimeout(timer);
     }
     return activityId ? { activityId } : {};
   }

@@ -9,7 +9,7 @@ import {
   type HttpResponse,
 } from '@microsoft/agents-hosting';
 import type { JwtPayload } from 'jsonwebtoken';
-import { TalkbackError } from '../../core/errors.js';
+import { withDeadline } from '../../core/deadline.js';
 import { boundedChannelCall, type ConnectorBounds } from './bounded-call.js';
 
 /**
@@ -52,19 +52,8 @@ export class BoundedCloudAdapter extends CloudAdapter {
    * wait is bounded by the same CHANNEL_TIMEOUT_MS, so a stalled token endpoint cannot hold an
    * inbound request (the ack) or a reply slot for minutes.
    */
-  private async tokenBounded(creating: Promise<ConnectorClient>, serviceUrl: string): Promise<ConnectorClient> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new TalkbackError('Timeout', `no token for the channel ${safeHost(serviceUrl)} within ${this.bounds.timeoutMs} ms`)),
-        this.bounds.timeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([creating, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+  private tokenBounded(creating: Promise<ConnectorClient>, serviceUrl: string): Promise<ConnectorClient> {
+    return withDeadline(creating, this.bounds.timeoutMs, `no token for the channel ${safeHost(serviceUrl)} within ${this.bounds.timeoutMs} ms`);
   }
 }
 
