@@ -1,4 +1,5 @@
 import type { DestinationStream } from 'pino';
+import { hasControlCharacters } from '../core/control-characters.js';
 
 const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 const SHOWN = new Set(['level', 'time', 'msg', 'function', 'eventId', 'outcome', 'deliveryCount', 'ms']);
@@ -37,6 +38,5 @@ export function lineDestination(out: NodeJS.WritableStream = process.stdout): De
 
 /** A value as its JSON string when it holds a control character: one line stays one line, no escape sequence reaches the terminal. */
 function printable(value: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  return /[\u0000-\u001f\u007f-\u009f]/u.test(value) ? JSON.stringify(value) : value;
+  return hasControlCharacters(value) ? JSON.stringify(value) : value;
 }
