@@ -99,10 +99,14 @@ export function createConsoleApp(options: ConsoleOptions): Hono<ConsoleEnv> {
     if (!bytes) return c.text('the audio is no longer stored', 404);
     return audioResponse(bytes, record.audio.contentType, c.req.header('range'));
   });
-  app.get('/interactions/:id/email.html', async (c) => {
-    const record = await findRecord(ports, c.req.param('id'));
+  /** The staff email as the mailer kept it (the outbox's .eml), for the interaction named in the path. */
+  const sentEmail = async (id: string) => {
+    const record = await findRecord(ports, id);
     const mailer = await ports.mailer();
-    const raw = mailer.sentCopy ? await mailer.sentCopy(record.id) : undefined;
+    return { id: record.id, raw: mailer.sentCopy ? await mailer.sentCopy(record.id) : undefined };
+  };
+  app.get('/interactions/:id/email.html', async (c) => {
+    const { raw } = await sentEmail(c.req.param('id'));
     if (!raw) return c.text('no copy of this email is kept', 404);
     return c.body(emailPreviewHtml(await readEmailCopy(raw)), 200, {
       'content-type': 'text/html; charset=utf-8',
@@ -113,13 +117,11 @@ export function createConsoleApp(options: ConsoleOptions): Hono<ConsoleEnv> {
     });
   });
   app.get('/interactions/:id/email.eml', async (c) => {
-    const record = await findRecord(ports, c.req.param('id'));
-    const mailer = await ports.mailer();
-    const raw = mailer.sentCopy ? await mailer.sentCopy(record.id) : undefined;
+    const { id, raw } = await sentEmail(c.req.param('id'));
     if (!raw) return c.text('no copy of this email is kept', 404);
     return c.body(new Uint8Array(raw), 200, {
       'content-type': 'message/rfc822',
-      'content-disposition': `attachment; filename="talkback-${record.id}.eml"`,
+      'content-disposition': `attachment; filename="talkback-${id}.eml"`,
     });
   });
 
