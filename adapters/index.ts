@@ -34,6 +34,8 @@ export interface PortsOptions {
   now?: () => Date;
   agentsOpenIdMetadata?: BuildDeps['agentsOpenIdMetadata'];
   agentsAuthProviderFactory?: BuildDeps['agentsAuthProviderFactory'];
+  /** The local host's own URL, once it listens (links of the folder audio store). */
+  hostUrl?: (() => Promise<string>) | undefined;
   /** Replaces an implementation that is already built (tests: counting or failing doubles). */
   overrides?: Partial<{ [K in PortName]: PortTypes[K] }>;
 }
@@ -111,6 +113,7 @@ export function createPorts(config: Config, options: PortsOptions): Ports {
     subscriptions: options.subscriptions,
     logger: options.logger,
     inDataDir: inDataDir(config),
+    hostUrl: options.hostUrl,
     bus: () => get('bus')() as Promise<EventBus>,
     sendLimits,
     botAuthOverrides: options.botAuthOverrides,

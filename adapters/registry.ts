@@ -18,6 +18,8 @@ export interface BuildDeps {
   inDataDir(name: string): string;
   /** The bus, for implementations that publish (the inbound chat endpoint). */
   bus(): Promise<EventBus>;
+  /** The local host's own URL, once it listens (the folder audio store's links point there); absent: CONSOLE_BASE_URL. */
+  hostUrl?: (() => Promise<string>) | undefined;
   /** The per-conversation send limits shared by the inbound endpoint's in-turn replies and the ChatChannel. */
   sendLimits: SendLimits;
   /** Extra Bot Framework auth settings (tests: a local OpenID metadata URL). */

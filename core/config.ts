@@ -71,6 +71,8 @@ const fieldsSchema = z.object({
   MAIL_ATTACH_MAX_BYTES: int(1_048_576, 0),
   AUDIO_LINK_TTL_HOURS: int(72, 1, 24 * 365),
   AUDIO_CONTAINER: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{1,61})[a-z0-9]$/, 'must be a valid container name').default('talkback'),
+  /** The local host's audio store without AZURE_STORAGE_CONNECTION_STRING: files in the data folder served by the host, or Azurite. */
+  LOCAL_AUDIO_STORE: z.preprocess(blankAsUnset, z.enum(['folder', 'azurite']).default('folder')),
   AZURITE_BLOB_PORT: int(10_000, 0, 65535),
   DIGEST_SCHEDULE: z.string().default('0 0 18 * * *'),
   CHANNEL_TIMEOUT_MS: int(10_000, 100, 120_000),

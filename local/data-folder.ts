@@ -22,7 +22,7 @@ export function embeddedFiles(config: Config): EmbeddedFile[] {
 }
 
 /** What a data folder holds once used: any of these means it is not new. */
-const TRACES = ['bus.sqlite', 'records.sqlite', 'azurite', 'outbox', MARKER_FILE];
+const TRACES = ['bus.sqlite', 'records.sqlite', 'audio', 'azurite', 'outbox', MARKER_FILE];
 
 /**
  * The data folder knows its own state: an existing folder whose bus or store is missing, empty or

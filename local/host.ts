@@ -16,6 +16,8 @@ import { localClaimOwner } from './claim-owner-liveness.js';
 import { limitConnections, SERVER_OPTIONS } from './connection-limits.js';
 import { checkDataFolder, embeddedFiles, markDataFolder } from './data-folder.js';
 import { lockDataFolder } from './data-folder-lock.js';
+import type { AudioStore } from '../adapters/ports.js';
+import { audioRoute, type AudioFiles } from './audio-route.js';
 import { consoleHandler } from './console-route.js';
 import { createHttpApp } from './http-app.js';
 import { startPipeline, type Pipeline } from './pipeline.js';
@@ -77,6 +79,9 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     lock.release();
     throw error;
   }
+  // The folder audio store's links point at this host: its URL is known once it listens.
+  let listening: (url: string) => void = () => undefined;
+  const hostUrl = new Promise<string>((resolve) => (listening = resolve));
   let startedWorker: (worker: PipelineProcess) => void = () => undefined;
   const workerReady = new Promise<PipelineProcess>((resolve) => (startedWorker = resolve));
   const ports = createPorts(config, {
@@ -86,8 +91,9 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     botCredentialsFactory: options.botCredentialsFactory,
     agentsOpenIdMetadata: options.agentsOpenIdMetadata,
     agentsAuthProviderFactory: options.agentsAuthProviderFactory,
-    // With the pipeline in the worker process, the embedded audio store is the worker's Azurite.
-    ...(options.pipeline === 'worker-process' && !azurePorts(config).audio
+    hostUrl: () => hostUrl,
+    // With the pipeline in the worker process, an embedded Azurite is the worker's.
+    ...(options.pipeline === 'worker-process' && !azurePorts(config).audio && config.LOCAL_AUDIO_STORE === 'azurite'
       ? { overrides: { audio: new WorkerAudioStore(() => workerReady.then((w) => w.azuriteConnectionString()), config.AUDIO_CONTAINER) } }
       : {}),
   });
@@ -111,7 +117,11 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     functions.filter((f): f is HttpFunction => f.kind === 'http'),
     app,
     // The staff console: loopback only unless CONSOLE_TOKEN is set (console/console-access.ts).
-    { console: consoleHandler(config, ports, refusals) },
+    {
+      console: consoleHandler(config, ports, refusals),
+      // The folder audio store's read links (both processes open the same folder).
+      audio: !azurePorts(config).audio && config.LOCAL_AUDIO_STORE === 'folder' ? audioRoute(() => ports.audio() as Promise<AudioStore & AudioFiles>) : undefined,
+    },
   );
   const server = createAdaptorServer({ fetch: http.fetch, serverOptions: SERVER_OPTIONS }) as Server;
   limitConnections(server, { refusals, logger });
@@ -120,7 +130,7 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     await Promise.all([ports.bus(), ports.store(), ports.endpoint()]);
     markDataFolder(dataDir, embedded);
     if (options.pipeline === 'worker-process') {
-      const worker = startPipelineProcess({ logger });
+      const worker = startPipelineProcess({ logger, hostUrl: () => hostUrl });
       startedWorker(worker);
       app.pipelineProcess = worker;
       pipeline = worker;
@@ -139,6 +149,7 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
   }
   const port = (server.address() as AddressInfo).port;
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  listening(`http://${host}:${port}`);
   let stopping: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,

@@ -3,6 +3,7 @@ import { toTalkbackError } from '../core/errors.js';
 import { randomId } from '../core/ids.js';
 import { invocationContext, type FunctionContext } from '../functions/context.js';
 import { textResponse, type HttpFunction, type HttpMethod } from '../functions/declarations.js';
+import { AUDIO_ROUTE } from './audio-route.js';
 import { allowedHosts, SECURITY_HEADERS } from './host-allow-list.js';
 
 /** Bodies declared beyond this are refused before a function sees them; functions enforce their own, smaller limits. */
@@ -11,6 +12,8 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export interface HttpAppOptions {
   /** The staff console: every path the HTTP functions do not serve; absent: not served. */
   console?: Handler | undefined;
+  /** The folder audio store's read links under /audio/ (local/audio-route.ts); absent: not served. */
+  audio?: Handler | undefined;
 }
 
 /**
@@ -44,6 +47,7 @@ export function createHttpApp(functions: readonly HttpFunction[], app: FunctionC
       return fn.handler(c.req.raw, invocationContext(app, fn.name, randomId()));
     });
   }
+  if (options.audio) http.all(AUDIO_ROUTE, options.audio);
   if (options.console) http.all('*', options.console);
   http.notFound(() => textResponse(404, 'not found'));
   http.onError((error) => {

@@ -1,6 +1,6 @@
 /**
  * The pipeline worker process (started and supervised by the local host, local/pipeline-process.ts):
- * the pumps, the timers, Azurite and the speech engine, at a lower CPU priority than the chat
+ * the pumps, the timers, the audio store (Azurite, if chosen) and the speech engine, at a lower CPU priority than the chat
  * endpoint. It stops gracefully on "stop" from the host, SIGINT or SIGTERM, and exits at once
  * when the host itself is gone.
  */
@@ -15,7 +15,14 @@ let stopAsked = false;
 let onStop: () => void = () => {
   stopAsked = true;
 };
-process.on('message', (message) => message === 'stop' && onStop());
+let hostUrlKnown: (url: string) => void = () => undefined;
+const hostUrl = new Promise<string>((resolve) => (hostUrlKnown = resolve));
+process.on('message', (message: unknown) => {
+  if (message === 'stop') onStop();
+  // The host's URL, once it listens: the folder audio store's links point there.
+  const url = (message as { hostUrl?: unknown } | null)?.hostUrl;
+  if (typeof url === 'string') hostUrlKnown(url);
+});
 // Ctrl-C reaches both processes (and the host sends "stop" too): caught from the first moment, so a
 // Ctrl-C during start-up is a clean stop (nothing is started), never Node's default exit; a second Ctrl-C
 // (after npm's relayed copy) forces, as in the host.
@@ -55,7 +62,7 @@ lowerPriority(config.PIPELINE_NICE);
 const lines = config.LOG_FORMAT === 'lines' || (config.LOG_FORMAT === 'auto' && process.stdout.isTTY);
 const logger = createLogger(config.LOG_LEVEL, lines ? lineDestination() : undefined);
 const dataDir = path.resolve(config.TALKBACK_DATA_DIR);
-const ports = createPorts(config, { subscriptions, logger });
+const ports = createPorts(config, { subscriptions, logger, hostUrl: () => hostUrl });
 // This process owns the claims it takes: should it die, the restarted worker takes them over at once.
 const claimOwner = localClaimOwner(`local:${dataDir}`);
 const app: import('../functions/context.js').FunctionContext = {

@@ -4,6 +4,8 @@ import type { Pipeline } from './pipeline.js';
 
 export interface PipelineProcessOptions {
   logger: Logger;
+  /** The host's URL once it listens: sent to each worker (its audio links point at the host). */
+  hostUrl?: () => Promise<string>;
   /** First wait before restarting a worker that died; doubles per quick death up to 30 s. */
   restartDelayMs?: number;
 }
@@ -45,6 +47,7 @@ export function startPipelineProcess(options: PipelineProcessOptions): PipelineP
     // A message to a worker whose channel just closed (it is exiting: a Ctrl-C reached it too) fails
     // asynchronously; its exit is what counts, so the failure is only noted.
     worker.on('error', (error) => logger.debug({ err: error.message }, 'pipeline worker channel error'));
+    void options.hostUrl?.().then((url) => worker.connected && worker.send({ hostUrl: url }, () => undefined));
     worker.on('message', (message: { azurite?: unknown }) => {
       if (typeof message?.azurite !== 'string') return;
       azurite = message.azurite;

@@ -2,7 +2,10 @@ import { azurePorts } from '../../core/config.js';
 import type { AudioStore } from '../ports.js';
 import type { Implementation } from '../registry.js';
 
-/** The AudioStore implementations: Blob storage when AZURE_STORAGE_CONNECTION_STRING is set, else Azurite in-process. */
+/**
+ * The AudioStore implementations: Blob storage when AZURE_STORAGE_CONNECTION_STRING is set; else, on
+ * the local host, files in the data folder (LOCAL_AUDIO_STORE=folder, the default) or Azurite in-process.
+ */
 export const audioStores: readonly Implementation<AudioStore>[] = [
   {
     id: 'azure-blob',
@@ -14,8 +17,17 @@ export const audioStores: readonly Implementation<AudioStore>[] = [
     },
   },
   {
+    id: 'folder',
+    selectedBy: (config) => !azurePorts(config).audio && config.LOCAL_AUDIO_STORE === 'folder',
+    describe: (config) => `files in the data folder (audio/${config.AUDIO_CONTAINER}), links served by this host at /audio/`,
+    async build(config, deps) {
+      const { openFolderAudioStore } = await import('./folder-audio-files.js');
+      return openFolderAudioStore(deps.inDataDir('audio'), config.AUDIO_CONTAINER, deps.hostUrl ?? (() => Promise.resolve(config.CONSOLE_BASE_URL)));
+    },
+  },
+  {
     id: 'azurite',
-    selectedBy: (config) => !azurePorts(config).audio,
+    selectedBy: (config) => !azurePorts(config).audio && config.LOCAL_AUDIO_STORE === 'azurite',
     describe: (config) => `Azurite in-process (container ${config.AUDIO_CONTAINER})`,
     async build(config, deps) {
       const { AzuriteAudioStore } = await import('./azurite-audio-store.js');

@@ -1,0 +1,185 @@
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { TalkbackError } from '../../core/errors.js';
+import type { AudioStore, StoredAudio } from '../ports.js';
+import type { AudioLinkSignature } from './audio-link-signature.js';
+
+export interface FolderAudioStoreOptions {
+  /** The container's folder: blobs/<name> (a line of JSON describing the blob, then its bytes) and tmp/. */
+  root: string;
+  /** Signs the read links (the same key in every process of the host). */
+  signature: AudioLinkSignature;
+  /** Where the host serves the links (`<base>/audio/<name>?se=…&sig=…`, local/audio-route.ts): known once it listens. */
+  linkBase: () => Promise<string>;
+}
+
+/** A blob name: path segments of letters, digits, `.`, `_`, `-` (no `.`/`..` segment), as the pipeline names its audio. */
+const SEGMENT = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,200}$/;
+/** The description line's limit (content type and a few metadata pairs). */
+const MAX_HEADER_BYTES = 16 * 1024;
+
+export function isAudioName(name: string): boolean {
+  const segments = name.split('/');
+  return name.length <= 1024 && segments.length <= 8 && segments.every((s) => SEGMENT.test(s));
+}
+
+interface Header {
+  contentType: string;
+  metadata: Record<string, string>;
+}
+
+/**
+ * The embedded AudioStore of the local host: each blob one file in the data folder — a line of JSON
+ * (content type, metadata), then the bytes —, its read link served by the host itself and signed like
+ * a SAS. A write is durable when it resolves (file and folder fsynced) and costs the same however many
+ * blobs are stored, unlike Azurite, which rewrites its whole blob index to make one blob durable.
+ * putIfAbsent is If-None-Match: the file is written whole under tmp/ and linked into place, which
+ * fails when the name exists, so a blob is never seen half-written and the first writer wins.
+ */
+export class FolderAudioStore implements AudioStore {
+  constructor(private readonly options: FolderAudioStoreOptions) {}
+
+  private file(name: string): string {
+    if (!isAudioName(name)) throw new TalkbackError('StorageRejected', `not a valid audio name: ${JSON.stringify(name.slice(0, 100))}`);
+    return path.join(this.options.root, 'blobs', name);
+  }
+
+  async putIfAbsent(name: string, data: Uint8Array, contentType: string, metadata: Record<string, string> = {}): Promise<{ created: boolean }> {
+    const file = this.file(name);
+    if (await exists(file)) return { created: false };
+    const header: Header = { contentType, metadata: Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k.toLowerCase(), v])) };
+    const line = Buffer.from(`${JSON.stringify(header)}\n`);
+    if (line.length > MAX_HEADER_BYTES) throw new TalkbackError('StorageRejected', `the metadata of ${name} is too large`);
+    const temp = await this.writeTemp([line, data]);
+    try {
+      await mkdir(path.dirname(file), { recursive: true });
+      await link(temp, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return { created: false };
+      throw storageError(`store ${name}`, error);
+    } finally {
+      await unlink(temp).catch(() => undefined);
+    }
+    await syncFolder(path.dirname(file));
+    return { created: true };
+  }
+
+  async get(name: string): Promise<Buffer | undefined> {
+    return (await this.read(name))?.data;
+  }
+
+  /** The blob's description and bytes (the route serves them). */
+  async read(name: string): Promise<{ stored: StoredAudio; data: Buffer } | undefined> {
+    let whole: Buffer;
+    try {
+      whole = await readFile(this.file(name));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw storageError(`read ${name}`, error);
+    }
+    const { header, offset } = parseHeader(whole, name);
+    const data = whole.subarray(offset);
+    return { stored: { name, contentType: header.contentType, bytes: data.length, metadata: header.metadata }, data };
+  }
+
+  async stat(name: string): Promise<StoredAudio | undefined> {
+    const file = this.file(name);
+    let handle;
+    try {
+      handle = await open(file, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw storageError(`stat ${name}`, error);
+    }
+    try {
+      const { size } = await handle.stat();
+      const head = Buffer.alloc(Math.min(size, MAX_HEADER_BYTES));
+      await handle.read(head, 0, head.length, 0);
+      const { header, offset } = parseHeader(head, name);
+      return { name, contentType: header.contentType, bytes: size - offset, metadata: header.metadata };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async readLink(name: string, ttlMs: number): Promise<{ url: string; expiresAt: Date }> {
+    this.file(name);
+    const expiresAt = new Date(Math.ceil((Date.now() + ttlMs) / 1000) * 1000);
+    const base = (await this.options.linkBase()).replace(/\/+$/, '');
+    const encoded = name.split('/').map(encodeURIComponent).join('/');
+    return { url: `${base}/audio/${encoded}?${this.options.signature.sign(name, expiresAt)}`, expiresAt };
+  }
+
+  /** Whether a link's query (`se`, `sig`) is this store's signature for `name` and not expired. */
+  checkLink(name: string, query: { se?: string | undefined; sig?: string | undefined }): 'ok' | 'invalid' | 'expired' {
+    return this.options.signature.check(name, query);
+  }
+
+  async delete(name: string): Promise<boolean> {
+    const file = this.file(name);
+    try {
+      await unlink(file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw storageError(`delete ${name}`, error);
+    }
+    await syncFolder(path.dirname(file));
+    return true;
+  }
+
+  async close(): Promise<void> {}
+
+  /** Writes the parts to a new file under tmp/ and fsyncs it; returns its path. */
+  private async writeTemp(parts: readonly Uint8Array[]): Promise<string> {
+    const folder = path.join(this.options.root, 'tmp');
+    await mkdir(folder, { recursive: true });
+    const file = path.join(folder, `${process.pid}-${randomBytes(8).toString('hex')}`);
+    const handle = await open(file, 'wx', 0o600);
+    try {
+      await handle.writev([...parts]);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return file;
+  }
+}
+
+function parseHeader(bytes: Buffer, name: string): { header: Header; offset: number } {
+  const end = bytes.indexOf(0x0a);
+  try {
+    if (end < 0) throw new Error('no description line');
+    const header = JSON.parse(bytes.subarray(0, end).toString('utf8')) as Header;
+    if (typeof header.contentType !== 'string' || typeof header.metadata !== 'object' || header.metadata === null) throw new Error('bad description');
+    return { header, offset: end + 1 };
+  } catch (error) {
+    throw new TalkbackError('StorageRejected', `the stored audio ${name} is damaged (${(error as Error).message})`, { cause: error });
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw storageError(`stat ${file}`, error);
+  }
+}
+
+/** A new name in a folder is durable once the folder itself is fsynced. */
+async function syncFolder(folder: string): Promise<void> {
+  const handle = await open(folder, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A full disk or a read-only folder is not fixed by retrying at once, but may be by an operator: retried with backoff. */
+function storageError(action: string, error: unknown): TalkbackError {
+  const e = error as NodeJS.ErrnoException;
+  return new TalkbackError('StorageFailed', `audio folder: ${action} failed (${e?.code ?? e?.message ?? String(error)})`, { cause: error });
+}

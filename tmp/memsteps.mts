@@ -1,0 +1,12 @@
+const r = (l: string) => console.log(l.padEnd(20), Math.round(process.memoryUsage().rss / 1048576), 'heap', Math.round(process.memoryUsage().heapUsed / 1048576));
+r('base');
+await import('/work/wt/perf/functions/all.ts'); r('functions');
+await import('better-sqlite3'); r('sqlite');
+const { startAzurite } = await import('/work/wt/perf/adapters/audio/azurite-emulator.ts');
+const az = await startAzurite({ host: '127.0.0.1', port: 0 }); r('azurite started');
+await import('@azure/storage-blob'); r('storage-blob');
+await import('botbuilder'); r('botbuilder');
+await import('mjml'); r('mjml');
+const { EspeakSpeechSynthesizer } = await import('/work/wt/perf/adapters/speech/espeak/espeak-speech-synthesizer.ts').catch(() => ({} as any)); r('espeak mod');
+global.gc?.(); r('after gc');
+await az.stop(); process.exit(0);
