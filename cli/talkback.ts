@@ -61,12 +61,13 @@ async function execute(ports: Ports, command: Exclude<Command, { name: 'help' }>
 
 /**
  * The same ports as the host, from the same settings. Without a storage account the audio store is
- * an Azurite on the data folder: the running host's (at AZURITE_BLOB_PORT), or one started here.
+ * the data folder's files (LOCAL_AUDIO_STORE=folder, opened here beside a running host), or an Azurite
+ * on the data folder: the running host's (at AZURITE_BLOB_PORT), or one started here.
  */
 async function withPorts<T>(env: Record<string, string | undefined>, work: (ports: Ports) => Promise<T>): Promise<T> {
   const settings = loadConfig(env);
   let overrides: Record<string, string> = {};
-  if (!azurePorts(settings).audio) {
+  if (!azurePorts(settings).audio && settings.LOCAL_AUDIO_STORE === 'azurite') {
     const port = settings.AZURITE_BLOB_PORT;
     overrides =
       port > 0 && (await listening('127.0.0.1', port))
@@ -78,7 +79,7 @@ async function withPorts<T>(env: Record<string, string | undefined>, work: (port
   try {
     return await work({ ...ports, subscriptions: subscriptions.map((s) => s.name) });
   } finally {
-    // Closing the embedded audio store flushes and stops its Azurite.
+    // Closing an embedded Azurite flushes and stops it.
     await ports.close();
   }
 }

@@ -56,6 +56,19 @@ describe('a crash (kill -9) of the local host', () => {
         }
         const files = (await readdir(path.join(data.dir, 'outbox'))).filter((f) => f.endsWith('.eml')).sort();
         expect(files).toEqual(messages.map((m) => `${eventIdOf(m)}.eml`).sort());
+        // The audio links the restarted host sent (its worker process stored the audio) play from the host itself.
+        const links = messages
+          .flatMap((m) => channel.forConversation(m.conversationId).map((a) => audioLinkOf(a.body)))
+          .filter((url): url is string => url?.startsWith(`${second.url}/audio/`) ?? false);
+        expect(links.length).toBeGreaterThan(0);
+        for (const link of links) {
+          const audio = await fetch(link);
+          expect(audio.status).toBe(200);
+          expect(audio.headers.get('content-type')).toBe('audio/mpeg');
+          const bytes = new Uint8Array(await audio.arrayBuffer());
+          // An MP3 frame (or its ID3 tag) starts the file.
+          expect(bytes[0] === 0xff || String.fromCharCode(...bytes.subarray(0, 3)) === 'ID3').toBe(true);
+        }
       } finally {
         second.child.kill('SIGTERM');
         await exited(second.child);

@@ -53,7 +53,7 @@ describe('the pipeline with Azure Communication Services Email', () => {
       const bytes = await audio.get(`audio/${eventIdOf(m)}.mp3`);
       expect(email?.message.attachments?.map((a) => a.contentType)).toEqual(['audio/mpeg']);
       expect(Buffer.compare(Buffer.from(email?.message.attachments?.[0]?.contentInBase64 ?? '', 'base64'), bytes!)).toBe(0);
-      expect(email?.message.content.plainText).toMatch(/is attached to this email.*\nPlay the audio: http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1\//);
+      expect(email?.message.content.plainText).toMatch(/is attached to this email.*\nPlay the audio: http:\/\/127\.0\.0\.1:\d+\/audio\/audio\/[0-9a-f]+\.mp3\?se=\d+&sig=/);
       expect(email?.message.content.html).toContain(`/interactions/${eventIdOf(m)}"`);
       expect(record.mail).toEqual({ recipients: ['staff@example.test', 'lead@example.test'], messageId: email?.operationId });
     }
