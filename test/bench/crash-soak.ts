@@ -38,9 +38,9 @@ async function main() {
   const started = Date.now();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'talkback-soak-'));
   const channel = await startFakeChannel();
-  // One Azurite port for every restart, as `npm start` has (10000): links sent before a kill stay valid.
-  const azuritePort = await freePort();
-  const env = { TALKBACK_DATA_DIR: dataDir, AZURITE_BLOB_PORT: String(azuritePort), LOG_LEVEL: 'error', LOCK_DURATION_MS: '5000', RETRY_BASE_DELAY_MS: '500', RETRY_MAX_DELAY_MS: '5000' };
+  // One port for every restart, as `npm start` has (3978; 10000 for LOCAL_AUDIO_STORE=azurite): links sent before a kill stay valid.
+  const [hostPort, azuritePort] = [await freePort(), await freePort()];
+  const env = { TALKBACK_DATA_DIR: dataDir, PORT: String(hostPort), AZURITE_BLOB_PORT: String(azuritePort), LOG_LEVEL: 'error', LOCK_DURATION_MS: '5000', RETRY_BASE_DELAY_MS: '500', RETRY_MAX_DELAY_MS: '5000' };
   let host = await spawnHost(env);
   const killEvery = Math.ceil(COUNT / (KILLS + 1));
   let kills = 0;
