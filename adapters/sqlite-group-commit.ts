@@ -3,6 +3,8 @@ import type Database from 'better-sqlite3';
 export interface SqliteGroupCommitOptions {
   /** Most writes sharing one transaction (default 256): a long batch holds the file's write lock longer. */
   maxBatch?: number;
+  /** How often a batch tries again for the write lock another connection holds (default 1 ms). */
+  lockRetryMs?: number;
 }
 
 interface Job {
@@ -18,18 +20,31 @@ interface Job {
  * resolves only after that COMMIT returned, so what it wrote is as durable as a lone commit makes it.
  * better-sqlite3 turns a transaction function called inside an open transaction into a savepoint,
  * so the adapters' own transaction functions nest as they are.
+ *
+ * Waiting for the write lock (another process — the pipeline worker or the intake — is committing)
+ * never blocks the event loop: SQLite's own busy handler sleeps the thread (1, 2, 5, 10, … ms), so an
+ * HTTP server would stop answering while it waits, and then oversleep the lock's release. Instead the
+ * batch tries again every `lockRetryMs`, up to the connection's busy_timeout, gathering the writes
+ * asked for meanwhile; past it every caller gets SQLITE_BUSY.
  */
 export class SqliteGroupCommit {
   private readonly queue: Job[] = [];
   private readonly maxBatch: number;
   private readonly inSavepoint: (work: () => unknown) => unknown;
+  private readonly lockRetryMs: number;
+  /** The connection's busy_timeout: how long a batch may wait for the write lock. */
+  private readonly lockWaitMs: number;
   private scheduled = false;
+  /** Since when the batch at the head of the queue has been waiting for the write lock. */
+  private waitingSince: number | undefined;
 
   constructor(
     private readonly db: Database.Database,
     options: SqliteGroupCommitOptions = {},
   ) {
     this.maxBatch = Math.max(1, options.maxBatch ?? 256);
+    this.lockRetryMs = Math.max(0, options.lockRetryMs ?? 1);
+    this.lockWaitMs = Number(db.pragma('busy_timeout', { simple: true })) || 0;
     this.inSavepoint = db.transaction((work: () => unknown) => work());
   }
 
@@ -37,37 +52,48 @@ export class SqliteGroupCommit {
   run<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      if (!this.scheduled) this.schedule(0);
     });
   }
 
-  /** Commits what is queued now, before the database is closed. */
+  /** Commits what is queued now, before the database is closed (waiting for the write lock as SQLite does). */
   flushNow(): void {
-    while (this.queue.length > 0) this.flush();
+    while (this.queue.length > 0) this.flush(true);
   }
 
-  private flush(): void {
+  private schedule(delayMs: number): void {
+    this.scheduled = true;
+    if (delayMs === 0) setImmediate(() => this.flush(false));
+    else setTimeout(() => this.flush(false), delayMs);
+  }
+
+  private flush(blocking: boolean): void {
     this.scheduled = false;
     const batch = this.queue.splice(0, this.maxBatch);
-    if (this.queue.length > 0) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
     if (batch.length === 0) return;
     if (!this.db.open) {
       for (const job of batch) job.reject(new TypeError('The database connection is not open'));
+      if (this.queue.length > 0) this.schedule(0);
       return;
     }
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
-      this.db.exec('BEGIN IMMEDIATE');
+      this.begin(blocking);
+      this.waitingSince = undefined;
     } catch (error) {
+      const waited = Date.now() - (this.waitingSince ??= Date.now());
+      if (!blocking && isBusy(error) && waited < this.lockWaitMs) {
+        // Another connection is committing: this batch (and whatever joins it) tries again shortly.
+        this.queue.unshift(...batch);
+        this.schedule(this.lockRetryMs);
+        return;
+      }
+      this.waitingSince = undefined;
       for (const job of batch) job.reject(error);
+      if (this.queue.length > 0) this.schedule(0);
       return;
     }
+    if (this.queue.length > 0) this.schedule(0);
     for (const job of batch) {
       try {
         outcomes.push({ ok: true, value: this.inSavepoint(job.work) });
@@ -92,4 +118,23 @@ export class SqliteGroupCommit {
       else job.reject(outcome.error);
     });
   }
+
+  /** BEGIN IMMEDIATE; without `blocking`, one try (busy_timeout 0 for it) instead of SQLite's sleeping wait. */
+  private begin(blocking: boolean): void {
+    if (blocking || this.lockWaitMs === 0) {
+      this.db.exec('BEGIN IMMEDIATE');
+      return;
+    }
+    this.db.pragma('busy_timeout = 0');
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+    } finally {
+      this.db.pragma(`busy_timeout = ${this.lockWaitMs}`);
+    }
+  }
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }

@@ -84,4 +84,26 @@ describe('SqliteGroupCommit', () => {
     }
     expect(count()).toBe(0);
   });
+
+  it('waits for a write lock another connection holds without blocking the event loop, then commits', async () => {
+    // `other` holds the write lock until a timer of this thread releases it: had the wait slept the
+    // thread (SQLite's own busy handler), the timer could not run before the 5 s busy timeout and the
+    // write would fail with SQLITE_BUSY.
+    other.exec('BEGIN IMMEDIATE');
+    other.prepare('INSERT INTO t (n) VALUES (1)').run();
+    const commits = new SqliteGroupCommit(db);
+    let ticks = 0;
+    const ticker = setInterval(() => (ticks += 1), 1);
+    const release = setTimeout(() => other.exec('COMMIT'), 50);
+    try {
+      const written = await Promise.all([commits.run(insert(2)), commits.run(insert(3))]);
+      expect(written).toEqual([1, 1]);
+    } finally {
+      clearInterval(ticker);
+      clearTimeout(release);
+      if (other.inTransaction) other.exec('ROLLBACK');
+    }
+    expect(ticks).toBeGreaterThan(0);
+    expect(count()).toBe(3);
+  });
 });
