@@ -66,12 +66,13 @@ export async function checkParts(ctx: FunctionContext): Promise<Record<string, P
   };
   const worker = ctx.pipelineProcess;
   if (worker) {
-    // Opening Azurite or the speech engine here would start a second one beside the worker's.
+    // Opening Azurite or the speech engine here would start a second one beside the worker's (the
+    // folder audio store is files both processes open: checked here as it is).
     const inWorker = async () => {
       if (!worker.running()) throw new Error(`the pipeline worker is not running (${worker.describe()})`);
       return `in the pipeline worker (${worker.describe()})`;
     };
-    checks['audio'] = inWorker;
+    if (config.LOCAL_AUDIO_STORE === 'azurite' && !azure.audio) checks['audio'] = inWorker;
     checks['speech'] = inWorker;
   }
   if (!azure.bus || !azure.store || !azure.audio || !azure.mailer) {
