@@ -96,19 +96,32 @@ async function peers(sink: Sink) {
   return results;
 }
 
-function emlStats(outbox: string): { count: number; newestMs: number } {
-  let count = 0;
+/**
+ * Emails in the outbox and when the newest was written. Only names not seen before are stat'ed: the
+ * bench polls this while the pipeline drains, and with 20,000 stored emails a stat of every file each
+ * poll would be the bench, not talkback, growing with history.
+ */
+function outboxWatcher(outbox: string): () => { count: number; newestMs: number } {
+  const seen = new Set<string>();
   let newestMs = 0;
-  try {
-    for (const name of readdirSync(outbox)) {
-      if (!name.endsWith('.eml')) continue;
-      count += 1;
-      newestMs = Math.max(newestMs, statSync(path.join(outbox, name)).mtimeMs);
+  return () => {
+    let names: string[] = [];
+    try {
+      names = readdirSync(outbox);
+    } catch {
+      // no outbox yet
     }
-  } catch {
-    // no outbox yet
-  }
-  return { count, newestMs };
+    for (const name of names) {
+      if (!name.endsWith('.eml') || seen.has(name)) continue;
+      seen.add(name);
+      try {
+        newestMs = Math.max(newestMs, statSync(path.join(outbox, name)).mtimeMs);
+      } catch {
+        // removed meanwhile
+      }
+    }
+    return { count: seen.size, newestMs };
+  };
 }
 
 async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
@@ -139,12 +152,13 @@ async function talkback(sink: Sink, tag: string, dataDir: string) {
     const rssIdleMb = treeRssMb(pid);
 
     log(`talkback ${tag}: drain ${DRAIN_MESSAGES} messages`);
-    const emlBefore = emlStats(outbox).count;
+    const emlStats = outboxWatcher(outbox);
+    const emlBefore = emlStats().count;
     const drainStarted = Date.now();
     await load({ ...base, mode: 'rate', rate: DRAIN_MESSAGES * 2, durationMs: 500, prefix: `${tag}-drain` });
-    let emails = emlStats(outbox);
+    let emails = emlStats();
     await waitUntil(
-      async () => (await sink.count(`${tag}-drain`)).proactive >= DRAIN_MESSAGES && (emails = emlStats(outbox)).count - emlBefore >= DRAIN_MESSAGES,
+      async () => (await sink.count(`${tag}-drain`)).proactive >= DRAIN_MESSAGES && (emails = emlStats()).count - emlBefore >= DRAIN_MESSAGES,
       20 * 60_000,
       'the drain messages to be emailed and replied',
     );
