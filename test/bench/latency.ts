@@ -2,7 +2,7 @@
  * npm run bench — latency of the local host as a user sees it, on this machine:
  *  - POST /api/messages → the bot's "received" reply arriving at the channel,
  *  - POST /api/messages → the staff .eml on disk (speech + blob + record + mail done).
- * Starts `npm start`'s entry (local/main.ts) as a child process on a fresh data dir and free ports,
+ * Starts `npm start`'s host (its build, then dist/local/main.js) as a child process on a fresh data dir and free ports,
  * plays the channel itself, sends BENCH_MESSAGES (200) messages at BENCH_RATE per second (5),
  * prints median / p90 / p99 and writes bench-results/latency.json. The first message after start
  * (which waits for the speech engine to compile) is measured apart.
@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { messageEventId } from '../../core/ids.js';
 import { messageActivity, postActivity, startFakeChannel } from '../support/fake-channel.js';
+import { startCommand } from '../support/host-process.js';
 
 const COUNT = Number(process.env['BENCH_MESSAGES'] ?? 200);
 const RATE = Number(process.env['BENCH_RATE'] ?? 5);
@@ -34,8 +35,8 @@ async function main() {
   const outbox = path.join(dataDir, 'outbox');
   await mkdir(outbox, { recursive: true });
   const channel = await startFakeChannel();
-  // Node itself with tsx's loader: the host is this child, so stopping it stops the host.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('local/main.ts')], {
+  // Node itself, without npm: the host is this child, so stopping it stops the host.
+  const child = spawn(process.execPath, await startCommand(), {
     env: { ...process.env, PORT: '0', AZURITE_BLOB_PORT: '0', TALKBACK_DATA_DIR: dataDir, LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn', LOG_FORMAT: 'json' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,7 +1,7 @@
 /**
  * npm run bench — the local host against two peers, side by side, in one run on this machine:
  *  - a bare node:http JSON echo, a bare botbuilder CloudAdapter echo bot, and talkback (`npm start`'s
- *    command), all replying to the same connector sink (its own process);
+ *    build, then its command run by node itself), all replying to the same connector sink (its own process);
  *  - each at saturation (16 connections, 10 s) and at fixed 50 and 200 msg/s for 10 s (ack p50/p99,
  *    achieved rps), from a load generator in its own process; talkback while its pipeline works
  *    through a backlog;
@@ -12,10 +12,11 @@
  * Writes bench-results/throughput.json and prints the table (markdown) with the machine it ran on.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
+import { startCommand } from '../support/host-process.js';
 import type { LoadResult, LoadSpec } from './load-generator.js';
 import { treeRssMb } from './process-tree.js';
 
@@ -64,15 +65,6 @@ async function runJson<T>(script: string, args: string[]): Promise<T> {
 }
 
 const load = (spec: LoadSpec) => runJson<LoadResult>('load-generator.ts', [JSON.stringify(spec)]);
-
-/** `npm start`'s command, run with node directly (a wrapper process would count in the RSS). */
-function hostArgs(): string[] {
-  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts['start'] ?? '';
-  const [runner, ...rest] = start.split(/\s+/);
-  if (runner === 'tsx') return [...TSX, ...rest];
-  if (runner === 'node') return rest;
-  throw new Error(`cannot run the start script "${start}" without a wrapper`);
-}
 
 interface Sink {
   url: string;
@@ -134,7 +126,7 @@ async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: num
 
 async function talkback(sink: Sink, tag: string, dataDir: string) {
   const outbox = path.join(dataDir, 'outbox');
-  const host = await startServer(hostArgs(), {
+  const host = await startServer(await startCommand(), {
     PORT: '0',
     AZURITE_BLOB_PORT: '0',
     TALKBACK_DATA_DIR: dataDir,

@@ -6,7 +6,7 @@ import { messageActivity, postActivity, startFakeChannel, waitFor } from '../sup
 import { tempDataDir } from '../support/host.js';
 import { exited, spawnHost } from '../support/host-process.js';
 
-/** `npm start` itself, in its own process group, as a terminal runs it. */
+/** `npm start` itself (its build to dist/, then the host), in its own process group, as a terminal runs it. */
 function npmStart(env: Record<string, string>) {
   const child = spawn('npm', ['start', '--silent'], {
     env: { ...process.env, PORT: '0', AZURITE_BLOB_PORT: '0', LOG_LEVEL: 'warn', ...env },
@@ -29,6 +29,7 @@ describe('npm start', () => {
     const run = npmStart({ TALKBACK_DATA_DIR: data.dir });
     try {
       const url = await listening(run);
+      expect(run.output()).toMatch(/built \d+ files to dist\/ .* in \d+ ms/);
       const posted = await postActivity(url, messageActivity({ serviceUrl: channel.serviceUrl, conversationId: 'stop-1', activityId: 'a1', text: 'stop test' }));
       expect(posted.status).toBe(200);
       const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
