@@ -3,7 +3,7 @@
  * esbuild to one JavaScript file each in dist/, same tree (local/main.ts → dist/local/main.js), ESM
  * for Node 22. No type check (that is `npm run typecheck`, part of `npm test`) and no bundling: the
  * host then runs plain JavaScript, without the tsx loader and its esbuild service in each process.
- * Run: tsx local/build/transpile.ts
+ * Run: node --import tsx local/build/transpile.ts (tsx's loader without its CLI: one process fewer)
  */
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
