@@ -36,6 +36,8 @@ export interface PortsOptions {
   agentsAuthProviderFactory?: BuildDeps['agentsAuthProviderFactory'];
   /** The local host's own URL, once it listens (links of the folder audio store). */
   hostUrl?: (() => Promise<string>) | undefined;
+  /** 'inbox': the local host's intake while its pipeline runs in a worker process (BuildDeps.publishVia). */
+  publishVia?: 'bus' | 'inbox' | undefined;
   /** Replaces an implementation that is already built (tests: counting or failing doubles). */
   overrides?: Partial<{ [K in PortName]: PortTypes[K] }>;
 }
@@ -114,6 +116,7 @@ export function createPorts(config: Config, options: PortsOptions): Ports {
     logger: options.logger,
     inDataDir: inDataDir(config),
     hostUrl: options.hostUrl,
+    publishVia: options.publishVia,
     bus: () => get('bus')() as Promise<EventBus>,
     sendLimits,
     botAuthOverrides: options.botAuthOverrides,

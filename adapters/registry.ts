@@ -18,6 +18,12 @@ export interface BuildDeps {
   inDataDir(name: string): string;
   /** The bus, for implementations that publish (the inbound chat endpoint). */
   bus(): Promise<EventBus>;
+  /**
+   * 'inbox': this process is the local host's intake, whose pipeline runs in a worker process; it
+   * publishes into the embedded bus's inbox file, so its acknowledgements never wait for the bus's
+   * write lock (adapters/bus/sqlite-bus-inbox.ts). Default 'bus'.
+   */
+  publishVia?: 'bus' | 'inbox' | undefined;
   /** The local host's own URL, once it listens (the folder audio store's links point there); absent: CONSOLE_BASE_URL. */
   hostUrl?: (() => Promise<string>) | undefined;
   /** The per-conversation send limits shared by the inbound endpoint's in-turn replies and the ChatChannel. */

@@ -14,15 +14,17 @@ export interface EmbeddedFile {
 
 export const BUS_FILE: EmbeddedFile = { name: 'bus.sqlite', tables: ['messages', 'published'] };
 export const STORE_FILE: EmbeddedFile = { name: 'records.sqlite', tables: ['interactions'] };
+/** The intake's published messages not yet imported into the bus (adapters/bus/sqlite-bus-inbox.ts). */
+export const INBOX_FILE: EmbeddedFile = { name: 'inbox.sqlite', tables: ['inbox'] };
 
 /** The embedded databases a configuration uses (none when the bus and the store are Azure's). */
 export function embeddedFiles(config: Config): EmbeddedFile[] {
   const azure = azurePorts(config);
-  return [...(azure.bus ? [] : [BUS_FILE]), ...(azure.store ? [] : [STORE_FILE])];
+  return [...(azure.bus ? [] : [BUS_FILE, INBOX_FILE]), ...(azure.store ? [] : [STORE_FILE])];
 }
 
 /** What a data folder holds once used: any of these means it is not new. */
-const TRACES = ['bus.sqlite', 'records.sqlite', 'audio', 'azurite', 'outbox', MARKER_FILE];
+const TRACES = ['bus.sqlite', 'inbox.sqlite', 'records.sqlite', 'audio', 'azurite', 'outbox', MARKER_FILE];
 
 /**
  * The data folder knows its own state: an existing folder whose bus or store is missing, empty or

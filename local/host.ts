@@ -92,6 +92,8 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     agentsOpenIdMetadata: options.agentsOpenIdMetadata,
     agentsAuthProviderFactory: options.agentsAuthProviderFactory,
     hostUrl: () => hostUrl,
+    // With the pipeline in the worker process, the endpoint publishes into the bus's inbox: never behind the worker's write lock.
+    publishVia: options.pipeline === 'worker-process' ? 'inbox' : 'bus',
     // With the pipeline in the worker process, an embedded Azurite is the worker's.
     ...(options.pipeline === 'worker-process' && !azurePorts(config).audio && config.LOCAL_AUDIO_STORE === 'azurite'
       ? { overrides: { audio: new WorkerAudioStore(() => workerReady.then((w) => w.azuriteConnectionString()), config.AUDIO_CONTAINER) } }

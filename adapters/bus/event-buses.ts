@@ -31,6 +31,8 @@ export const eventBuses: readonly Implementation<EventBus>[] = [
         lockDurationMs: config.LOCK_DURATION_MS,
         maxDeliveryCount: config.MAX_DELIVERY_COUNT,
         duplicateDetectionWindowMs: config.DUPLICATE_DETECTION_WINDOW_MS,
+        inboxPath: deps.inDataDir('inbox.sqlite'),
+        publishTo: deps.publishVia ?? 'bus',
       });
     },
   },

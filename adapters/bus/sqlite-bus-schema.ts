@@ -1,7 +1,8 @@
 /**
  * The embedded bus's tables. `messages` holds one row per (subscription, message): a row is
  * deliverable when active, visible (past an abandon delay) and not locked; dead letters stay in it
- * with state 'dead'. `published` remembers message ids for duplicate detection.
+ * with state 'dead'. `published` remembers message ids for duplicate detection. `inbox_cursor` is the
+ * last row of the intake's inbox (sqlite-bus-inbox.ts) imported into `messages`.
  */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS messages (
@@ -24,6 +25,7 @@ CREATE INDEX IF NOT EXISTS messages_by_subscription ON messages (subscription, s
 CREATE INDEX IF NOT EXISTS messages_by_lock ON messages (lock_token) WHERE lock_token IS NOT NULL;
 CREATE TABLE IF NOT EXISTS published (message_id TEXT PRIMARY KEY, published_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS published_by_time ON published (published_at);
+CREATE TABLE IF NOT EXISTS inbox_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);
 `;
 
 export interface MessageRow {

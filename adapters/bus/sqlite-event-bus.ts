@@ -6,6 +6,7 @@ import type { BusEvent } from '../../core/events.js';
 import { randomId } from '../../core/ids.js';
 import type { BusReceiver, DeadLetteredMessage, EventBus, LockedMessage, MessageErasure, SubscriptionSpec } from '../ports.js';
 import { translateSqliteError } from '../sqlite-errors.js';
+import { SqliteBusInbox } from './sqlite-bus-inbox.js';
 import { SqliteBusReceiver, type SqliteSubscriptions } from './sqlite-bus-receiver.js';
 import { SCHEMA, type DeadRow, type MessageRow } from './sqlite-bus-schema.js';
 
@@ -24,6 +25,13 @@ export interface SqliteEventBusOptions {
   busyTimeoutMs?: number;
   /** The clock for enqueue, visibility, lock and duplicate-detection times (tests move it). */
   now?: () => number;
+  /**
+   * The intake's inbox file (adapters/bus/sqlite-bus-inbox.ts): its rows are imported into the bus by
+   * every receive. With `publishTo: 'inbox'` this process publishes there instead of into the bus (the
+   * local host's intake, while its pipeline worker receives).
+   */
+  inboxPath?: string;
+  publishTo?: 'bus' | 'inbox';
 }
 
 const translate = (error: unknown, action: string) => translateSqliteError(error, action, 'BusFailed');
@@ -47,6 +55,9 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   private readonly now: () => number;
   private readonly waiters = new Map<string, Set<() => void>>();
   private readonly commits: SqliteGroupCommit;
+  private readonly inbox: SqliteBusInbox | undefined;
+  private readonly publishToInbox: boolean;
+  private pruneTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(options: SqliteEventBusOptions) {
@@ -63,31 +74,87 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
     } catch (error) {
       throw translate(error, `opening the bus database ${options.path}`);
     }
+    try {
+      this.inbox = options.inboxPath === undefined ? undefined : new SqliteBusInbox(options.inboxPath, options.busyTimeoutMs);
+    } catch (error) {
+      this.db.close();
+      throw translate(error, `opening the bus inbox ${options.inboxPath}`);
+    }
+    this.publishToInbox = options.publishTo === 'inbox' && this.inbox !== undefined;
+    if (this.publishToInbox) {
+      // What the bus has imported is forgotten by the inbox, once a second.
+      this.pruneTimer = setInterval(() => void this.pruneInbox(), 1_000);
+      this.pruneTimer.unref();
+    }
   }
 
   async publish(event: BusEvent): Promise<void> {
-    const targets = this.subscriptions.filter(
-      (s) => s.subjects === '*' || s.subjects.includes(event.subject),
+    if (this.publishToInbox) {
+      if (this.closed) throw new TalkbackError('BusRejected', 'publish: the bus is closed');
+      try {
+        await this.inbox!.append(event, this.now());
+      } catch (error) {
+        throw translate(error, 'publish');
+      }
+      return;
+    }
+    const targets = await this.write('publish', () => this.enqueue(event.id, event.subject, JSON.stringify(event), this.now()));
+    for (const target of targets) this.wake(target);
+  }
+
+  /** Fans the message out to the subscriptions whose filter matches, unless its id is a duplicate; returns them. */
+  private enqueue(messageId: string, subject: BusEvent['subject'], body: string, now: number): string[] {
+    this.db.prepare('DELETE FROM published WHERE published_at <= ?').run(now - this.duplicateWindowMs);
+    const seen = this.db.prepare('SELECT 1 FROM published WHERE message_id = ?').get(messageId);
+    if (seen !== undefined) return [];
+    this.db.prepare('INSERT OR REPLACE INTO published (message_id, published_at) VALUES (?, ?)').run(messageId, now);
+    const insert = this.db.prepare(
+      `INSERT INTO messages (subscription, message_id, subject, body, enqueued_at, visible_at)
+       VALUES (?, ?, ?, ?, ?, ?)`,
     );
-    const accepted = await this.write('publish', () => {
-      const now = this.now();
-      this.db.prepare('DELETE FROM published WHERE published_at <= ?').run(now - this.duplicateWindowMs);
-      const seen = this.db.prepare('SELECT 1 FROM published WHERE message_id = ?').get(event.id);
-      if (seen !== undefined) return false;
-      this.db.prepare('INSERT OR REPLACE INTO published (message_id, published_at) VALUES (?, ?)').run(event.id, now);
-      const insert = this.db.prepare(
-        `INSERT INTO messages (subscription, message_id, subject, body, enqueued_at, visible_at)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-      );
-      const body = JSON.stringify(event);
-      for (const target of targets) insert.run(target.name, event.id, event.subject, body, now, now);
-      return true;
-    });
-    if (accepted) for (const target of targets) this.wake(target.name);
+    const targets = this.subscriptions.filter((s) => s.subjects === '*' || s.subjects.includes(subject)).map((s) => s.name);
+    for (const target of targets) insert.run(target, messageId, subject, body, now, now);
+    return targets;
+  }
+
+  /**
+   * Moves the inbox's new rows into the bus, in order, inside the caller's write transaction (which
+   * serialises importers: the cursor is read and advanced under the bus's write lock); returns the
+   * subscriptions that got messages.
+   */
+  private importInbox(now: number): Set<string> {
+    const touched = new Set<string>();
+    if (!this.inbox) return touched;
+    const cursor = this.importedUpTo();
+    const rows = this.inbox.after(cursor, 256);
+    if (rows.length === 0) return touched;
+    for (const row of rows) for (const target of this.enqueue(row.message_id, row.subject as BusEvent['subject'], row.body, now)) touched.add(target);
+    this.db.prepare('INSERT INTO inbox_cursor (id, seq) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq').run(rows.at(-1)!.seq);
+    return touched;
+  }
+
+  private importedUpTo(): number {
+    return (this.db.prepare('SELECT seq FROM inbox_cursor WHERE id = 1').pluck().get() as number | undefined) ?? 0;
+  }
+
+  private async pruneInbox(): Promise<void> {
+    if (this.closed || !this.inbox) return;
+    try {
+      await this.inbox.prune(this.importedUpTo());
+    } catch {
+      // Tried again in a second; the rows are only kept longer.
+    }
   }
 
   /** A committed write to the tables publish writes (then undone in the same transaction's effect). */
   async probe(): Promise<void> {
+    if (this.publishToInbox) {
+      try {
+        await this.inbox!.probe();
+      } catch (error) {
+        throw translate(error, 'health probe');
+      }
+    }
     this.run('health probe', () =>
       this.db.transaction(() => {
         this.db.prepare('INSERT OR REPLACE INTO published (message_id, published_at) VALUES (?, ?)').run('~health-probe', this.now());
@@ -160,7 +227,8 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
 
   /** Deletes every row (queued, locked or dead) whose event belongs to one of the conversations or to the customer. */
   async eraseMessages(match: MessageErasure): Promise<number> {
-    return this.run('erase', () =>
+    const fromInbox = this.run('erase', () => this.inbox?.erase(match, this.importedUpTo()) ?? 0);
+    return fromInbox + this.run('erase', () =>
       this.db
         .prepare(
           `DELETE FROM messages
@@ -178,9 +246,11 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.pruneTimer);
     for (const name of this.waiters.keys()) this.wake(name);
     // Writes already asked for still commit: their callers were told nothing else.
     this.commits.flushNow();
+    this.inbox?.close();
     this.db.close();
   }
 
@@ -191,9 +261,11 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   }
 
   /** Locks up to `max` deliverable messages in enqueue order; dead-letters those out of deliveries. */
-  lockBatch(subscription: string, max: number): Promise<LockedMessage[]> {
-    return this.write('receive', () => {
+  async lockBatch(subscription: string, max: number): Promise<LockedMessage[]> {
+    let imported = new Set<string>();
+    const locked = await this.write('receive', () => {
       const now = this.now();
+      imported = this.importInbox(now);
       const select = this.db.prepare(
         `SELECT seq, message_id, subject, body, enqueued_at, delivery_count FROM messages
          WHERE subscription = ? AND state = 'active' AND visible_at <= ?
@@ -231,6 +303,8 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
       }
       return locked;
     });
+    for (const other of imported) if (other !== subscription) this.wake(other);
+    return locked;
   }
 
   /** Applies `settle` to the row still held under the message's lock; throws LockLost when there is none. */
