@@ -1,4 +1,3 @@
-import { simpleParser } from 'mailparser';
 
 export interface EmailCopy {
   subject: string;
@@ -12,6 +11,8 @@ export interface EmailCopy {
 
 /** The staff email as the outbox wrote it (.eml), for the journey page's preview. */
 export async function readEmailCopy(raw: Buffer): Promise<EmailCopy> {
+  // Loaded on the first email shown (~20 MB the intake otherwise never needs).
+  const { simpleParser } = await import('mailparser');
   const parsed = await simpleParser(raw, { skipImageLinks: true });
   const addresses = (value: typeof parsed.to) => (Array.isArray(value) ? value.map((v) => v.text).join(', ') : (value?.text ?? ''));
   return {

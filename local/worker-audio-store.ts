@@ -1,4 +1,4 @@
-import { AzureBlobAudioStore } from '../adapters/audio/azure-blob-audio-store.js';
+import type { AzureBlobAudioStore } from '../adapters/audio/azure-blob-audio-store.js';
 import type { AudioStore, StoredAudio } from '../adapters/ports.js';
 
 /**
@@ -16,7 +16,10 @@ export class WorkerAudioStore implements AudioStore {
   ) {}
 
   private store(): Promise<AzureBlobAudioStore> {
-    this.blobs ??= this.connectionString().then((connectionString) => new AzureBlobAudioStore({ connectionString, containerName: this.containerName }));
+    // The Blob SDK is loaded only when this store is used (LOCAL_AUDIO_STORE=azurite): ~40 MB the intake otherwise never needs.
+    this.blobs ??= Promise.all([this.connectionString(), import('../adapters/audio/azure-blob-audio-store.js')]).then(
+      ([connectionString, { AzureBlobAudioStore }]) => new AzureBlobAudioStore({ connectionString, containerName: this.containerName }),
+    );
     return this.blobs;
   }
 
