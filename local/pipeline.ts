@@ -11,13 +11,13 @@ export interface Pipeline {
 
 /**
  * The work behind the chat endpoint: one pump per subscription delivering the bus to its function
- * with Service Bus semantics, and the timers. Opens the bus, the store, the audio store (and its
- * Azurite), the speech engine and the chat channel first; the speech engine's threads compile in
- * the background.
+ * with Service Bus semantics, and the timers. Opens the bus, the store, the audio store (and an
+ * Azurite, if chosen) and the speech engine first; the speech engine compiles in the background.
  */
 export async function startPipeline(app: FunctionContext): Promise<Pipeline> {
   const { ports, config, logger } = app;
-  const [bus] = await Promise.all([ports.bus(), ports.store(), ports.audio(), ports.speech(), ports.chat()]);
+  // The chat channel (its SDK is ~45 MB) is built by the first reply, like every port the registry builds lazily.
+  const [bus] = await Promise.all([ports.bus(), ports.store(), ports.audio(), ports.speech()]);
   const pumps: Pump[] = subscribers.map((fn) =>
     startPump({
       receiver: bus.receiver(fn.subscription),
