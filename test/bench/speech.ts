@@ -5,7 +5,7 @@
  */
 import { loadavg } from 'node:os';
 import { EspeakEngine } from '../../adapters/speech/espeak/espeak-engine.js';
-import { loadEspeak } from '../../adapters/speech/espeak/espeak-wasm.js';
+import { compileEspeak, loadEspeak } from '../../adapters/speech/espeak/espeak-wasm.js';
 import { EspeakSpeechSynthesizer } from '../../adapters/speech/espeak/espeak-speech-synthesizer.js';
 import type { Language } from '../../core/language.js';
 
@@ -32,9 +32,10 @@ start = performance.now();
 await synthesizer.synthesize({ text: 'warm up', language: 'en' });
 console.log(`second call, same text: ${since(start).toFixed(0)} ms`);
 start = performance.now();
-await loadEspeak();
+const voices = ['en-us', 'ko']; // the synthesizer's: its module is compiled already
+await loadEspeak(await compileEspeak(voices));
 console.log(`another instance (module already compiled): ${since(start).toFixed(0)} ms`);
-const engine = new EspeakEngine();
+const engine = new EspeakEngine(() => compileEspeak(voices));
 await engine.run(['--version'], '');
 
 console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}; median of ${ROUNDS} rounds`);

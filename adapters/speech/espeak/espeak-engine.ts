@@ -1,15 +1,17 @@
-import { INPUT_PATH, loadEspeak, OUTPUT_PATH, type EspeakProgram, type EspeakRun } from './espeak-wasm.js';
+import { compileEspeak, INPUT_PATH, loadEspeak, OUTPUT_PATH, type EspeakProgram, type EspeakRun } from './espeak-wasm.js';
 
 export type { EspeakRun };
 
 /**
  * One eSpeak NG instance behind a queue: runs share its memory, so they go one at a time (the
- * work is CPU-bound anyway). The instance is loaded on the first run and replaced after a run
- * that trapped (abort, out of memory), which leaves it unusable.
+ * work is CPU-bound anyway). The instance (of the module `compiled` gives) is loaded on the first
+ * run and replaced after a run that trapped (abort, out of memory), which leaves it unusable.
  */
 export class EspeakEngine {
   private program: Promise<EspeakProgram> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly compiled: () => Promise<object> = () => compileEspeak()) {}
 
   /**
    * Runs `espeak-ng <options> -w OUT -f IN` with `text` as the content of IN: the text never
@@ -28,7 +30,7 @@ export class EspeakEngine {
   }
 
   private async runNow(options: readonly string[], text: string): Promise<EspeakRun> {
-    const loading = (this.program ??= loadEspeak());
+    const loading = (this.program ??= this.compiled().then(loadEspeak));
     try {
       const program = await loading;
       return program.run([...options, '-w', OUTPUT_PATH, '-f', INPUT_PATH], text);

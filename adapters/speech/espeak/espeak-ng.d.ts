@@ -12,6 +12,8 @@ declare module 'espeak-ng' {
   export interface EspeakFileSystem {
     writeFile(path: string, data: string | Uint8Array): void;
     readFile(path: string): Uint8Array;
+    /** A path's node; a file's bytes are `contents` up to `usedBytes` (MEMFS). Throws when absent. */
+    lookupPath(path: string): { node: { contents: Uint8Array | null; usedBytes: number } };
     unlink(path: string): void;
     close(stream: EspeakStream): void;
     streams: ReadonlyArray<EspeakStream | null | undefined>;

@@ -2,26 +2,44 @@ import { availableParallelism } from 'node:os';
 import Tinypool from 'tinypool';
 import { TalkbackError, type ErrorCode } from '../../../core/errors.js';
 import type { RenderRequest, RenderedSpeech } from './espeak-render.js';
-import { compiledModule } from './espeak-wasm.js';
+import { compileEspeak } from './espeak-wasm.js';
 import type { WorkerResponse } from './espeak-worker.js';
 
 export interface EspeakPoolOptions {
-  /** Synthesis threads; default the cores available (os.availableParallelism()). */
+  /** Synthesis threads at most; default the cores available (os.availableParallelism()). */
   threads?: number;
-  /** A thread idle this long exits (its ~70 MB of WASM memory with it); the next one compiles again. Default 60 s. */
+  /**
+   * A thread idle this long ends, and its memory (its eSpeak instance, its V8 heap) with it; the
+   * next synthesis starts one again, from the module compiled already. Default 30 s.
+   */
   idleTimeoutMs?: number;
+  /** The voices the pool speaks with: the module embeds only their data. Default: every voice. */
+  voices?: readonly string[];
 }
 
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+
 /**
- * The worker module. From TypeScript sources (tsx, vitest) a worker cannot be given a loader on
- * Node 20, so the thread runs a tiny module that registers tsx and then imports the worker; from
- * the build it is the plain JavaScript file.
+ * The young generation of a thread's V8 heap, at most. The MP3 encoder (lamejs) makes ~3 MB of
+ * short-lived arrays per second of audio, for which V8 grows a thread's young generation to its
+ * ~32 MB maximum; 8 MB holds a thread's heap near 19 MB instead of 43, for no more CPU (measured
+ * with test/bench/speech-memory.ts).
+ */
+const YOUNG_GENERATION_MB = 8;
+
+/**
+ * The worker module. From TypeScript sources a thread needs tsx: a process started with
+ * `--import tsx` passes it on to its threads, which then load the worker's source themselves;
+ * otherwise (vitest; a worker cannot be given a loader on Node 20) the thread runs a tiny module
+ * that registers tsx and then imports the worker (registered twice, a thread would run two
+ * loaders). From the build it is the plain JavaScript file.
  */
 function workerModule(): string {
   const self = import.meta.url;
   if (!self.endsWith('.ts')) return new URL('./espeak-worker.js', self).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
   const entry = new URL('./espeak-worker.ts', self).href;
+  if (/(^| )--(import|loader|experimental-loader)[= ]tsx($| |\/)/.test(process.execArgv.join(' '))) return entry;
+  const tsx = import.meta.resolve('tsx/esm/api');
   const boot = `const { register } = await import(${JSON.stringify(tsx)}); register();
 export default (await import(${JSON.stringify(entry)})).default;`;
   return `data:text/javascript;base64,${Buffer.from(boot).toString('base64')}`;
@@ -29,30 +47,45 @@ export default (await import(${JSON.stringify(entry)})).default;`;
 
 /**
  * eSpeak NG on a pool of worker threads (tinypool), one engine per thread, so synthesis uses every
- * core it is given. A thread that dies fails its own request (retryable) and is replaced.
+ * core it is given. Threads start on demand and end when idle: an idle pool holds no thread, only
+ * the compiled module. A thread that dies fails its own request (retryable) and is replaced.
  * The module is compiled here once and shared by the threads.
  */
 export class EspeakPool {
   private pool: Promise<Tinypool> | undefined;
+  private running: Tinypool | undefined;
   readonly threads: number;
   private readonly idleTimeoutMs: number;
+  private readonly voices: readonly string[] | undefined;
 
   constructor(options: EspeakPoolOptions = {}) {
     this.threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
-    this.idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.voices = options.voices;
+  }
+
+  /** Threads alive now (0 before the first synthesis and once they have been idle for the idle timeout). */
+  get liveThreads(): number {
+    return this.running?.threads.length ?? 0;
+  }
+
+  /** Compiles the module (no thread starts), so that the first synthesis does not wait for it. */
+  async prepare(): Promise<void> {
+    await this.started();
   }
 
   /** Compiles the module once (here), then every thread instantiates it: one compilation, one copy of the code. */
   private started(): Promise<Tinypool> {
-    this.pool ??= compiledModule().then(
+    this.pool ??= compileEspeak(this.voices).then(
       (module) =>
-        new Tinypool({
+        (this.running = new Tinypool({
           filename: workerModule(),
           minThreads: 0,
           maxThreads: this.threads,
           idleTimeout: this.idleTimeoutMs,
+          resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
           workerData: { module },
-        }),
+        })),
     );
     this.pool.catch(() => (this.pool = undefined));
     return this.pool;
@@ -77,6 +110,7 @@ export class EspeakPool {
   async close(): Promise<void> {
     const pool = this.pool;
     this.pool = undefined;
+    this.running = undefined;
     await (await pool?.catch(() => undefined))?.destroy();
   }
 }

@@ -15,8 +15,10 @@ export interface EspeakSpeechSynthesizerOptions {
    * is held in memory (~2.5 MB per minute), and 100 000 characters already make ~250 MB of it.
    */
   maxChars?: number;
-  /** Synthesis threads (default: the cores available). */
+  /** Synthesis threads at most (default: the cores available). */
   threads?: number;
+  /** A synthesis thread idle this long ends (default 30 s); the next message starts one again. */
+  idleTimeoutMs?: number;
 }
 
 const DEFAULT_VOICES: Record<Language, string> = { ko: 'ko', en: 'en-us' };
@@ -68,12 +70,29 @@ export class EspeakSpeechSynthesizer implements SpeechSynthesizer {
     if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads > 0)) {
       invalid(`threads must be a positive integer; got ${options.threads}`);
     }
-    this.pool = new EspeakPool(options.threads === undefined ? {} : { threads: options.threads });
+    if (options.idleTimeoutMs !== undefined && !(Number.isInteger(options.idleTimeoutMs) && options.idleTimeoutMs > 0)) {
+      invalid(`idleTimeoutMs must be a positive integer; got ${options.idleTimeoutMs}`);
+    }
+    this.pool = new EspeakPool({
+      voices: Object.values(this.voices),
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+      ...(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.idleTimeoutMs }),
+    });
   }
 
-  /** How many syntheses run at once. */
+  /** How many syntheses run at once, at most. */
   get threads(): number {
     return this.pool.threads;
+  }
+
+  /** Synthesis threads alive now: none until the first message, none again once idle. */
+  get liveThreads(): number {
+    return this.pool.liveThreads;
+  }
+
+  /** Compiles the engine ahead of the first message, without starting a thread. */
+  prepare(): Promise<void> {
+    return this.pool.prepare();
   }
 
   async synthesize(request: SynthesisRequest): Promise<SynthesizedAudio> {

@@ -2,14 +2,18 @@
  * The eSpeak NG command line (npm espeak-ng, Emscripten) as a program that can run many times in
  * one WASM instance. The build is a one-shot program: main() leaves C globals behind (getopt's
  * optind, the wave-file state) and the runtime exports no callMain. So the instance starts without
- * running main(), its 32 MB linear memory is copied (its non-zero pages), and every run begins by restoring that copy:
- * a fresh process for the price of a memcpy, where a new instance per run costs ~120 ms on a quiet
- * machine and several hundred on a busy one. The WebAssembly.Module is compiled once per process.
+ * running main(), its 32 MB linear memory is copied (its non-zero pages), and every run begins by
+ * putting back the pages that changed: a fresh process for the price of a memcmp, where a new
+ * instance per run costs ~120 ms on a quiet machine and several hundred on a busy one.
+ * The WebAssembly.Module is compiled once per process, with only the dictionaries its voices use.
  */
 import ESpeakNG, { type EspeakFileSystem, type EspeakModule } from 'espeak-ng';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { filesForVoices } from './espeak-dictionaries.js';
+import { embeddedFiles, withEmbeddedFiles } from './emscripten-embedded-files.js';
+import { MemorySnapshot } from './wasm-memory-snapshot.js';
 
 export interface EspeakRun {
   /** main()'s exit status. */
@@ -54,31 +58,33 @@ class Exit extends Error {
 /** The runtime's own note when C code calls exit(); not an eSpeak message. */
 const RUNTIME_NOTE = /^program exited \(with status: \d+\)/;
 
-let compiled: Promise<object> | undefined;
-
-/** Uses a module compiled elsewhere (another thread) instead of compiling one here. */
-export function useCompiledModule(module: object): void {
-  compiled = Promise.resolve(module);
-}
+const compiled = new Map<string, Promise<object>>();
 
 /**
- * The compiled eSpeak NG module, compiled on first use. A WebAssembly.Module can be handed to other
- * threads, which then share its code instead of compiling their own (the pool does so).
+ * The eSpeak NG module, compiled once per set of voices. The package embeds every language's data
+ * (18 MB, copied into each instance's memory); the module compiled here embeds only what `voices`
+ * need (~2.5 MB: see espeak-dictionaries.ts), or everything when `voices` is not given or a voice
+ * is not known. A WebAssembly.Module can be handed to other threads, which then share its code
+ * instead of compiling their own (the pool does so).
  */
-export function compiledModule(): Promise<object> {
-  compiled ??= (async () => {
-    const entry = createRequire(import.meta.url).resolve('espeak-ng');
-    return wasm.compile(await readFile(join(dirname(entry), 'espeak-ng.wasm')));
-  })().catch((error: unknown) => {
-    compiled = undefined; // let a later call try again
-    throw error;
-  });
-  return compiled;
+export function compileEspeak(voices?: readonly string[]): Promise<object> {
+  const key = voices === undefined ? '*' : [...new Set(voices)].sort().join(' ');
+  let module = compiled.get(key);
+  if (module === undefined) {
+    module = (async () => {
+      const entry = createRequire(import.meta.url).resolve('espeak-ng');
+      const bytes = await readFile(join(dirname(entry), 'espeak-ng.wasm'));
+      const keep = voices === undefined ? undefined : filesForVoices(voices, embeddedFiles(bytes));
+      return wasm.compile(keep === undefined ? bytes : withEmbeddedFiles(bytes, keep));
+    })();
+    compiled.set(key, module);
+    module.catch(() => compiled.delete(key)); // let a later call try again
+  }
+  return module;
 }
 
 /** A new, initialised instance, ready to run main(). */
-export async function loadEspeak(): Promise<EspeakProgram> {
-  const module = await compiledModule();
+export async function loadEspeak(module: object): Promise<EspeakProgram> {
   const stderr: string[] = [];
   let exports: EspeakExports | undefined;
   let instantiationFailed: (error: unknown) => void = () => undefined;
@@ -107,12 +113,12 @@ export async function loadEspeak(): Promise<EspeakProgram> {
   const fs = emscripten.FS;
   if (exports === undefined || fs === undefined) throw new Error('the eSpeak NG runtime did not start');
   const program = exports;
-  const pristine = snapshot(new Uint8Array(program.memory.buffer));
+  const pristine = new MemorySnapshot(new Uint8Array(program.memory.buffer));
   const stackTop = program.stackSave();
 
   return {
     run(args, input) {
-      restore(new Uint8Array(program.memory.buffer), pristine);
+      pristine.restore(new Uint8Array(program.memory.buffer));
       program.stackRestore(stackTop);
       stderr.length = 0;
       fs.writeFile(INPUT_PATH, input);
@@ -130,48 +136,6 @@ export async function loadEspeak(): Promise<EspeakProgram> {
       return { status, stderr: [...stderr], output: take(fs, OUTPUT_PATH) };
     },
   };
-}
-
-/** The memory as runs of non-zero 64 KiB pages (most of the 32 MB is zeros: keeping only the rest saves ~25 MB per thread). */
-interface Snapshot {
-  length: number;
-  runs: { offset: number; bytes: Uint8Array }[];
-}
-
-const PAGE = 65_536;
-
-function snapshot(memory: Uint8Array): Snapshot {
-  const words = new BigUint64Array(memory.buffer, memory.byteOffset, Math.floor(memory.byteLength / 8));
-  const runs: Snapshot['runs'] = [];
-  let runStart = -1;
-  for (let page = 0; page * PAGE < memory.byteLength; page += 1) {
-    const from = (page * PAGE) / 8;
-    let zero = true;
-    for (let i = from; i < Math.min(from + PAGE / 8, words.length); i += 1) {
-      if (words[i] !== 0n) {
-        zero = false;
-        break;
-      }
-    }
-    if (!zero && runStart < 0) runStart = page * PAGE;
-    if (zero && runStart >= 0) {
-      runs.push({ offset: runStart, bytes: memory.slice(runStart, page * PAGE) });
-      runStart = -1;
-    }
-  }
-  if (runStart >= 0) runs.push({ offset: runStart, bytes: memory.slice(runStart) });
-  return { length: memory.byteLength, runs };
-}
-
-/** Puts the memory back as the snapshot saw it (zeros between the runs). */
-function restore(memory: Uint8Array, pristine: Snapshot): void {
-  let position = 0;
-  for (const { offset, bytes } of pristine.runs) {
-    memory.fill(0, position, offset);
-    memory.set(bytes, offset);
-    position = offset + bytes.length;
-  }
-  memory.fill(0, position, pristine.length);
 }
 
 /** Writes argv (NUL-terminated UTF-8 strings and a NULL-terminated pointer array) on the WASM stack. */
@@ -194,14 +158,18 @@ function closeFiles(fs: EspeakFileSystem): void {
   for (const stream of fs.streams) if (stream && stream.fd > 2) fs.close(stream);
 }
 
-/** Reads and deletes a file of the virtual file system; undefined when main() did not write it. */
+/**
+ * Takes a file out of the virtual file system: its bytes as they are held there (not a copy: a
+ * WAV of a long message is tens of MB) and the file deleted; undefined when main() did not write it.
+ */
 function take(fs: EspeakFileSystem, path: string): Uint8Array | undefined {
-  let bytes: Uint8Array;
+  let node: { contents: Uint8Array | null; usedBytes: number };
   try {
-    bytes = fs.readFile(path);
+    node = fs.lookupPath(path).node;
   } catch {
     return undefined;
   }
+  const bytes = node.contents?.subarray(0, node.usedBytes) ?? new Uint8Array(0);
   fs.unlink(path);
   return bytes;
 }

@@ -8,7 +8,7 @@ import { workerData } from 'node:worker_threads';
 import { isTalkbackError } from '../../../core/errors.js';
 import { EspeakEngine } from './espeak-engine.js';
 import { renderSpeech, type RenderRequest } from './espeak-render.js';
-import { useCompiledModule } from './espeak-wasm.js';
+import { compileEspeak } from './espeak-wasm.js';
 
 export type WorkerResponse =
   | { data: Uint8Array; durationMs: number }
@@ -16,8 +16,7 @@ export type WorkerResponse =
 
 // The pool compiles the module once and gives it to every thread (tinypool: [its data, ours]).
 const shared = (workerData as [unknown, { module?: object } | undefined] | undefined)?.[1]?.module;
-if (shared) useCompiledModule(shared);
-const engine = new EspeakEngine();
+const engine = new EspeakEngine(shared ? () => Promise.resolve(shared) : () => compileEspeak());
 
 export default async function render(request: RenderRequest): Promise<WorkerResponse> {
   try {

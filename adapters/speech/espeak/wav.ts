@@ -1,10 +1,14 @@
+import { endianness } from 'node:os';
+
 /** A RIFF WAV file of 16-bit PCM, as eSpeak NG writes it. */
 export interface Pcm16 {
   sampleRate: number;
   channels: number;
-  /** Interleaved samples. */
+  /** Interleaved samples: a view of the file's bytes where the platform allows (no copy of a long WAV). */
   samples: Int16Array;
 }
+
+const LITTLE_ENDIAN = endianness() === 'LE';
 
 /**
  * Reads a RIFF/WAVE file of 16-bit little-endian PCM. A data size that runs past the end (the
@@ -32,6 +36,9 @@ export function parseWav(bytes: Uint8Array): Pcm16 {
       if (format === undefined) throw new Error('data chunk before fmt chunk');
       const end = Math.min(body + size, bytes.length);
       const count = Math.floor((end - body) / 2);
+      if (LITTLE_ENDIAN && (bytes.byteOffset + body) % 2 === 0) {
+        return { ...format, samples: new Int16Array(bytes.buffer, bytes.byteOffset + body, count) };
+      }
       const samples = new Int16Array(count);
       for (let i = 0; i < count; i += 1) samples[i] = view.getInt16(body + 2 * i, true);
       return { ...format, samples };

@@ -1,13 +1,19 @@
 import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EspeakPool } from '../../../../../adapters/speech/espeak/espeak-pool.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EspeakPool, type EspeakPoolOptions } from '../../../../../adapters/speech/espeak/espeak-pool.js';
 
 const pools: EspeakPool[] = [];
-const open = (threads?: number) => {
-  const pool = new EspeakPool(threads === undefined ? {} : { threads });
+const open = (threads?: number, options: EspeakPoolOptions = {}) => {
+  const pool = new EspeakPool({ ...options, ...(threads === undefined ? {} : { threads }) });
   pools.push(pool);
   return pool;
 };
+
+/** Polls until `check` holds (no assertion on how long it takes; the test's own timeout is the limit). */
+async function eventually(check: () => boolean): Promise<void> {
+  while (!check()) await sleep(50);
+}
 
 afterEach(async () => {
   for (const pool of pools.splice(0)) await pool.close();
@@ -36,5 +42,18 @@ describe('EspeakPool', () => {
       code: 'SpeechRejected',
       retryable: false,
     });
+  });
+
+  it('holds no thread until a synthesis needs one (preparing only compiles), and none again once they have been idle', async () => {
+    const pool = open(2, { idleTimeoutMs: 300, voices: ['en-us'] });
+    await pool.prepare();
+    expect(pool.liveThreads).toBe(0);
+    const speak = (text: string) => pool.render({ voice: 'en-us', options: [], text, bitrateKbps: 64 });
+    await Promise.all([speak('one'), speak('two')]);
+    expect(pool.liveThreads).toBeGreaterThan(0);
+    await eventually(() => pool.liveThreads === 0);
+    // The next synthesis starts a thread again, from the module compiled already.
+    expect((await speak('three')).data.length).toBeGreaterThan(0);
+    expect(pool.liveThreads).toBe(1);
   });
 });
