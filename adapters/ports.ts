@@ -165,6 +165,8 @@ export interface SynthesizedAudio {
 
 export interface SpeechSynthesizer {
   synthesize(request: SynthesisRequest): Promise<SynthesizedAudio>;
+  /** Optional: readies what the first synthesis needs (eSpeak: compiles its engine) without holding more. */
+  prepare?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -113,6 +113,7 @@ const fieldsSchema = z.object({
   SPEECH_VOICE_KO: z.string().min(1).default('ko-KR-SunHiNeural'),
   SPEECH_VOICE_EN: z.string().min(1).default('en-US-JennyNeural'),
   SPEECH_WORKERS: int(0, 0, 256),
+  SPEECH_IDLE_MS: int(30_000, 1_000, 3_600_000),
   PIPELINE_NICE: int(10, 0, 19),
   SENDGRID_API_KEY: optionalString,
   SENDGRID_BASE_URL: url.default('https://api.sendgrid.com'),

@@ -41,10 +41,10 @@ export async function startPipeline(app: FunctionContext): Promise<Pipeline> {
   );
   const timerRuns: Timers = startTimers(timers, app);
   // Compile the speech engine now rather than on the first customer's message (not awaited: a message
-  // arriving meanwhile queues behind it). The other threads share the compiled module and start on demand.
+  // arriving meanwhile waits for it). No synthesis thread starts: threads start on demand and end when idle.
   void ports
     .speech()
-    .then((speech) => speech.synthesize({ text: 'ready', language: 'en' }))
+    .then((speech) => speech.prepare?.())
     .catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'speech warm-up failed'));
   return {
     async stop(graceMs) {

@@ -21,10 +21,13 @@ export const speechSynthesizers: readonly Implementation<SpeechSynthesizer>[] = 
   {
     id: 'espeak-ng',
     selectedBy: (config) => !azurePorts(config).speech,
-    describe: (config) => `eSpeak NG (WASM, offline, ${config.SPEECH_WORKERS || availableParallelism()} threads)`,
+    describe: (config) => `eSpeak NG (WASM, offline, up to ${config.SPEECH_WORKERS || availableParallelism()} threads)`,
     async build(config) {
       const { EspeakSpeechSynthesizer } = await import('./espeak/espeak-speech-synthesizer.js');
-      return new EspeakSpeechSynthesizer(config.SPEECH_WORKERS > 0 ? { threads: config.SPEECH_WORKERS } : {});
+      return new EspeakSpeechSynthesizer({
+        idleTimeoutMs: config.SPEECH_IDLE_MS,
+        ...(config.SPEECH_WORKERS > 0 ? { threads: config.SPEECH_WORKERS } : {}),
+      });
     },
   },
 ];

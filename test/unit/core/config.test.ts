@@ -118,6 +118,14 @@ describe('loadConfig: bot identity', () => {
     expect(config.RECORD_TTL_DAYS).toBeUndefined();
   });
 
+  it('ends an idle eSpeak synthesis thread after 30 s unless SPEECH_IDLE_MS says otherwise, within 1 s .. 1 h', () => {
+    expect(loadConfig({}).SPEECH_IDLE_MS).toBe(30_000);
+    expect(loadConfig({ SPEECH_IDLE_MS: '5000' }).SPEECH_IDLE_MS).toBe(5_000);
+    for (const value of ['0', '999', '3600001', '1.5', 'soon']) {
+      expect(problemsOf({ SPEECH_IDLE_MS: value }).message, value).toMatch(/^ {2}- SPEECH_IDLE_MS: /m);
+    }
+  });
+
   it('requires real addresses when mail goes through SendGrid', () => {
     expect(() => loadConfig({ SENDGRID_API_KEY: 'SG.k' })).toThrowError(/MAIL_FROM: must be a verified sender[\s\S]*STAFF_EMAILS: must be real addresses/);
     expect(loadConfig({ SENDGRID_API_KEY: 'SG.k', MAIL_FROM: 'bot@example.com', STAFF_EMAILS: 'ops@example.com' }).MAIL_FROM).toBe('bot@example.com');
