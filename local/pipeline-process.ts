@@ -14,13 +14,15 @@ export interface PipelineProcessOptions {
 const HEALTHY_MS = 60_000;
 
 /**
- * glibc's allocator in the worker, unless the environment says otherwise (Linux; other C libraries
- * ignore these): 2 arenas instead of up to 8 per core, and blocks of 128 KB or more mapped on their
+ * The worker's environment: this process's, plus settings for glibc's allocator unless it has its
+ * own (Linux; other C libraries ignore them): 2 arenas instead of up to 8 per core, and blocks of 128 KB or more mapped on their
  * own, so that freeing one gives it back (glibc otherwise raises that threshold as such blocks are
  * freed and then keeps them). The synthesis threads allocate many short-lived buffers; measured with
  * test/bench/speech-memory.ts: ~15 MB less per thread, ~40 MB less kept once the threads have ended.
  */
-const MALLOC_DEFAULTS = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' };
+export function workerEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', ...env };
+}
 
 /** The worker's entry, next to this file: TypeScript under tsx, JavaScript from the build. */
 const entry = new URL(`./pipeline-main.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
@@ -53,7 +55,7 @@ export function startPipelineProcess(options: PipelineProcessOptions): PipelineP
     const startedAt = Date.now();
     const worker = fork(entry, [], {
       execArgv: process.execArgv,
-      env: { ...MALLOC_DEFAULTS, ...process.env },
+      env: workerEnvironment(process.env),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     child = worker;
