@@ -103,7 +103,15 @@ export async function loadEspeak(module: object): Promise<EspeakProgram> {
         .instantiate(module, imports)
         .then((instance) => {
           exports = instance.exports as EspeakExports;
-          receiveInstance(instance, module);
+          // The runtime starts here, synchronously: it files every embedded file, trying mkdir on each
+          // folder of its path and catching EEXIST, and each of those errors captures a stack trace.
+          const limit = Error.stackTraceLimit;
+          Error.stackTraceLimit = 0;
+          try {
+            receiveInstance(instance, module);
+          } finally {
+            Error.stackTraceLimit = limit;
+          }
         })
         .catch(instantiationFailed); // the ready promise would never settle
       return {};
