@@ -22,10 +22,10 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 /**
  * The young generation of a thread's V8 heap, at most. The MP3 encoder (lamejs) makes ~3 MB of
  * short-lived arrays per second of audio, for which V8 grows a thread's young generation to its
- * ~32 MB maximum; 8 MB holds a thread's heap near 19 MB instead of 43, for no more CPU (measured
- * with test/bench/speech-memory.ts).
+ * maximum (a heap of ~43 MB); 16 MB holds it near 27 MB, ~20 MB less RSS per thread for no more CPU
+ * (8 MB saved no more and looked slower; measured with test/bench/speech-memory.ts and speech-alone.ts).
  */
-const YOUNG_GENERATION_MB = 8;
+const YOUNG_GENERATION_MB = 16;
 
 /**
  * The worker module. From TypeScript sources a thread needs tsx: a process started with
