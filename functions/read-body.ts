@@ -3,6 +3,9 @@ export async function readBodyLimited(request: Request, maxBytes: number): Promi
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > maxBytes) return undefined;
   if (!request.body) return '';
+  // A declared length within the limit is all the body there is (the HTTP parser holds the sender to it):
+  // read it whole, which the Node server does without a web stream.
+  if (Number.isFinite(declared)) return await request.text();
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = (request.body as ReadableStream<Uint8Array>).getReader();
