@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { createPorts } from '../adapters/index.js';
-import { azurePorts, loadConfig } from '../core/config.js';
+import { audioStoreKind, loadConfig } from '../core/config.js';
 import { toTalkbackError } from '../core/errors.js';
 import { subscriptions } from '../functions/all.js';
 import { findDeadLetters, listDeadLetters, settle } from '../operations/dead-letters.js';
@@ -67,7 +67,7 @@ async function execute(ports: Ports, command: Exclude<Command, { name: 'help' }>
 async function withPorts<T>(env: Record<string, string | undefined>, work: (ports: Ports) => Promise<T>): Promise<T> {
   const settings = loadConfig(env);
   let overrides: Record<string, string> = {};
-  if (!azurePorts(settings).audio && settings.LOCAL_AUDIO_STORE === 'azurite') {
+  if (audioStoreKind(settings) === 'azurite') {
     const port = settings.AZURITE_BLOB_PORT;
     overrides =
       port > 0 && (await listening('127.0.0.1', port))

@@ -280,6 +280,11 @@ export function azureMailer(config: Config): 'sendgrid' | 'acs-email' | undefine
 }
 
 /** Which ports the settings send to Azure: a present setting selects the Azure adapter. Decided here only. */
+/** The audio store: Blob storage when a storage account is set, else the local host's own (LOCAL_AUDIO_STORE). */
+export function audioStoreKind(config: Config): 'azure-blob' | Config['LOCAL_AUDIO_STORE'] {
+  return azurePorts(config).audio ? 'azure-blob' : config.LOCAL_AUDIO_STORE;
+}
+
 export function azurePorts(config: Config): Record<Port, boolean> {
   return {
     bus: config.SERVICEBUS_CONNECTION_STRING !== undefined,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, statfs, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { azurePorts } from '../core/config.js';
+import { audioStoreKind, azurePorts } from '../core/config.js';
 import { withDeadline } from '../core/deadline.js';
 import { toTalkbackError } from '../core/errors.js';
 import type { FunctionContext } from './context.js';
@@ -72,7 +72,7 @@ export async function checkParts(ctx: FunctionContext): Promise<Record<string, P
       if (!worker.running()) throw new Error(`the pipeline worker is not running (${worker.describe()})`);
       return `in the pipeline worker (${worker.describe()})`;
     };
-    if (config.LOCAL_AUDIO_STORE === 'azurite' && !azure.audio) checks['audio'] = inWorker;
+    if (audioStoreKind(config) === 'azurite') checks['audio'] = inWorker;
     checks['speech'] = inWorker;
   }
   if (!azure.bus || !azure.store || !azure.audio || !azure.mailer) {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import { createPorts, type Ports, type PortsOptions } from '../adapters/index.js';
-import { azurePorts, type Config } from '../core/config.js';
+import { audioStoreKind, type Config } from '../core/config.js';
 import { TalkbackError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import { functions, subscriptions } from '../functions/all.js';
@@ -95,7 +95,7 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     // With the pipeline in the worker process, the endpoint publishes into the bus's inbox: never behind the worker's write lock.
     publishVia: options.pipeline === 'worker-process' ? 'inbox' : 'bus',
     // With the pipeline in the worker process, an embedded Azurite is the worker's.
-    ...(options.pipeline === 'worker-process' && !azurePorts(config).audio && config.LOCAL_AUDIO_STORE === 'azurite'
+    ...(options.pipeline === 'worker-process' && audioStoreKind(config) === 'azurite'
       ? { overrides: { audio: new WorkerAudioStore(() => workerReady.then((w) => w.azuriteConnectionString()), config.AUDIO_CONTAINER) } }
       : {}),
   });
@@ -122,7 +122,7 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     {
       console: consoleHandler(config, ports, refusals),
       // The folder audio store's read links (both processes open the same folder).
-      audio: !azurePorts(config).audio && config.LOCAL_AUDIO_STORE === 'folder' ? audioRoute(() => ports.audio() as Promise<AudioStore & AudioFiles>) : undefined,
+      audio: audioStoreKind(config) === 'folder' ? audioRoute(() => ports.audio() as Promise<AudioStore & AudioFiles>) : undefined,
     },
   );
   const server = createAdaptorServer({ fetch: http.fetch, serverOptions: SERVER_OPTIONS }) as Server;

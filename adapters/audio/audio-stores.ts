@@ -1,4 +1,4 @@
-import { azurePorts } from '../../core/config.js';
+import { audioStoreKind } from '../../core/config.js';
 import type { AudioStore } from '../ports.js';
 import type { Implementation } from '../registry.js';
 
@@ -9,7 +9,7 @@ import type { Implementation } from '../registry.js';
 export const audioStores: readonly Implementation<AudioStore>[] = [
   {
     id: 'azure-blob',
-    selectedBy: (config) => azurePorts(config).audio,
+    selectedBy: (config) => audioStoreKind(config) === 'azure-blob',
     describe: (config) => `Blob storage (container ${config.AUDIO_CONTAINER})`,
     async build(config) {
       const { AzureBlobAudioStore } = await import('./azure-blob-audio-store.js');
@@ -18,7 +18,7 @@ export const audioStores: readonly Implementation<AudioStore>[] = [
   },
   {
     id: 'folder',
-    selectedBy: (config) => !azurePorts(config).audio && config.LOCAL_AUDIO_STORE === 'folder',
+    selectedBy: (config) => audioStoreKind(config) === 'folder',
     describe: (config) => `files in the data folder (audio/${config.AUDIO_CONTAINER}), links served by this host at /audio/`,
     async build(config, deps) {
       const { openFolderAudioStore } = await import('./folder-audio-files.js');
@@ -27,7 +27,7 @@ export const audioStores: readonly Implementation<AudioStore>[] = [
   },
   {
     id: 'azurite',
-    selectedBy: (config) => !azurePorts(config).audio && config.LOCAL_AUDIO_STORE === 'azurite',
+    selectedBy: (config) => audioStoreKind(config) === 'azurite',
     describe: (config) => `Azurite in-process (container ${config.AUDIO_CONTAINER})`,
     async build(config, deps) {
       const { AzuriteAudioStore } = await import('./azurite-audio-store.js');
