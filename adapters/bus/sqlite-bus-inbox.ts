@@ -3,6 +3,7 @@ import type { BusEvent } from '../../core/events.js';
 import type { MessageErasure } from '../ports.js';
 import { openDurableDatabase } from '../sqlite-database.js';
 import { SqliteGroupCommit } from '../sqlite-group-commit.js';
+import { ERASURE_CONDITION, erasureParameters } from './sqlite-bus-schema.js';
 
 export interface InboxRow {
   seq: number;
@@ -10,6 +11,8 @@ export interface InboxRow {
   subject: string;
   body: string;
 }
+
+const INSERT = 'INSERT INTO inbox (message_id, subject, body, appended_at) VALUES (?, ?, ?, ?)';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS inbox (
@@ -42,9 +45,7 @@ export class SqliteBusInbox {
   /** Appends the event; resolves once it is durable. */
   append(event: BusEvent, now: number): Promise<void> {
     return this.commits.run(() => {
-      this.db
-        .prepare('INSERT INTO inbox (message_id, subject, body, appended_at) VALUES (?, ?, ?, ?)')
-        .run(event.id, event.subject, JSON.stringify(event), now);
+      this.db.prepare(INSERT).run(event.id, event.subject, JSON.stringify(event), now);
     });
   }
 
@@ -60,26 +61,13 @@ export class SqliteBusInbox {
 
   /** Deletes the rows after `importedUpTo` (not yet in the bus) that belong to one of the conversations or to the customer. */
   erase(match: MessageErasure, importedUpTo: number): number {
-    return this.db
-      .prepare(
-        `DELETE FROM inbox
-         WHERE seq > @after AND (json_extract(body, '$.data.conversationId') IN (SELECT value FROM json_each(@conversations))
-            OR (json_extract(body, '$.data.channelId') = @channel AND json_extract(body, '$.data.customer.id') = @customer))`,
-      )
-      .run({
-        after: importedUpTo,
-        conversations: JSON.stringify(match.conversationIds),
-        channel: match.customer?.channelId ?? null,
-        customer: match.customer?.customerId ?? null,
-      }).changes;
+    return this.db.prepare(`DELETE FROM inbox WHERE seq > @after AND ${ERASURE_CONDITION}`).run({ after: importedUpTo, ...erasureParameters(match) }).changes;
   }
 
   /** A committed write to the inbox (then undone), as the bus's own probe does. */
   async probe(): Promise<void> {
     await this.commits.run(() => {
-      const { lastInsertRowid } = this.db
-        .prepare('INSERT INTO inbox (message_id, subject, body, appended_at) VALUES (?, ?, ?, ?)')
-        .run('~health-probe', '~probe', '{}', 0);
+      const { lastInsertRowid } = this.db.prepare(INSERT).run('~health-probe', '~probe', '{}', 0);
       this.db.prepare('DELETE FROM inbox WHERE seq = ?').run(lastInsertRowid);
     });
   }

@@ -1,3 +1,5 @@
+import type { MessageErasure } from '../ports.js';
+
 /**
  * The embedded bus's tables. `messages` holds one row per (subscription, message): a row is
  * deliverable when active, visible (past an abandon delay) and not locked; dead letters stay in it
@@ -27,6 +29,21 @@ CREATE TABLE IF NOT EXISTS published (message_id TEXT PRIMARY KEY, published_at 
 CREATE INDEX IF NOT EXISTS published_by_time ON published (published_at);
 CREATE TABLE IF NOT EXISTS inbox_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);
 `;
+
+/**
+ * The rows (of `messages`, or of the intake's inbox) whose event belongs to one of the conversations or
+ * to the customer on a channel: a WHERE condition over `body`, with the parameters `erasureParameters` gives.
+ */
+export const ERASURE_CONDITION = `(json_extract(body, '$.data.conversationId') IN (SELECT value FROM json_each(@conversations))
+  OR (json_extract(body, '$.data.channelId') = @channel AND json_extract(body, '$.data.customer.id') = @customer))`;
+
+export function erasureParameters(match: MessageErasure): { conversations: string; channel: string | null; customer: string | null } {
+  return {
+    conversations: JSON.stringify(match.conversationIds),
+    channel: match.customer?.channelId ?? null,
+    customer: match.customer?.customerId ?? null,
+  };
+}
 
 export interface MessageRow {
   seq: number;

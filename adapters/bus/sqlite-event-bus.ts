@@ -8,7 +8,7 @@ import type { BusReceiver, DeadLetteredMessage, EventBus, LockedMessage, Message
 import { translateSqliteError } from '../sqlite-errors.js';
 import { SqliteBusInbox } from './sqlite-bus-inbox.js';
 import { SqliteBusReceiver, type SqliteSubscriptions } from './sqlite-bus-receiver.js';
-import { SCHEMA, type DeadRow, type MessageRow } from './sqlite-bus-schema.js';
+import { ERASURE_CONDITION, erasureParameters, SCHEMA, type DeadRow, type MessageRow } from './sqlite-bus-schema.js';
 
 export interface SqliteEventBusOptions {
   /** The database file (its folder is created). Several processes may open the same file. */
@@ -89,15 +89,7 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   }
 
   async publish(event: BusEvent): Promise<void> {
-    if (this.publishToInbox) {
-      if (this.closed) throw new TalkbackError('BusRejected', 'publish: the bus is closed');
-      try {
-        await this.inbox!.append(event, this.now());
-      } catch (error) {
-        throw translate(error, 'publish');
-      }
-      return;
-    }
+    if (this.publishToInbox) return this.guarded('publish', () => this.inbox!.append(event, this.now()));
     const targets = await this.write('publish', () => this.enqueue(event.id, event.subject, JSON.stringify(event), this.now()));
     for (const target of targets) this.wake(target);
   }
@@ -148,13 +140,7 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
 
   /** A committed write to the tables publish writes (then undone in the same transaction's effect). */
   async probe(): Promise<void> {
-    if (this.publishToInbox) {
-      try {
-        await this.inbox!.probe();
-      } catch (error) {
-        throw translate(error, 'health probe');
-      }
-    }
+    if (this.publishToInbox) await this.guarded('health probe', () => this.inbox!.probe());
     this.run('health probe', () =>
       this.db.transaction(() => {
         this.db.prepare('INSERT OR REPLACE INTO published (message_id, published_at) VALUES (?, ?)').run('~health-probe', this.now());
@@ -229,17 +215,7 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   async eraseMessages(match: MessageErasure): Promise<number> {
     const fromInbox = this.run('erase', () => this.inbox?.erase(match, this.importedUpTo()) ?? 0);
     return fromInbox + this.run('erase', () =>
-      this.db
-        .prepare(
-          `DELETE FROM messages
-           WHERE json_extract(body, '$.data.conversationId') IN (SELECT value FROM json_each(@conversations))
-              OR (json_extract(body, '$.data.channelId') = @channel AND json_extract(body, '$.data.customer.id') = @customer)`,
-        )
-        .run({
-          conversations: JSON.stringify(match.conversationIds),
-          channel: match.customer?.channelId ?? null,
-          customer: match.customer?.customerId ?? null,
-        }).changes,
+      this.db.prepare(`DELETE FROM messages WHERE ${ERASURE_CONDITION}`).run(erasureParameters(match)).changes,
     );
   }
 
@@ -385,10 +361,15 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   }
 
   /** A write: shares one transaction and one fsync with the writes asked for in the same turn; resolves once durable. */
-  private async write<T>(action: string, work: () => T): Promise<T> {
+  private write<T>(action: string, work: () => T): Promise<T> {
+    return this.guarded(action, () => this.commits.run(work));
+  }
+
+  /** An asynchronous write (the bus's, or the inbox's): refused once closed, its error translated. */
+  private async guarded<T>(action: string, write: () => Promise<T>): Promise<T> {
     if (this.closed) throw new TalkbackError('BusRejected', `${action}: the bus is closed`);
     try {
-      return await this.commits.run(work);
+      return await write();
     } catch (error) {
       throw translate(error, action);
     }
