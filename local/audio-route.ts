@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { isAudioName } from '../adapters/audio/folder-audio-store.js';
+import { AUDIO_LINK_PATH, isAudioName } from '../adapters/audio/folder-audio-store.js';
 import type { StoredAudio } from '../adapters/ports.js';
 import { textResponse } from '../functions/declarations.js';
 
@@ -9,7 +9,7 @@ export interface AudioFiles {
 }
 
 /** Where the links of the folder audio store point (adapters/audio/folder-audio-store.ts readLink). */
-export const AUDIO_ROUTE = '/audio/*';
+export const AUDIO_ROUTE = `${AUDIO_LINK_PATH}*`;
 
 /**
  * Serves the folder audio store's read links, as Blob storage serves a SAS URL: GET/HEAD of one
@@ -46,7 +46,8 @@ export function audioRoute(store: () => Promise<AudioFiles>) {
 /** The blob name of /audio/<segments>, each segment URL-decoded; undefined when it is not one. */
 function nameOf(pathname: string): string | undefined {
   try {
-    const name = pathname.replace(/^\/audio\//, '').split('/').map(decodeURIComponent).join('/');
+    if (!pathname.startsWith(AUDIO_LINK_PATH)) return undefined;
+    const name = pathname.slice(AUDIO_LINK_PATH.length).split('/').map(decodeURIComponent).join('/');
     return isAudioName(name) ? name : undefined;
   } catch {
     return undefined;

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { TalkbackError } from '../../core/errors.js';
+import { fileExists } from '../file-exists.js';
 import type { AudioStore, StoredAudio } from '../ports.js';
 import type { AudioLinkSignature } from './audio-link-signature.js';
 
@@ -13,6 +14,9 @@ export interface FolderAudioStoreOptions {
   /** Where the host serves the links (`<base>/audio/<name>?se=…&sig=…`, local/audio-route.ts): known once it listens. */
   linkBase: () => Promise<string>;
 }
+
+/** The path under the host's URL where it serves the links (local/audio-route.ts): `<base>/audio/<name>?se=…&sig=…`. */
+export const AUDIO_LINK_PATH = '/audio/';
 
 /** A blob name: path segments of letters, digits, `.`, `_`, `-` (no `.`/`..` segment), as the pipeline names its audio. */
 const SEGMENT = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,200}$/;
@@ -47,7 +51,10 @@ export class FolderAudioStore implements AudioStore {
 
   async putIfAbsent(name: string, data: Uint8Array, contentType: string, metadata: Record<string, string> = {}): Promise<{ created: boolean }> {
     const file = this.file(name);
-    if (await exists(file)) return { created: false };
+    const present = await fileExists(file).catch((error: unknown) => {
+      throw storageError(`stat ${file}`, error);
+    });
+    if (present) return { created: false };
     const header: Header = { contentType, metadata: Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k.toLowerCase(), v])) };
     const line = Buffer.from(`${JSON.stringify(header)}\n`);
     if (line.length > MAX_HEADER_BYTES) throw new TalkbackError('StorageRejected', `the metadata of ${name} is too large`);
@@ -108,7 +115,7 @@ export class FolderAudioStore implements AudioStore {
     const expiresAt = new Date(Math.ceil((Date.now() + ttlMs) / 1000) * 1000);
     const base = (await this.options.linkBase()).replace(/\/+$/, '');
     const encoded = name.split('/').map(encodeURIComponent).join('/');
-    return { url: `${base}/audio/${encoded}?${this.options.signature.sign(name, expiresAt)}`, expiresAt };
+    return { url: `${base}${AUDIO_LINK_PATH}${encoded}?${this.options.signature.sign(name, expiresAt)}`, expiresAt };
   }
 
   /** Whether a link's query (`se`, `sig`) is this store's signature for `name` and not expired. */
@@ -155,16 +162,6 @@ function parseHeader(bytes: Buffer, name: string): { header: Header; offset: num
     return { header, offset: end + 1 };
   } catch (error) {
     throw new TalkbackError('StorageRejected', `the stored audio ${name} is damaged (${(error as Error).message})`, { cause: error });
-  }
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw storageError(`stat ${file}`, error);
   }
 }
 

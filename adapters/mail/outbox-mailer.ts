@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { TalkbackError } from '../../core/errors.js';
+import { fileExists } from '../file-exists.js';
 import type { Mailer, OutgoingMail } from '../ports.js';
 
 export interface OutboxMailerOptions {
@@ -31,7 +32,7 @@ export class OutboxMailer implements Mailer {
     const target = join(this.directory, `${name}.eml`);
     try {
       await mkdir(this.directory, { recursive: true });
-      if (await exists(target)) return { messageId };
+      if (await fileExists(target)) return { messageId };
       const raw = await compose(mail, messageId);
       await writeAtomically(this.directory, target, raw);
       return { messageId };
@@ -88,16 +89,6 @@ function compose(mail: OutgoingMail, messageId: string): Promise<Buffer> {
   })
     .compile()
     .build();
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
 }
 
 async function writeAtomically(directory: string, target: string, data: Buffer): Promise<void> {
