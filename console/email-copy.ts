@@ -1,4 +1,3 @@
-
 export interface EmailCopy {
   subject: string;
   from: string;
