@@ -5,6 +5,7 @@
  * host then runs plain JavaScript, without the tsx loader and its esbuild service in each process.
  * Run: node --import tsx local/build/transpile.ts (tsx's loader without its CLI: one process fewer)
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,8 +13,8 @@ import { build } from 'esbuild';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The app's source folders (tsconfig.build.json's include); tests are not part of the build. */
-export const SOURCE_FOLDERS = ['bot', 'core', 'adapters', 'functions', 'local', 'operations', 'console', 'cli'];
+/** The app's source folders: tsconfig.build.json's include (the same files tsc builds); tests are not part of the build. */
+export const SOURCE_FOLDERS: readonly string[] = (JSON.parse(readFileSync(path.join(ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[] }).include;
 
 /** Where the entry of `npm start` lands: `node dist/local/main.js`. */
 export const START_ENTRY = 'dist/local/main.js';
