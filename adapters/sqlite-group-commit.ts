@@ -5,6 +5,11 @@ export interface SqliteGroupCommitOptions {
   maxBatch?: number;
   /** How often a batch tries again for the write lock another connection holds (default 1 ms). */
   lockRetryMs?: number;
+  /**
+   * For a connection that does not sync on COMMIT (synchronous=NORMAL): makes what was committed
+   * durable (SqliteWalSync). Callers then resolve once it has, not once COMMIT returned.
+   */
+  durable?: () => Promise<void>;
 }
 
 interface Job {
@@ -16,7 +21,8 @@ interface Job {
 /**
  * Group commit for a durable SQLite file: writes asked for in the same turn of the event loop run
  * in one IMMEDIATE transaction, each in its own savepoint (one that throws rolls back alone and
- * rejects its caller), and share one COMMIT — one fsync under synchronous=FULL. Every caller
+ * rejects its caller), and share one COMMIT — one fsync under synchronous=FULL (with `durable`, one
+ * shared sync of the log after it, off the event loop). Every caller
  * resolves only after that COMMIT returned, so what it wrote is as durable as a lone commit makes it.
  * better-sqlite3 turns a transaction function called inside an open transaction into a savepoint,
  * so the adapters' own transaction functions nest as they are.
@@ -34,7 +40,10 @@ export class SqliteGroupCommit {
   private readonly lockRetryMs: number;
   /** The connection's busy_timeout: how long a batch may wait for the write lock. */
   private readonly lockWaitMs: number;
+  private readonly durable: (() => Promise<void>) | undefined;
   private scheduled = false;
+  /** A batch's sync is in flight (`durable`): the next batch gathers until it is done, then commits. */
+  private syncing = false;
   /** Since when the batch at the head of the queue has been waiting for the write lock. */
   private waitingSince: number | undefined;
 
@@ -46,13 +55,14 @@ export class SqliteGroupCommit {
     this.lockRetryMs = Math.max(0, options.lockRetryMs ?? 1);
     this.lockWaitMs = Number(db.pragma('busy_timeout', { simple: true })) || 0;
     this.inSavepoint = db.transaction((work: () => unknown) => work());
+    this.durable = options.durable;
   }
 
   /** Runs `work` inside the next shared transaction; resolves with its result once that transaction committed. */
   run<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.scheduled) this.schedule(0);
+      if (!this.scheduled && !this.syncing) this.schedule(0);
     });
   }
 
@@ -93,7 +103,7 @@ export class SqliteGroupCommit {
       if (this.queue.length > 0) this.schedule(0);
       return;
     }
-    if (this.queue.length > 0) this.schedule(0);
+    if (this.queue.length > 0 && !this.durable) this.schedule(0);
     for (const job of batch) {
       try {
         outcomes.push({ ok: true, value: this.inSavepoint(job.work) });
@@ -110,13 +120,25 @@ export class SqliteGroupCommit {
         // The connection is unusable; every caller gets the commit's error below.
       }
       for (const job of batch) job.reject(error);
+      if (this.queue.length > 0 && !this.scheduled) this.schedule(0);
       return;
     }
-    batch.forEach((job, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome.ok) job.resolve(outcome.value);
-      else job.reject(outcome.error);
-    });
+    const settle = () =>
+      batch.forEach((job, i) => {
+        const outcome = outcomes[i]!;
+        if (outcome.ok) job.resolve(outcome.value);
+        else job.reject(outcome.error);
+      });
+    if (!this.durable) return settle();
+    this.syncing = true;
+    this.durable()
+      .then(settle, (error: unknown) => {
+        for (const job of batch) job.reject(error);
+      })
+      .finally(() => {
+        this.syncing = false;
+        if (this.queue.length > 0 && !this.scheduled) this.schedule(0);
+      });
   }
 
   /** BEGIN IMMEDIATE; without `blocking`, one try (busy_timeout 0 for it) instead of SQLite's sleeping wait. */

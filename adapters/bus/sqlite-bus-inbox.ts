@@ -3,6 +3,7 @@ import type { BusEvent } from '../../core/events.js';
 import type { MessageErasure } from '../ports.js';
 import { openDurableDatabase } from '../sqlite-database.js';
 import { SqliteGroupCommit } from '../sqlite-group-commit.js';
+import { SqliteWalSync } from '../sqlite-wal-sync.js';
 import { ERASURE_CONDITION, erasureParameters } from './sqlite-bus-schema.js';
 
 export interface InboxRow {
@@ -24,6 +25,9 @@ CREATE TABLE IF NOT EXISTS inbox (
 );
 `;
 
+/** The write-ahead log may grow to this many pages before the writer checkpoints it itself (no importer running). */
+const WRITER_CHECKPOINT_PAGES = 16_384;
+
 /**
  * The intake's own file of published messages (inbox.sqlite beside bus.sqlite), so that the chat
  * endpoint's durable publish never waits for the bus's write lock, which the pipeline worker takes for
@@ -31,15 +35,30 @@ CREATE TABLE IF NOT EXISTS inbox (
  * imports its rows in order inside its own transactions (SqliteEventBus: fan-out and duplicate
  * detection happen there, and the bus remembers the last row imported), and the intake prunes what the
  * bus has imported.
+ *
+ * The writer (`writer: true`, the intake) never waits for the disk on its event loop: its commits
+ * only write the log and a thread syncs it (SqliteWalSync); each append resolves once durable. The
+ * importer checkpoints the log (copies it into the file, syncing both) in its own process, so the
+ * writer does not either; the writer still does past WRITER_CHECKPOINT_PAGES, should no importer run.
  */
 export class SqliteBusInbox {
   private readonly db: Database.Database;
   private readonly commits: SqliteGroupCommit;
+  private readonly walSync: SqliteWalSync | undefined;
 
-  constructor(path: string, busyTimeoutMs?: number) {
-    this.db = openDurableDatabase(path, busyTimeoutMs);
+  constructor(path: string, options: { busyTimeoutMs?: number | undefined; writer?: boolean } = {}) {
+    this.db = openDurableDatabase(path, options.busyTimeoutMs);
     this.db.exec(SCHEMA);
-    this.commits = new SqliteGroupCommit(this.db);
+    if (options.writer) {
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
+      this.db.pragma(`journal_size_limit = ${16 * 1024 * 1024}`);
+      const walSync = new SqliteWalSync(path);
+      this.walSync = walSync;
+      this.commits = new SqliteGroupCommit(this.db, { durable: () => walSync.durable() });
+    } else {
+      this.commits = new SqliteGroupCommit(this.db);
+    }
   }
 
   /** Appends the event; resolves once it is durable. */
@@ -59,9 +78,30 @@ export class SqliteBusInbox {
     await this.commits.run(() => this.db.prepare('DELETE FROM inbox WHERE seq <= ?').run(importedUpTo));
   }
 
-  /** Deletes the rows after `importedUpTo` (not yet in the bus) that belong to one of the conversations or to the customer. */
+  /** Deletes the rows after `importedUpTo` (not yet in the bus) that belong to one of the conversations or to the customer; durably. */
   erase(match: MessageErasure, importedUpTo: number): number {
-    return this.db.prepare(`DELETE FROM inbox WHERE seq > @after AND ${ERASURE_CONDITION}`).run({ after: importedUpTo, ...erasureParameters(match) }).changes;
+    const { changes } = this.db.prepare(`DELETE FROM inbox WHERE seq > @after AND ${ERASURE_CONDITION}`).run({ after: importedUpTo, ...erasureParameters(match) });
+    this.walSync?.durableNow();
+    return changes;
+  }
+
+  /**
+   * Makes the next row's seq greater than `importedUpTo`, durably. A row is visible to the importer
+   * just before it is durable: after a power loss the bus may have imported rows the inbox lost, and
+   * their numbers, given again, would be skipped as imported. The writer calls this when it opens.
+   */
+  keepSequenceAbove(importedUpTo: number): void {
+    this.db.transaction(() => {
+      const current = this.db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'inbox'`).pluck().get() as number | undefined;
+      if (current === undefined) this.db.prepare(`INSERT INTO sqlite_sequence (name, seq) VALUES ('inbox', ?)`).run(importedUpTo);
+      else if (current < importedUpTo) this.db.prepare(`UPDATE sqlite_sequence SET seq = ? WHERE name = 'inbox'`).run(importedUpTo);
+    }).immediate();
+    this.walSync?.durableNow();
+  }
+
+  /** Copies the log into the file without waiting for the writer (the importer's share of the work). */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(PASSIVE)');
   }
 
   /** A committed write to the inbox (then undone), as the bus's own probe does. */
@@ -74,6 +114,8 @@ export class SqliteBusInbox {
 
   close(): void {
     this.commits.flushNow();
+    this.walSync?.durableNow();
     this.db.close();
+    this.walSync?.close();
   }
 }

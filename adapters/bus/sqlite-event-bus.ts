@@ -59,6 +59,9 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   private readonly publishToInbox: boolean;
   private pruneTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Rows imported from the inbox since this process last checkpointed it, and when that was. */
+  private importedSinceCheckpoint = 0;
+  private lastCheckpointAt = 0;
 
   constructor(options: SqliteEventBusOptions) {
     this.subscriptions = options.subscriptions;
@@ -75,7 +78,9 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
       throw translate(error, `opening the bus database ${options.path}`);
     }
     try {
-      this.inbox = options.inboxPath === undefined ? undefined : new SqliteBusInbox(options.inboxPath, options.busyTimeoutMs);
+      const writer = options.publishTo === 'inbox';
+      this.inbox = options.inboxPath === undefined ? undefined : new SqliteBusInbox(options.inboxPath, { busyTimeoutMs: options.busyTimeoutMs, writer });
+      if (writer) this.inbox?.keepSequenceAbove(this.importedUpTo());
     } catch (error) {
       this.db.close();
       throw translate(error, `opening the bus inbox ${options.inboxPath}`);
@@ -121,6 +126,7 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
     const rows = this.inbox.after(cursor, 256);
     if (rows.length === 0) return touched;
     for (const row of rows) for (const target of this.enqueue(row.message_id, row.subject as BusEvent['subject'], row.body, now)) touched.add(target);
+    this.importedSinceCheckpoint += rows.length;
     this.db.prepare('INSERT INTO inbox_cursor (id, seq) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq').run(rows.at(-1)!.seq);
     return touched;
   }
@@ -280,7 +286,20 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
       return locked;
     });
     for (const other of imported) if (other !== subscription) this.wake(other);
+    this.checkpointInbox();
     return locked;
+  }
+
+  /** The importer checkpoints the inbox's log, at most once a second, so that the intake's writes never do. */
+  private checkpointInbox(): void {
+    if (!this.inbox || this.importedSinceCheckpoint === 0 || Date.now() - this.lastCheckpointAt < 1_000) return;
+    this.importedSinceCheckpoint = 0;
+    this.lastCheckpointAt = Date.now();
+    try {
+      this.inbox.checkpoint();
+    } catch {
+      // Tried again after the next import; until then the log is only longer.
+    }
   }
 
   /** Applies `settle` to the row still held under the message's lock; throws LockLost when there is none. */

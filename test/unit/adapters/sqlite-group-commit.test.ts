@@ -106,4 +106,29 @@ describe('SqliteGroupCommit', () => {
     expect(ticks).toBeGreaterThan(0);
     expect(count()).toBe(3);
   });
+
+  it('with a sync after COMMIT (synchronous=NORMAL), resolves callers only once it synced, and gathers the next batch meanwhile', async () => {
+    const syncs: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+    const commits = new SqliteGroupCommit(db, {
+      durable: () => new Promise<void>((resolve, reject) => syncs.push({ resolve, reject })),
+    });
+    let firstDone = false;
+    const first = commits.run(insert(1)).then(() => (firstDone = true));
+    const waitFor = async (check: () => boolean) => {
+      for (let i = 0; i < 200 && !check(); i += 1) await new Promise((r) => setTimeout(r, 5));
+    };
+    await waitFor(() => syncs.length === 1);
+    expect(count()).toBe(1); // committed…
+    expect(firstDone).toBe(false); // …but not yet said to be durable
+    // Asked for while the first sync is in flight: they wait for it, then commit as one batch.
+    const later = [commits.run(insert(2)), commits.run(insert(3))];
+    await new Promise((r) => setTimeout(r, 20));
+    expect(count()).toBe(1);
+    syncs[0]!.resolve();
+    await first;
+    await waitFor(() => syncs.length === 2);
+    expect(count()).toBe(3);
+    syncs[1]!.reject(new Error('fdatasync failed'));
+    for (const outcome of await Promise.allSettled(later)) expect(outcome).toMatchObject({ status: 'rejected', reason: { message: 'fdatasync failed' } });
+  });
 });

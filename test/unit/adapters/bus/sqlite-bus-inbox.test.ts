@@ -79,4 +79,22 @@ describe('the intake publishing into the bus inbox', () => {
     expect((await speech.receive(10, 1_000)).map((m) => m.messageId)).toEqual([other.id]);
     await speech.close();
   });
+
+  it('numbers new rows above what the bus imported, so rows the inbox lost in a power loss cannot hide new ones', async () => {
+    const first = [messageReceivedEvent(), messageReceivedEvent(), messageReceivedEvent()];
+    for (const event of first) await intake.publish(event);
+    const speech = worker.receiver('speech');
+    expect(await speech.receive(10, 1_000)).toHaveLength(3);
+    await intake.close();
+    // What a power loss can leave: the bus imported rows 1–3 (it syncs its own commits), but the inbox
+    // kept only row 1 (its last commits were not yet on disk), and with them its sequence.
+    const raw = new Database(join(dir, 'inbox.sqlite'));
+    raw.exec(`DELETE FROM inbox WHERE seq > 1; UPDATE sqlite_sequence SET seq = 1 WHERE name = 'inbox'`);
+    raw.close();
+    intake = new SqliteEventBus({ path: join(dir, 'bus.sqlite'), inboxPath: join(dir, 'inbox.sqlite'), subscriptions, publishTo: 'inbox' });
+    const next = messageReceivedEvent();
+    await intake.publish(next);
+    expect((await speech.receive(10, 1_000)).map((m) => m.messageId)).toEqual([next.id]);
+    await speech.close();
+  });
 });
