@@ -115,6 +115,7 @@ const fieldsSchema = z.object({
   SPEECH_WORKERS: int(0, 0, 256),
   SPEECH_IDLE_MS: int(30_000, 1_000, 3_600_000),
   PIPELINE_NICE: int(10, 0, 19),
+  PIPELINE_YIELD_MS: int(10_000, 0, 600_000),
   SENDGRID_API_KEY: optionalString,
   SENDGRID_BASE_URL: url.default('https://api.sendgrid.com'),
   ACS_EMAIL_CONNECTION_STRING: optionalString,

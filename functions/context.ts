@@ -52,11 +52,18 @@ export interface FunctionContext {
   pipelineProcess?: { running(): boolean; describe(): string };
 }
 
-/** The context of one invocation: the host's context with a logger naming the function and invocation. */
+/**
+ * The context of one invocation: the host's context with a logger naming the function and invocation,
+ * made when first used (a pino child costs more than the chat endpoint's whole answer to most
+ * messages, which log nothing).
+ */
 export function invocationContext(app: FunctionContext, name: string, invocationId: string, delivery?: Delivery): FunctionContext {
+  let logger: Logger | undefined;
   return {
     ...app,
-    logger: app.logger.child({ function: name, invocationId }),
+    get logger() {
+      return (logger ??= app.logger.child({ function: name, invocationId }));
+    },
     ...(delivery ? { delivery } : {}),
   };
 }

@@ -22,6 +22,7 @@ import { consoleHandler } from './console-route.js';
 import { createHttpApp } from './http-app.js';
 import { startPipeline, type Pipeline } from './pipeline.js';
 import { startPipelineProcess, type PipelineProcess } from './pipeline-process.js';
+import { watchIntakeLoad } from './intake-load.js';
 import { WorkerAudioStore } from './worker-audio-store.js';
 
 export interface LocalHostOptions {
@@ -115,6 +116,7 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     intake: new IntakeLimit(config.INTAKE_MAX_IN_FLIGHT),
   };
   let pipeline: Pipeline | undefined;
+  let stopWatching: () => void = () => undefined;
   const http = createHttpApp(
     functions.filter((f): f is HttpFunction => f.kind === 'http'),
     app,
@@ -136,6 +138,7 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
       startedWorker(worker);
       app.pipelineProcess = worker;
       pipeline = worker;
+      if (config.PIPELINE_YIELD_MS > 0) stopWatching = watchIntakeLoad((busy) => worker.intakeBusy(busy));
     } else {
       pipeline = await startPipeline(app);
     }
@@ -144,6 +147,7 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
       server.listen(config.PORT, config.HOST, () => resolve());
     });
   } catch (error) {
+    stopWatching();
     await pipeline?.stop(0);
     await ports.close();
     lock.release();
@@ -161,6 +165,7 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     refusals,
     stop() {
       stopping ??= (async () => {
+        stopWatching();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         // A handler in the middle of a channel call is given the call's whole timeout: cut short, a

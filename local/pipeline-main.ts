@@ -16,12 +16,16 @@ let onStop: () => void = () => {
   stopAsked = true;
 };
 let hostUrlKnown: (url: string) => void = () => undefined;
+let intakeBusy: (busy: boolean) => void = () => undefined;
 const hostUrl = new Promise<string>((resolve) => (hostUrlKnown = resolve));
 process.on('message', (message: unknown) => {
   if (message === 'stop') onStop();
   // The host's URL, once it listens: the folder audio store's links point there.
   const url = (message as { hostUrl?: unknown } | null)?.hostUrl;
   if (typeof url === 'string') hostUrlKnown(url);
+  // The intake is flooded (or no longer): the pumps yield the cores to it (local/intake-load.ts).
+  const busy = (message as { intakeBusy?: unknown } | null)?.intakeBusy;
+  if (typeof busy === 'boolean') intakeBusy(busy);
 });
 // Ctrl-C reaches both processes (and the host sends "stop" too): caught from the first moment, so a
 // Ctrl-C during start-up is a clean stop (nothing is started), never Node's default exit; a second Ctrl-C
@@ -38,6 +42,7 @@ const { subscriptions } = await import('../functions/all.js');
 const { localClaimOwner } = await import('./claim-owner-liveness.js');
 const { lineDestination } = await import('./log-lines.js');
 const { startPipeline } = await import('./pipeline.js');
+const { PipelineYield } = await import('./intake-load.js');
 if (typeof process.send === 'function' && !process.connected) process.exit(1);
 
 /** Lowers the priority of every thread already running (on Linux a nice value is per thread); later ones inherit it. */
@@ -83,7 +88,9 @@ if (stopAsked) {
   await ports.close();
   process.exit(0);
 }
-const pipeline = await startPipeline(app).catch(async (error: unknown) => {
+const yieldToIntake = new PipelineYield(config.PIPELINE_YIELD_MS);
+intakeBusy = (busy) => yieldToIntake.intakeBusy(busy);
+const pipeline = await startPipeline(app, { yielding: () => yieldToIntake.yielding() }).catch(async (error: unknown) => {
   logger.error({ err: (error as Error).message }, 'the pipeline could not start');
   await ports.close();
   process.exit(1);

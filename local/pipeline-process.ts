@@ -36,6 +36,8 @@ const entry = new URL(`./pipeline-main.${import.meta.url.endsWith('.ts') ? 'ts' 
 export interface PipelineProcess extends Pipeline {
   running(): boolean;
   describe(): string;
+  /** Tells the worker whether the intake is busy (it yields the cores meanwhile, see local/intake-load.ts). */
+  intakeBusy(busy: boolean): void;
   /** The connection string of the worker's Azurite, once it is up (the embedded audio store only). */
   azuriteConnectionString(): Promise<string>;
 }
@@ -48,6 +50,7 @@ export function startPipelineProcess(options: PipelineProcessOptions): PipelineP
   let delayMs = firstDelayMs;
   let restart: NodeJS.Timeout | undefined;
   let azurite: string | undefined;
+  let busy = false;
   const azuriteWaiters = new Set<(connectionString: string) => void>();
 
   const start = () => {
@@ -63,6 +66,8 @@ export function startPipelineProcess(options: PipelineProcessOptions): PipelineP
     // asynchronously; its exit is what counts, so the failure is only noted.
     worker.on('error', (error) => logger.debug({ err: error.message }, 'pipeline worker channel error'));
     void options.hostUrl?.().then((url) => worker.connected && worker.send({ hostUrl: url }, () => undefined));
+    // A restarted worker learns the intake's state too.
+    if (busy) worker.send({ intakeBusy: true }, () => undefined);
     worker.on('message', (message: { azurite?: unknown }) => {
       if (typeof message?.azurite !== 'string') return;
       azurite = message.azurite;
@@ -81,6 +86,10 @@ export function startPipelineProcess(options: PipelineProcessOptions): PipelineP
   start();
 
   return {
+    intakeBusy(next) {
+      busy = next;
+      if (child?.connected) child.send({ intakeBusy: next }, () => undefined);
+    },
     azuriteConnectionString: () =>
       azurite !== undefined ? Promise.resolve(azurite) : new Promise<string>((resolve) => azuriteWaiters.add(resolve)),
     running: () => child !== undefined && child.exitCode === null && child.signalCode === null,

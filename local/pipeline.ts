@@ -14,7 +14,7 @@ export interface Pipeline {
  * with Service Bus semantics, and the timers. Opens the bus, the store, the audio store (and an
  * Azurite, if chosen) and the speech engine first; the speech engine compiles in the background.
  */
-export async function startPipeline(app: FunctionContext): Promise<Pipeline> {
+export async function startPipeline(app: FunctionContext, options: { yielding?: () => boolean } = {}): Promise<Pipeline> {
   const { ports, config, logger } = app;
   // The chat channel (its SDK is ~45 MB) is built by the first reply, like every port the registry builds lazily.
   const [bus] = await Promise.all([ports.bus(), ports.store(), ports.audio(), ports.speech()]);
@@ -27,6 +27,7 @@ export async function startPipeline(app: FunctionContext): Promise<Pipeline> {
       retryMaxDelayMs: config.RETRY_MAX_DELAY_MS,
       logger,
       name: fn.name,
+      yielding: options.yielding,
       handle: (message) =>
         runSubscriber(fn, message.body, {
           ...app,

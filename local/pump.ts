@@ -30,6 +30,8 @@ export interface PumpOptions {
   receiveErrorDelayMs?: number;
   /** Source of jitter in [0, 1) (tests pin it). */
   random?: () => number;
+  /** While this says so, no new messages are taken (running handlers go on): see local/intake-load.ts. */
+  yielding?: () => boolean;
   onSettled?: (info: SettledInfo) => void;
 }
 
@@ -71,6 +73,9 @@ interface Delivery {
   /** Keeps the lock while the handler runs (until stop() leaves it). */
   renewal?: LockRenewal;
 }
+
+/** How often a yielding pump looks again. */
+const YIELD_CHECK_MS = 50;
 
 const sleep = (ms: number, signal?: { wake?: () => void }) =>
   new Promise<void>((resolve) => {
@@ -211,6 +216,10 @@ export function startPump(options: PumpOptions): Pump {
 
   async function loop(): Promise<void> {
     while (running) {
+      if (options.yielding?.()) {
+        await sleep(YIELD_CHECK_MS, pause);
+        continue;
+      }
       const free = maxConcurrent - inFlight.size;
       if (free <= 0) {
         await new Promise<void>((resolve) => (slotFreed = resolve));

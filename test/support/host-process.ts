@@ -45,8 +45,8 @@ async function run(args: string[]): Promise<void> {
 /** `npm start`'s host (built first, see startCommand) as a child process, for tests that stop or kill it. */
 export async function spawnHost(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; output: () => string }> {
   const child = spawn(process.execPath, await startCommand(), {
-    // PIPELINE_NICE=0: on a machine busy with other work a lowered pipeline would only make the test slow.
-    env: { ...process.env, PORT: '0', AZURITE_BLOB_PORT: '0', LOG_LEVEL: 'warn', PIPELINE_NICE: '0', ...env },
+    // PIPELINE_NICE=0, PIPELINE_YIELD_MS=0: on a machine busy with other work a lowered or yielding pipeline would only make the test slow.
+    env: { ...process.env, PORT: '0', AZURITE_BLOB_PORT: '0', LOG_LEVEL: 'warn', PIPELINE_NICE: '0', PIPELINE_YIELD_MS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -335,4 +335,20 @@ describe('startPump', () => {
     expect(logs.find((l) => l.msg === 'receive failed; retrying')).toMatchObject({ level: 50, code: 'BusRejected' });
     await p.stop(0);
   });
+
+  it('takes no new message while it yields (the intake is busy), and takes them again after', async () => {
+    await publish(2);
+    let yielding = true;
+    const handled: string[] = [];
+    const p = pump({ yielding: () => yielding, handle: async (m) => void handled.push(m.messageId) });
+    await sleep(300);
+    expect(handled).toEqual([]);
+    yielding = false;
+    await until(() => expect(settled).toHaveLength(2));
+    // A yielding pump still stops at once.
+    yielding = true;
+    const stopping = Date.now();
+    await p.stop(0);
+    expect(Date.now() - stopping).toBeLessThan(5_000);
+  });
 });

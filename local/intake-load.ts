@@ -1,0 +1,57 @@
+import { performance } from 'node:perf_hooks';
+
+/** The intake counts as busy from this share of its event loop's time in use over one sample, */
+const BUSY_FROM = 0.5;
+/** and as no longer busy once the share falls below this one. */
+const CALM_BELOW = 0.25;
+const SAMPLE_MS = 200;
+
+/**
+ * Watches how busy this process's event loop is (the intake's: it answers the chat endpoint) and
+ * reports each change between busy and calm; the pipeline worker yields the cores while it is busy
+ * (see PipelineYield). Stop it with the returned function.
+ */
+export function watchIntakeLoad(onChange: (busy: boolean) => void): () => void {
+  let busy = false;
+  let last = performance.eventLoopUtilization();
+  const timer = setInterval(() => {
+    const now = performance.eventLoopUtilization();
+    const { utilization } = performance.eventLoopUtilization(now, last);
+    last = now;
+    const next = busy ? utilization >= CALM_BELOW : utilization >= BUSY_FROM;
+    if (next !== busy) {
+      busy = next;
+      onChange(busy);
+    }
+  }, SAMPLE_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
+ * The pipeline worker's side: while the intake says it is busy, the pumps take no new messages (what
+ * runs finishes), so that acknowledging customers never competes with synthesis for the cores; the
+ * backlog is durable and waits. So that a long flood cannot starve the pipeline, a yield lasts at most
+ * `maxYieldMs` (PIPELINE_YIELD_MS; 0: never yield), after which the pumps run for `minRunMs` before they yield again.
+ */
+export class PipelineYield {
+  private busySince: number | undefined;
+
+  constructor(
+    private readonly maxYieldMs = 10_000,
+    private readonly minRunMs = 2_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  intakeBusy(busy: boolean): void {
+    if (!busy) this.busySince = undefined;
+    else this.busySince ??= this.now();
+  }
+
+  /** Whether the pumps should hold off taking messages now. */
+  yielding(): boolean {
+    if (this.busySince === undefined || this.maxYieldMs <= 0) return false;
+    const cycle = this.maxYieldMs + this.minRunMs;
+    return (this.now() - this.busySince) % cycle < this.maxYieldMs;
+  }
+}
