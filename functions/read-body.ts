@@ -2,10 +2,11 @@
 export async function readBodyLimited(request: Request, maxBytes: number): Promise<string | undefined> {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > maxBytes) return undefined;
-  if (!request.body) return '';
   // A declared length within the limit is all the body there is (the HTTP parser holds the sender to it):
-  // read it whole, which the Node server does without a web stream.
+  // read it whole, which the Node server does without a web stream — as long as nothing asked for
+  // `request.body` first, which makes it build the whole web Request and a stream over the socket.
   if (Number.isFinite(declared)) return await request.text();
+  if (!request.body) return '';
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = (request.body as ReadableStream<Uint8Array>).getReader();
