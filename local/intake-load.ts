@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 
 /** The intake counts as busy from this share of its event loop's time in use over one sample, */
-const BUSY_FROM = 0.5;
+const BUSY_FROM = 0.3;
 /** and as no longer busy once the share falls below this one. */
-const CALM_BELOW = 0.25;
+const CALM_BELOW = 0.15;
 const SAMPLE_MS = 200;
 
 /**
