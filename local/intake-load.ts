@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
 
-/** The intake counts as busy from this share of its event loop's time in use over one sample, */
+/** The intake counts as busy from this share of its event loop's time in use, over BUSY_SAMPLES samples in a row */
 const BUSY_FROM = 0.3;
+/** (a flood, not a burst: a burst's messages are better handled at once by both), */
+const BUSY_SAMPLES = 3;
 /** and as no longer busy once the share falls below this one. */
 const CALM_BELOW = 0.15;
 const SAMPLE_MS = 200;
@@ -13,12 +15,14 @@ const SAMPLE_MS = 200;
  */
 export function watchIntakeLoad(onChange: (busy: boolean) => void): () => void {
   let busy = false;
+  let busySamples = 0;
   let last = performance.eventLoopUtilization();
   const timer = setInterval(() => {
     const now = performance.eventLoopUtilization();
     const { utilization } = performance.eventLoopUtilization(now, last);
     last = now;
-    const next = busy ? utilization >= CALM_BELOW : utilization >= BUSY_FROM;
+    busySamples = utilization >= BUSY_FROM ? busySamples + 1 : 0;
+    const next = busy ? utilization >= CALM_BELOW : busySamples >= BUSY_SAMPLES;
     if (next !== busy) {
       busy = next;
       onChange(busy);

@@ -28,18 +28,35 @@ describe('PipelineYield', () => {
   });
 });
 
+const busyFor = async (ms: number) => {
+  const until = Date.now() + ms;
+  // Short synchronous bursts with barely a pause between them.
+  while (Date.now() < until) {
+    const burst = Date.now() + 20;
+    while (Date.now() < burst);
+    await new Promise((r) => setImmediate(r));
+  }
+};
+
 describe('watchIntakeLoad', () => {
+  it('does not count a short burst (under three samples) as busy', async () => {
+    const changes: boolean[] = [];
+    const stop = watchIntakeLoad((busy) => changes.push(busy));
+    try {
+      await new Promise((r) => setTimeout(r, 250));
+      await busyFor(300);
+      await new Promise((r) => setTimeout(r, 600));
+      expect(changes).toEqual([]);
+    } finally {
+      stop();
+    }
+  });
+
   it('reports busy while the event loop is kept busy, and calm once it is idle again', async () => {
     const changes: boolean[] = [];
     const stop = watchIntakeLoad((busy) => changes.push(busy));
     try {
-      const until = Date.now() + 1_000;
-      // Busy: short synchronous bursts with barely a pause between them.
-      while (Date.now() < until) {
-        const burst = Date.now() + 20;
-        while (Date.now() < burst);
-        await new Promise((r) => setImmediate(r));
-      }
+      await busyFor(1_200);
       expect(changes).toEqual([true]);
       await new Promise((r) => setTimeout(r, 1_000));
       expect(changes).toEqual([true, false]);
