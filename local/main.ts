@@ -1,6 +1,7 @@
 import { loadConfig } from '../core/config.js';
 import { isTalkbackError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
+import { collectGarbageSoon } from './compact-heap.js';
 import { startLocalHost } from './host.js';
 import { lineDestination } from './log-lines.js';
 import { onStopSignals } from './stop-signals.js';
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     'Ctrl-C stops; unfinished work resumes at the next start.',
   ];
   process.stdout.write(`${banner.join('\n')}\n`);
+  collectGarbageSoon(1_000);
 
   onStopSignals({
     stop: (signal) => {

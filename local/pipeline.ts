@@ -3,6 +3,7 @@ import type { FunctionContext } from '../functions/context.js';
 import { runSubscriber } from '../functions/run-subscriber.js';
 import { startPump, type Pump } from './pump.js';
 import { startTimers, type Timers } from './timers.js';
+import { collectGarbageSoon } from './compact-heap.js';
 
 export interface Pipeline {
   /** Stops taking messages; in-flight handlers get `graceMs`, then their locks lapse. */
@@ -46,6 +47,8 @@ export async function startPipeline(app: FunctionContext, options: { yielding?: 
   void ports
     .speech()
     .then((speech) => speech.prepare?.())
+    // Start-up done (the engine compiled): its garbage is collected now rather than held while idle.
+    .then(() => collectGarbageSoon(500))
     .catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'speech warm-up failed'));
   return {
     async stop(graceMs) {
