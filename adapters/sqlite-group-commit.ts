@@ -131,7 +131,13 @@ export class SqliteGroupCommit {
       });
     if (!this.durable) return settle();
     this.syncing = true;
-    this.durable()
+    let synced: Promise<void>;
+    try {
+      synced = this.durable();
+    } catch (error) {
+      synced = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    synced
       .then(settle, (error: unknown) => {
         for (const job of batch) job.reject(error);
       })

@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, fdatasyncSync, openSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, openSync, realpathSync } from 'node:fs';
 
 /**
  * Makes a SQLite file's committed transactions durable off the event loop: the connection runs with
@@ -6,6 +6,14 @@ import { closeSync, fdatasync, fdatasyncSync, openSync } from 'node:fs';
  * the log with fdatasync on libuv's thread pool, so the event loop goes on serving while the disk
  * works. Syncs coalesce: one in flight at a time, and every request made meanwhile shares the next.
  * Checkpoints stay SQLite's own (under NORMAL they sync the log before and the database after).
+ *
+ * A failed sync is final: after an fsync error the kernel may have dropped the unwritten pages and
+ * marked them clean, so a later sync that succeeds proves nothing about them (PostgreSQL's rule). Every
+ * later call fails with the first error; the process must reopen the file (a restart) to write again.
+ *
+ * Not entirely off the event loop: when the log restarts after a complete checkpoint, SQLite syncs
+ * its new header inside the next COMMIT (at most once per checkpoint; the importer checkpoints at
+ * most once a second).
  *
  * A row committed this way is visible to other connections before it is durable: a reader must not
  * act on that in a way a power loss could contradict (see SqliteBusInbox, which keeps its sequence
@@ -17,6 +25,7 @@ export class SqliteWalSync {
   /** Callers waiting for the sync after the one in flight. */
   private next: Array<(error: Error | null) => void> = [];
   private closeWhenIdle = false;
+  private failed: Error | undefined;
 
   constructor(private readonly databasePath: string) {}
 
@@ -30,43 +39,62 @@ export class SqliteWalSync {
 
   /** The same, blocking (a rare write that must be durable before a synchronous caller returns). */
   durableNow(): void {
-    fdatasyncSync(this.log());
+    if (this.failed) throw this.failed;
+    try {
+      fdatasyncSync(this.log());
+    } catch (error) {
+      throw this.fail(error);
+    }
   }
 
-  /** Closes the log's descriptor once no sync is in flight. */
+  /**
+   * Lets go of the log's descriptor once no sync is in flight. Call it right after a durableNow()
+   * that succeeded: callers still waiting are then durable, and are told so.
+   */
   close(): void {
-    if (this.inFlight) this.closeWhenIdle = true;
-    else this.release();
+    if (this.inFlight) {
+      this.closeWhenIdle = true;
+      return;
+    }
+    for (const done of this.next.splice(0)) done(this.failed ?? null);
+    this.release();
   }
 
   private start(): void {
     const waiting = this.next;
     this.next = [];
-    let fd: number;
-    try {
-      fd = this.log();
-    } catch (error) {
-      for (const done of waiting) done(error as Error);
+    if (this.failed) {
+      for (const done of waiting) done(this.failed);
       return;
     }
     this.inFlight = true;
-    fdatasync(fd, (error) => {
-      this.inFlight = false;
-      for (const done of waiting) done(error);
-      if (this.next.length > 0 && !this.closeWhenIdle) this.start();
-      else if (this.closeWhenIdle) {
-        for (const done of this.next.splice(0)) done(new Error('the write-ahead log was closed'));
-        this.release();
-      }
-    });
+    try {
+      fdatasync(this.log(), (error) => this.synced(waiting, error ? this.fail(error) : null));
+    } catch (error) {
+      this.synced(waiting, this.fail(error));
+    }
+  }
+
+  private synced(waiting: Array<(error: Error | null) => void>, error: Error | null): void {
+    this.inFlight = false;
+    for (const done of waiting) done(error);
+    if (this.closeWhenIdle) this.close();
+    else if (this.next.length > 0) this.start();
+  }
+
+  private fail(error: unknown): Error {
+    this.failed ??= error instanceof Error ? error : new Error(String(error));
+    return this.failed;
   }
 
   /**
-   * The log file, opened on first use (it exists once the connection has committed). SQLite removes
-   * it only when the last connection closes, and this connection is open, so the descriptor stays valid.
+   * The log file, opened on first use (it exists once the connection has committed) beside the real
+   * database file, where SQLite keeps it. SQLite removes it only when the last connection closes, and
+   * this connection is open, so the descriptor stays valid. Opened for writing: some systems sync
+   * only a descriptor that may write.
    */
   private log(): number {
-    this.fd ??= openSync(`${this.databasePath}-wal`, 'r');
+    this.fd ??= openSync(`${realpathSync(this.databasePath)}-wal`, 'r+');
     return this.fd;
   }
 

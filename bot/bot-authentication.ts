@@ -64,7 +64,7 @@ export class BotAuthentication extends ConfigurationBotFrameworkAuthentication {
 
   /** A factory whose clients are bounded (see bounded-connector.ts) and kept for later turns. */
   private reused(inner: ConnectorFactory): ConnectorFactory {
-    // botframework-connector's factory is per app id (for a skill, the caller's), but does not declare it.
+    // botframework-connector's factory is per app id (this bot's, from the token's audience), but does not declare it.
     const declared = (inner as { appId?: unknown }).appId;
     const appId = typeof declared === 'string' ? declared : '';
     return {

@@ -16,7 +16,10 @@ let onStop: () => void = () => {
   stopAsked = true;
 };
 let hostUrlKnown: (url: string) => void = () => undefined;
-let intakeBusy: (busy: boolean) => void = () => undefined;
+// The intake's last word on being busy: kept from the first moment (the host sends it at once to a
+// restarted worker), and given to the pumps' yield once it exists.
+let intakeBusyNow = false;
+let intakeBusy: (busy: boolean) => void = (busy) => void (intakeBusyNow = busy);
 const hostUrl = new Promise<string>((resolve) => (hostUrlKnown = resolve));
 process.on('message', (message: unknown) => {
   if (message === 'stop') onStop();
@@ -89,6 +92,7 @@ if (stopAsked) {
   process.exit(0);
 }
 const yieldToIntake = new PipelineYield(config.PIPELINE_YIELD_MS);
+yieldToIntake.intakeBusy(intakeBusyNow);
 intakeBusy = (busy) => yieldToIntake.intakeBusy(busy);
 const pipeline = await startPipeline(app, { yielding: () => yieldToIntake.yielding() }).catch(async (error: unknown) => {
   logger.error({ err: (error as Error).message }, 'the pipeline could not start');

@@ -1,4 +1,5 @@
 import { subscribers, timers } from '../functions/all.js';
+import { speech } from '../functions/speech.js';
 import type { FunctionContext } from '../functions/context.js';
 import { runSubscriber } from '../functions/run-subscriber.js';
 import { startPump, type Pump } from './pump.js';
@@ -15,7 +16,16 @@ export interface Pipeline {
  * with Service Bus semantics, and the timers. Opens the bus, the store, the audio store (and an
  * Azurite, if chosen) and the speech engine first; the speech engine compiles in the background.
  */
-export async function startPipeline(app: FunctionContext, options: { yielding?: () => boolean } = {}): Promise<Pipeline> {
+export interface PipelineOptions {
+  /**
+   * While this says so, the speech pump takes no new messages (local/intake-load.ts): synthesis is what
+   * competes with the chat endpoint for the cores; records, mails and replies of what is already
+   * spoken go on.
+   */
+  yielding?: () => boolean;
+}
+
+export async function startPipeline(app: FunctionContext, options: PipelineOptions = {}): Promise<Pipeline> {
   const { ports, config, logger } = app;
   // The chat channel (its SDK is ~45 MB) is built by the first reply, like every port the registry builds lazily.
   const [bus] = await Promise.all([ports.bus(), ports.store(), ports.audio(), ports.speech()]);
@@ -28,7 +38,7 @@ export async function startPipeline(app: FunctionContext, options: { yielding?: 
       retryMaxDelayMs: config.RETRY_MAX_DELAY_MS,
       logger,
       name: fn.name,
-      yielding: options.yielding,
+      yielding: fn === speech ? options.yielding : undefined,
       handle: (message) =>
         runSubscriber(fn, message.body, {
           ...app,

@@ -77,11 +77,18 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
     } catch (error) {
       throw translate(error, `opening the bus database ${options.path}`);
     }
+    let inbox: SqliteBusInbox | undefined;
     try {
       const writer = options.publishTo === 'inbox';
-      this.inbox = options.inboxPath === undefined ? undefined : new SqliteBusInbox(options.inboxPath, { busyTimeoutMs: options.busyTimeoutMs, writer });
-      if (writer) this.inbox?.keepSequenceAbove(this.importedUpTo());
+      inbox = options.inboxPath === undefined ? undefined : new SqliteBusInbox(options.inboxPath, { busyTimeoutMs: options.busyTimeoutMs, writer });
+      if (writer) inbox?.keepSequenceAbove(this.importedUpTo());
+      this.inbox = inbox;
     } catch (error) {
+      try {
+        inbox?.close();
+      } catch {
+        // the opening error is the one to report
+      }
       this.db.close();
       throw translate(error, `opening the bus inbox ${options.inboxPath}`);
     }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -23,15 +23,34 @@ describe('SqliteWalSync', () => {
     }
     await expect(Promise.all(waits)).resolves.toHaveLength(20);
     expect(() => sync.durableNow()).not.toThrow();
-    const last = sync.durable();
-    sync.close(); // waits for the sync in flight before it lets go of the file
-    await expect(last).resolves.toBeUndefined();
+    const inFlight = sync.durable();
+    const queued = sync.durable(); // waits for the sync after the one in flight
+    sync.durableNow();
+    sync.close(); // after a sync that succeeded: both are durable, and told so once the one in flight is done
+    await expect(inFlight).resolves.toBeUndefined();
+    await expect(queued).resolves.toBeUndefined();
     db.close();
   });
 
-  it('fails every caller when there is no log to sync', async () => {
-    const sync = new SqliteWalSync(join(dir, 'missing.sqlite'));
+  it('syncs the log beside the real file when the database is reached through a link', async () => {
+    const real = join(dir, 'real.sqlite');
+    const db = openDurableDatabase(real);
+    db.exec('CREATE TABLE t (n INTEGER)');
+    await symlink(real, join(dir, 'link.sqlite'));
+    const sync = new SqliteWalSync(join(dir, 'link.sqlite'));
+    await expect(sync.durable()).resolves.toBeUndefined();
+    sync.close();
+    db.close();
+  });
+
+  it('fails every caller once a sync failed, even after the log is there (a failed sync is final)', async () => {
+    const path = join(dir, 'late.sqlite');
+    const sync = new SqliteWalSync(path);
+    await expect(sync.durable()).rejects.toMatchObject({ code: 'ENOENT' });
+    const db = openDurableDatabase(path);
+    db.exec('CREATE TABLE t (n INTEGER)');
     await expect(sync.durable()).rejects.toMatchObject({ code: 'ENOENT' });
     expect(() => sync.durableNow()).toThrow(/ENOENT/);
+    db.close();
   });
 });

@@ -18,6 +18,11 @@ describe('BotAuthentication', () => {
     expect(again).toBe(first);
     expect(otherUrl).not.toBe(first);
     expect(otherAudience).not.toBe(first);
+    // Per bot app id as well (the token's audience names it).
+    const forApp1 = await auth.createConnectorFactory(claimsFor('app-1')).create('http://127.0.0.1:1/a', 'aud');
+    expect(await auth.createConnectorFactory(claimsFor('app-1')).create('http://127.0.0.1:1/a', 'aud')).toBe(forApp1);
+    expect(await auth.createConnectorFactory(claimsFor('app-2')).create('http://127.0.0.1:1/a', 'aud')).not.toBe(forApp1);
+    expect(forApp1).not.toBe(first);
     // Kept clients are bounded once: exactly one of our policies in the retry phase, none of the SDK's retries.
     const policies = (first as unknown as { client: { pipeline: { getOrderedPolicies(): Array<{ name: string }> } } }).client.pipeline
       .getOrderedPolicies()

@@ -349,6 +349,6 @@ describe('startPump', () => {
     yielding = true;
     const stopping = Date.now();
     await p.stop(0);
-    expect(Date.now() - stopping).toBeLessThan(5_000);
+    expect(Date.now() - stopping).toBeLessThan(1_000);
   });
 });
