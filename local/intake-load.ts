@@ -34,9 +34,10 @@ export function watchIntakeLoad(onChange: (busy: boolean) => void): () => void {
 
 /**
  * The pipeline worker's side: while the intake says it is busy, the speech pump takes no new messages
- * (what runs finishes; records, mails and replies go on), so that acknowledging customers never competes with synthesis for the cores; the
- * backlog is durable and waits. So that a long flood cannot starve the pipeline, a yield lasts at most
- * `maxYieldMs` (PIPELINE_YIELD_MS; 0: never yield), after which the pumps run for `minRunMs` before they yield again.
+ * (what runs finishes; records, mails and replies go on), so that acknowledging customers never
+ * competes with synthesis for the cores; the backlog is durable and waits. So that a long flood cannot
+ * starve the pipeline, a yield lasts at most `maxYieldMs` (PIPELINE_YIELD_MS; 0: never yield), after
+ * which the pump runs for `minRunMs` before it yields again.
  */
 export class PipelineYield {
   private busySince: number | undefined;

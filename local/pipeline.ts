@@ -11,11 +11,6 @@ export interface Pipeline {
   stop(graceMs: number): Promise<void>;
 }
 
-/**
- * The work behind the chat endpoint: one pump per subscription delivering the bus to its function
- * with Service Bus semantics, and the timers. Opens the bus, the store, the audio store (and an
- * Azurite, if chosen) and the speech engine first; the speech engine compiles in the background.
- */
 export interface PipelineOptions {
   /**
    * While this says so, the speech pump takes no new messages (local/intake-load.ts): synthesis is what
@@ -25,6 +20,11 @@ export interface PipelineOptions {
   yielding?: () => boolean;
 }
 
+/**
+ * The work behind the chat endpoint: one pump per subscription delivering the bus to its function
+ * with Service Bus semantics, and the timers. Opens the bus, the store, the audio store (and an
+ * Azurite, if chosen) and the speech engine first; the speech engine compiles in the background.
+ */
 export async function startPipeline(app: FunctionContext, options: PipelineOptions = {}): Promise<Pipeline> {
   const { ports, config, logger } = app;
   // The chat channel (its SDK is ~45 MB) is built by the first reply, like every port the registry builds lazily.
@@ -56,7 +56,7 @@ export async function startPipeline(app: FunctionContext, options: PipelineOptio
   // arriving meanwhile waits for it). No synthesis thread starts: threads start on demand and end when idle.
   void ports
     .speech()
-    .then((speech) => speech.prepare?.())
+    .then((engine) => engine.prepare?.())
     // Start-up done (the engine compiled): its garbage is collected now rather than held while idle.
     .then(() => collectGarbageSoon(500))
     .catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'speech warm-up failed'));

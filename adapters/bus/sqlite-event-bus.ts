@@ -59,8 +59,8 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   private readonly publishToInbox: boolean;
   private pruneTimer: NodeJS.Timeout | undefined;
   private closed = false;
-  /** Rows imported from the inbox since this process last checkpointed it, and when that was. */
-  private importedSinceCheckpoint = 0;
+  /** Whether rows were imported from the inbox since this process last checkpointed it, and when that was. */
+  private importedSinceCheckpoint = false;
   private lastCheckpointAt = 0;
 
   constructor(options: SqliteEventBusOptions) {
@@ -133,7 +133,7 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
     const rows = this.inbox.after(cursor, 256);
     if (rows.length === 0) return touched;
     for (const row of rows) for (const target of this.enqueue(row.message_id, row.subject as BusEvent['subject'], row.body, now)) touched.add(target);
-    this.importedSinceCheckpoint += rows.length;
+    this.importedSinceCheckpoint = true;
     this.db.prepare('INSERT INTO inbox_cursor (id, seq) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq').run(rows.at(-1)!.seq);
     return touched;
   }
@@ -299,8 +299,8 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
 
   /** The importer checkpoints the inbox's log, at most once a second, so that the intake's writes never do. */
   private checkpointInbox(): void {
-    if (!this.inbox || this.importedSinceCheckpoint === 0 || Date.now() - this.lastCheckpointAt < 1_000) return;
-    this.importedSinceCheckpoint = 0;
+    if (!this.inbox || !this.importedSinceCheckpoint || Date.now() - this.lastCheckpointAt < 1_000) return;
+    this.importedSinceCheckpoint = false;
     this.lastCheckpointAt = Date.now();
     try {
       this.inbox.checkpoint();

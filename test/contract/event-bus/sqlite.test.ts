@@ -6,19 +6,22 @@ import type { EventBus } from '../../../adapters/ports.js';
 import { runEventBusContract } from './event-bus.contract.js';
 import { runDeadLetterContract } from './dead-letters.contract.js';
 
+/** A bus over files in a fresh temporary folder, which the cleanup removes after closing the bus. */
+async function inTemporaryFolder(make: (dir: string) => EventBus): Promise<{ bus: EventBus; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'talkback-bus-'));
+  const bus = make(dir);
+  return {
+    bus,
+    cleanup: async () => {
+      await bus.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 const implementation: Parameters<typeof runEventBusContract>[0] = {
   name: 'SqliteEventBus',
-  create: async (subscriptions) => {
-    const dir = await mkdtemp(join(tmpdir(), 'talkback-bus-'));
-    const bus = new SqliteEventBus({ path: join(dir, 'bus.db'), subscriptions });
-    return {
-      bus,
-      cleanup: async () => {
-        await bus.close();
-        await rm(dir, { recursive: true, force: true });
-      },
-    };
-  },
+  create: (subscriptions) => inTemporaryFolder((dir) => new SqliteEventBus({ path: join(dir, 'bus.db'), subscriptions })),
 };
 
 runEventBusContract(implementation);
@@ -30,32 +33,25 @@ runDeadLetterContract(implementation);
  */
 const intakeAndWorker: Parameters<typeof runEventBusContract>[0] = {
   name: 'SqliteEventBus: intake publishing into the inbox, a second connection receiving',
-  create: async (subscriptions) => {
-    const dir = await mkdtemp(join(tmpdir(), 'talkback-bus-'));
-    const files = { path: join(dir, 'bus.db'), inboxPath: join(dir, 'inbox.db'), subscriptions };
-    const intake = new SqliteEventBus({ ...files, publishTo: 'inbox' });
-    const worker = new SqliteEventBus(files);
-    const bus: EventBus = {
-      publish: (event) => intake.publish(event),
-      probe: () => intake.probe(),
-      receiver: (subscription) => worker.receiver(subscription),
-      deadLetters: (subscription, max) => intake.deadLetters(subscription, max),
-      redrive: (subscription, messageId) => intake.redrive(subscription, messageId),
-      purge: (subscription, messageId) => intake.purge(subscription, messageId),
-      eraseMessages: (match) => intake.eraseMessages(match),
-      close: async () => {
-        await intake.close();
-        await worker.close();
-      },
-    };
-    return {
-      bus,
-      cleanup: async () => {
-        await bus.close();
-        await rm(dir, { recursive: true, force: true });
-      },
-    };
-  },
+  create: (subscriptions) =>
+    inTemporaryFolder((dir) => {
+      const files = { path: join(dir, 'bus.db'), inboxPath: join(dir, 'inbox.db'), subscriptions };
+      const intake = new SqliteEventBus({ ...files, publishTo: 'inbox' });
+      const worker = new SqliteEventBus(files);
+      return {
+        publish: (event) => intake.publish(event),
+        probe: () => intake.probe(),
+        receiver: (subscription) => worker.receiver(subscription),
+        deadLetters: (subscription, max) => intake.deadLetters(subscription, max),
+        redrive: (subscription, messageId) => intake.redrive(subscription, messageId),
+        purge: (subscription, messageId) => intake.purge(subscription, messageId),
+        eraseMessages: (match) => intake.eraseMessages(match),
+        close: async () => {
+          await intake.close();
+          await worker.close();
+        },
+      };
+    }),
 };
 
 runEventBusContract(intakeAndWorker);
