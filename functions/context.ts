@@ -46,10 +46,10 @@ export interface FunctionContext {
   /** How this host settles bus messages (undefined: not said). */
   settlement?: SettlementMode;
   /**
-   * Set when the audio store and the speech engine live in another process (the local host's pipeline
-   * worker): this process must not open them, and health reports that process instead.
+   * Set when the audio store and the speech engine live in the local host's pipeline worker (a thread
+   * with its own ports): this event loop must not open them, and health reports the worker instead.
    */
-  pipelineProcess?: { running(): boolean; describe(): string };
+  pipelineWorker?: { running(): boolean; describe(): string };
 }
 
 /**

@@ -64,10 +64,10 @@ export async function checkParts(ctx: FunctionContext): Promise<Record<string, P
       return 'synthesizes';
     },
   };
-  const worker = ctx.pipelineProcess;
+  const worker = ctx.pipelineWorker;
   if (worker) {
     // Opening Azurite or the speech engine here would start a second one beside the worker's (the
-    // folder audio store is files both processes open: checked here as it is).
+    // folder audio store is files both open: checked here as it is).
     const inWorker = async () => {
       if (!worker.running()) throw new Error(`the pipeline worker is not running (${worker.describe()})`);
       return `in the pipeline worker (${worker.describe()})`;

@@ -21,7 +21,7 @@ import { audioRoute, type AudioFiles } from './audio-route.js';
 import { consoleHandler } from './console-route.js';
 import { createHttpApp } from './http-app.js';
 import { startPipeline, type Pipeline } from './pipeline.js';
-import { startPipelineProcess, type PipelineProcess } from './pipeline-process.js';
+import { startPipelineThread, type PipelineThread } from './pipeline-thread.js';
 import { watchIntakeLoad } from './intake-load.js';
 import { WorkerAudioStore } from './worker-audio-store.js';
 
@@ -36,11 +36,13 @@ export interface LocalHostOptions {
   /** Owner name of the claims this host takes (default: this process, see claim-owner-liveness.ts). */
   workerId?: string;
   /**
-   * Where the pumps, the timers, Azurite and the speech engine run: in this process (tests), or in
-   * a pipeline worker process this host supervises (`npm start`), so that the chat endpoint never
-   * shares an event loop, or a CPU priority, with synthesis and storage.
+   * Where the pumps, the timers, Azurite and the speech engine run: on this event loop (tests), or on
+   * a pipeline worker thread this host supervises (`npm start`), so that the chat endpoint never
+   * shares an event loop, a V8 heap or a CPU priority with synthesis and storage.
    */
-  pipeline?: 'in-process' | 'worker-process';
+  pipeline?: 'in-process' | 'worker-thread';
+  /** The host prints log lines for a person rather than JSON (the worker thread then does too). */
+  logLines?: boolean;
 }
 
 export interface LocalHost {
@@ -83,8 +85,8 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
   // The folder audio store's links point at this host: its URL is known once it listens.
   let listening: (url: string) => void = () => undefined;
   const hostUrl = new Promise<string>((resolve) => (listening = resolve));
-  let startedWorker: (worker: PipelineProcess) => void = () => undefined;
-  const workerReady = new Promise<PipelineProcess>((resolve) => (startedWorker = resolve));
+  let startedWorker: (worker: PipelineThread) => void = () => undefined;
+  const workerReady = new Promise<PipelineThread>((resolve) => (startedWorker = resolve));
   const ports = createPorts(config, {
     subscriptions,
     logger,
@@ -94,9 +96,9 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     agentsAuthProviderFactory: options.agentsAuthProviderFactory,
     hostUrl: () => hostUrl,
     // With the pipeline in the worker process, the endpoint publishes into the bus's inbox: never behind the worker's write lock.
-    publishVia: options.pipeline === 'worker-process' ? 'inbox' : 'bus',
+    publishVia: options.pipeline === 'worker-thread' ? 'inbox' : 'bus',
     // With the pipeline in the worker process, an embedded Azurite is the worker's.
-    ...(options.pipeline === 'worker-process' && audioStoreKind(config) === 'azurite'
+    ...(options.pipeline === 'worker-thread' && audioStoreKind(config) === 'azurite'
       ? { overrides: { audio: new WorkerAudioStore(() => workerReady.then((w) => w.azuriteConnectionString()), config.AUDIO_CONTAINER) } }
       : {}),
   });
@@ -133,10 +135,10 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     // Open the bus, the store and the chat endpoint before taking traffic.
     await Promise.all([ports.bus(), ports.store(), ports.endpoint()]);
     markDataFolder(dataDir, embedded);
-    if (options.pipeline === 'worker-process') {
-      const worker = startPipelineProcess({ logger, hostUrl: () => hostUrl });
+    if (options.pipeline === 'worker-thread') {
+      const worker = startPipelineThread({ logger, hostUrl: () => hostUrl, logLines: options.logLines ?? false });
       startedWorker(worker);
-      app.pipelineProcess = worker;
+      app.pipelineWorker = worker;
       pipeline = worker;
       if (config.PIPELINE_YIELD_MS > 0) stopWatching = watchIntakeLoad((busy) => worker.intakeBusy(busy));
     } else {

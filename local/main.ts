@@ -1,3 +1,5 @@
+// First: may start this process again with the allocator's settings (local/allocator-settings.ts).
+import './allocator-first.js';
 import { loadConfig } from '../core/config.js';
 import { isTalkbackError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
@@ -12,7 +14,7 @@ async function main(): Promise<void> {
   const lines = config.LOG_FORMAT === 'lines' || (config.LOG_FORMAT === 'auto' && process.stdout.isTTY);
   const logger = createLogger(config.LOG_LEVEL, lines ? lineDestination() : undefined);
   const startedAt = Date.now();
-  const host = await startLocalHost(config, { logger, pipeline: 'worker-process' });
+  const host = await startLocalHost(config, { logger, pipeline: 'worker-thread', logLines: lines === true });
   const endpoint = `${host.url}/api/messages`;
   const ports = host.ports.describe();
   const banner = [

@@ -1,16 +1,13 @@
 /**
- * The pipeline worker process (started and supervised by the local host, local/pipeline-process.ts):
- * the pumps, the timers, the audio store (Azurite, if chosen) and the speech engine, at a lower CPU priority than the chat
- * endpoint. It stops gracefully on "stop" from the host, SIGINT or SIGTERM, and exits at once
- * when the host itself is gone.
+ * The pipeline worker (a thread of the local host, started and supervised by local/pipeline-thread.ts):
+ * the pumps, the timers, the audio store (Azurite, if chosen) and the speech engine, on their own event
+ * loop and at a lower CPU priority than the chat endpoint. It stops gracefully on "stop" from the host
+ * (the host's Ctrl-C or SIGTERM); a kill of the host ends it with the host.
  */
-import { onStopSignals } from './stop-signals.js';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { HostMessage, PipelineWorkerData, WorkerMessage } from './pipeline-thread.js';
 
-// Before anything is loaded (loading takes seconds): a host that dies, or asks to stop, meanwhile is
-// not missed. The host gone (a crash or kill -9): what was acknowledged is durable, so stop at once too.
-const parent = process.ppid;
-process.on('disconnect', () => process.exit(1));
-setInterval(() => process.ppid !== parent && process.exit(1), 1_000).unref();
+// Before anything is loaded (loading takes seconds): a stop asked for meanwhile is not missed.
 let stopAsked = false;
 let onStop: () => void = () => {
   stopAsked = true;
@@ -21,21 +18,18 @@ let hostUrlKnown: (url: string) => void = () => undefined;
 let intakeBusyNow = false;
 let intakeBusy: (busy: boolean) => void = (busy) => void (intakeBusyNow = busy);
 const hostUrl = new Promise<string>((resolve) => (hostUrlKnown = resolve));
-process.on('message', (message: unknown) => {
+if (!parentPort) throw new Error('local/pipeline-main runs as the local host\'s worker thread (local/pipeline-thread.ts)');
+const host = parentPort;
+host.on('message', (message: HostMessage) => {
   if (message === 'stop') onStop();
   // The host's URL, once it listens: the folder audio store's links point there.
-  const url = (message as { hostUrl?: unknown } | null)?.hostUrl;
-  if (typeof url === 'string') hostUrlKnown(url);
+  else if ('hostUrl' in message) hostUrlKnown(message.hostUrl);
   // The intake is flooded (or no longer): the pumps yield the cores to it (local/intake-load.ts).
-  const busy = (message as { intakeBusy?: unknown } | null)?.intakeBusy;
-  if (typeof busy === 'boolean') intakeBusy(busy);
+  else if ('intakeBusy' in message) intakeBusy(message.intakeBusy);
 });
-// Ctrl-C reaches both processes (and the host sends "stop" too): caught from the first moment, so a
-// Ctrl-C during start-up is a clean stop (nothing is started), never Node's default exit; a second Ctrl-C
-// (after npm's relayed copy) forces, as in the host.
-onStopSignals({ stop: () => onStop(), force: () => process.exit(130) });
+const tellHost = (message: WorkerMessage) => host.postMessage(message);
 
-const { readdirSync } = await import('node:fs');
+const { readlinkSync } = await import('node:fs');
 const { default: path } = await import('node:path');
 const { setPriority } = await import('node:os');
 const { createPorts } = await import('../adapters/index.js');
@@ -46,32 +40,34 @@ const { localClaimOwner } = await import('./claim-owner-liveness.js');
 const { lineDestination } = await import('./log-lines.js');
 const { startPipeline } = await import('./pipeline.js');
 const { PipelineYield } = await import('./intake-load.js');
-if (typeof process.send === 'function' && !process.connected) process.exit(1);
 
-/** Lowers the priority of every thread already running (on Linux a nice value is per thread); later ones inherit it. */
+/**
+ * Lowers this thread's priority (Linux: a nice value is per thread; the threads it starts later, such
+ * as the synthesis pool's, inherit it). Elsewhere a priority is the whole process's, the chat
+ * endpoint's too, so it is left alone.
+ */
 function lowerPriority(nice: number): void {
-  let threads: number[] = [0];
+  let thread: number;
   try {
-    threads = readdirSync('/proc/self/task').map(Number);
+    thread = Number(readlinkSync('/proc/thread-self').split('/').at(-1));
   } catch {
-    // not Linux: the process's priority is the one to set
+    return; // not Linux
   }
-  for (const tid of threads) {
-    try {
-      setPriority(tid, nice);
-    } catch {
-      // a thread that ended meanwhile, or not permitted: the pipeline still runs
-    }
+  try {
+    setPriority(thread, nice);
+  } catch {
+    // not permitted: the pipeline still runs
   }
 }
 
 const config = loadConfig();
 lowerPriority(config.PIPELINE_NICE);
-const lines = config.LOG_FORMAT === 'lines' || (config.LOG_FORMAT === 'auto' && process.stdout.isTTY);
+// As the host prints its log: a thread's stdout is no terminal of its own.
+const lines = (workerData as PipelineWorkerData).logLines;
 const logger = createLogger(config.LOG_LEVEL, lines ? lineDestination() : undefined);
 const dataDir = path.resolve(config.TALKBACK_DATA_DIR);
 const ports = createPorts(config, { subscriptions, logger, hostUrl: () => hostUrl });
-// This process owns the claims it takes: should it die, the restarted worker takes them over at once.
+// This thread owns the claims it takes (this pid, its own nonce): should it die, the restarted worker takes them over at once.
 const claimOwner = localClaimOwner(`local:${dataDir}`);
 const app: import('../functions/context.js').FunctionContext = {
   ports,
@@ -114,6 +110,6 @@ const stop = () => {
 };
 // The intake reaches the embedded audio store through this process's Azurite (local/worker-audio-store.ts).
 const audio = (await ports.audio()) as { connectionString?: string };
-if (typeof audio.connectionString === 'string') process.send?.({ azurite: audio.connectionString });
+if (typeof audio.connectionString === 'string') tellHost({ azurite: audio.connectionString });
 onStop = stop;
 if (stopAsked) stop();

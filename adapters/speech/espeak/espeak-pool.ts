@@ -3,6 +3,7 @@ import Tinypool from 'tinypool';
 import { TalkbackError, type ErrorCode } from '../../../core/errors.js';
 import type { RenderRequest, RenderedSpeech } from './espeak-render.js';
 import { compileEspeak } from './espeak-wasm.js';
+import { threadEntry } from '../../thread-entry.js';
 import type { WorkerResponse } from './espeak-worker.js';
 
 export interface EspeakPoolOptions {
@@ -26,24 +27,6 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
  * (8 MB saved no more and looked slower; measured with test/bench/speech-memory.ts and speech-alone.ts).
  */
 const YOUNG_GENERATION_MB = 16;
-
-/**
- * The worker module. From TypeScript sources a thread needs tsx: a process started with
- * `--import tsx` passes it on to its threads, which then load the worker's source themselves;
- * otherwise (vitest; a worker cannot be given a loader on Node 20) the thread runs a tiny module
- * that registers tsx and then imports the worker (registered twice, a thread would run two
- * loaders). From the build it is the plain JavaScript file.
- */
-function workerModule(): string {
-  const self = import.meta.url;
-  if (!self.endsWith('.ts')) return new URL('./espeak-worker.js', self).href;
-  const entry = new URL('./espeak-worker.ts', self).href;
-  if (/(^| )--(import|loader|experimental-loader)[= ]tsx($| |\/)/.test(process.execArgv.join(' '))) return entry;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `const { register } = await import(${JSON.stringify(tsx)}); register();
-export default (await import(${JSON.stringify(entry)})).default;`;
-  return `data:text/javascript;base64,${Buffer.from(boot).toString('base64')}`;
-}
 
 /**
  * eSpeak NG on a pool of worker threads (tinypool), one engine per thread, so synthesis uses every
@@ -79,7 +62,7 @@ export class EspeakPool {
     this.pool ??= compileEspeak(this.voices).then(
       (module) =>
         (this.running = new Tinypool({
-          filename: workerModule(),
+          filename: threadEntry(new URL('./espeak-worker', import.meta.url)).href,
           minThreads: 0,
           maxThreads: this.threads,
           idleTimeout: this.idleTimeoutMs,
