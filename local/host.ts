@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -136,6 +137,9 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     await Promise.all([ports.bus(), ports.store(), ports.endpoint()]);
     markDataFolder(dataDir, embedded);
     if (options.pipeline === 'worker-thread') {
+      // libuv's thread pool (file system, DNS, the inbox's syncs) starts its threads on first use, and a
+      // thread inherits its creator's CPU priority: started from here, they keep the intake's, not the worker's.
+      await stat(dataDir);
       const worker = startPipelineThread({ logger, hostUrl: () => hostUrl, logLines: options.logLines ?? false });
       startedWorker(worker);
       app.pipelineWorker = worker;
