@@ -13,6 +13,14 @@ export interface PipelineThreadOptions {
   logLines?: boolean;
 }
 
+/**
+ * The young generation of the worker's V8 heap, at most. Left to V8 it grows to ~32 MB beside a live
+ * heap of ~50 MB under a backlog (~95 MB committed); at 4 MB the heap stays near 60 MB for ~3 ms more
+ * CPU per message (measured with a 2,000-message backlog; 8 MB saved less, as more survived to the old
+ * generation).
+ */
+const YOUNG_GENERATION_MB = 4;
+
 /** A worker that ran this long before it died is restarted after the first delay again. */
 const HEALTHY_MS = 60_000;
 
@@ -57,7 +65,10 @@ export function startPipelineThread(options: PipelineThreadOptions): PipelineThr
     restart = undefined;
     const startedAt = Date.now();
     const workerData: PipelineWorkerData = { logLines: options.logLines ?? false };
-    const thread = new Worker(threadEntry(new URL('./pipeline-main', import.meta.url)), { workerData });
+    const thread = new Worker(threadEntry(new URL('./pipeline-main', import.meta.url)), {
+      workerData,
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
     worker = thread;
     void options.hostUrl?.().then((url) => worker === thread && tell({ hostUrl: url }));
     // A restarted worker learns the intake's state too.
