@@ -36,7 +36,7 @@ export interface PortsOptions {
   agentsAuthProviderFactory?: BuildDeps['agentsAuthProviderFactory'];
   /** The local host's own URL, once it listens (links of the folder audio store). */
   hostUrl?: (() => Promise<string>) | undefined;
-  /** 'inbox': the local host's intake while its pipeline runs in a worker process (BuildDeps.publishVia). */
+  /** 'inbox': the local host's intake while its pipeline runs on a worker thread (BuildDeps.publishVia). */
   publishVia?: 'bus' | 'inbox' | undefined;
   /** Replaces an implementation that is already built (tests: counting or failing doubles). */
   overrides?: Partial<{ [K in PortName]: PortTypes[K] }>;

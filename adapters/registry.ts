@@ -19,7 +19,7 @@ export interface BuildDeps {
   /** The bus, for implementations that publish (the inbound chat endpoint). */
   bus(): Promise<EventBus>;
   /**
-   * 'inbox': this process is the local host's intake, whose pipeline runs in a worker process; it
+   * 'inbox': these ports are the local host's intake, whose pipeline runs on a worker thread; it
    * publishes into the embedded bus's inbox file, so its acknowledgements never wait for the bus's
    * write lock (adapters/bus/sqlite-bus-inbox.ts). Default 'bus'.
    */

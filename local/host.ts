@@ -61,7 +61,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /**
  * The local host: the HTTP functions behind one Hono app (intake: the chat endpoint publishes and
- * answers), and the pipeline (local/pipeline.ts) in this process or in a supervised worker process,
+ * answers), and the pipeline (local/pipeline.ts) on this event loop or on a supervised worker thread,
  * which works under this host's data-folder lock.
  */
 export async function startLocalHost(config: Config, options: LocalHostOptions = {}): Promise<LocalHost> {
@@ -96,9 +96,9 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     agentsOpenIdMetadata: options.agentsOpenIdMetadata,
     agentsAuthProviderFactory: options.agentsAuthProviderFactory,
     hostUrl: () => hostUrl,
-    // With the pipeline in the worker process, the endpoint publishes into the bus's inbox: never behind the worker's write lock.
+    // With the pipeline on the worker thread, the endpoint publishes into the bus's inbox: never behind the worker's write lock.
     publishVia: options.pipeline === 'worker-thread' ? 'inbox' : 'bus',
-    // With the pipeline in the worker process, an embedded Azurite is the worker's.
+    // With the pipeline on the worker thread, an embedded Azurite is the worker's.
     ...(options.pipeline === 'worker-thread' && audioStoreKind(config) === 'azurite'
       ? { overrides: { audio: new WorkerAudioStore(() => workerReady.then((w) => w.azuriteConnectionString()), config.AUDIO_CONTAINER) } }
       : {}),
@@ -126,7 +126,7 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
     // The staff console: loopback only unless CONSOLE_TOKEN is set (console/console-access.ts).
     {
       console: consoleHandler(config, ports, refusals),
-      // The folder audio store's read links (both processes open the same folder).
+      // The folder audio store's read links (the intake and the worker open the same folder).
       audio: audioStoreKind(config) === 'folder' ? audioRoute(() => ports.audio() as Promise<AudioStore & AudioFiles>) : undefined,
     },
   );

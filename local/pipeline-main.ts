@@ -108,7 +108,7 @@ const stop = () => {
       },
     );
 };
-// The intake reaches the embedded audio store through this process's Azurite (local/worker-audio-store.ts).
+// The intake reaches the embedded audio store through this thread's Azurite (local/worker-audio-store.ts).
 const audio = (await ports.audio()) as { connectionString?: string };
 if (typeof audio.connectionString === 'string') tellHost({ azurite: audio.connectionString });
 onStop = stop;

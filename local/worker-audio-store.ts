@@ -2,7 +2,7 @@ import type { AzureBlobAudioStore } from '../adapters/audio/azure-blob-audio-sto
 import type { AudioStore, StoredAudio } from '../adapters/ports.js';
 
 /**
- * The intake's view of the embedded audio store when the pipeline runs in the worker process: the
+ * The intake's view of the embedded audio store when the pipeline runs on the worker thread: the
  * Blob adapter against the worker's Azurite (its connection string arrives once the worker is up),
  * never a second Azurite on the same folder. Writes go through the worker's store, which makes them
  * durable; a delete from here waits for nothing more than Azurite's answer.

@@ -7,7 +7,7 @@
  *    through a backlog;
  *  - talkback's pipeline drain rate (120 messages, ⅓ Korean, posted → emailed and replied) next to
  *    the speech engine alone with the same number of synthesis threads;
- *  - RSS (the host's whole process tree) idle after start, just after the first messages, and under a
+ *  - RSS (the host's whole process tree: one process since the pipeline became a thread) idle after start, just after the first messages, and under a
  *    2,000-message backlog;
  *  - talkback again on a data folder seeded with BENCH_HISTORY (20,000) finished interactions.
  * Writes bench-results/throughput.json and prints the table (markdown) with the machine it ran on.
@@ -138,7 +138,7 @@ async function talkback(sink: Sink, tag: string, dataDir: string) {
   const pid = host.child.pid!;
   const base = { url: host.url, serviceUrl: sink.url };
   try {
-    // Idle after start: both processes up, nothing received yet (the worker loads while the intake listens).
+    // Idle after start: intake and pipeline worker up, nothing received yet (the worker loads while the intake listens).
     await sleep(10_000);
     const rssIdleMb = treeRssMb(pid);
     log(`talkback ${tag}: warm-up`);

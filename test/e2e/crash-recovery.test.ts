@@ -56,7 +56,7 @@ describe('a crash (kill -9) of the local host', () => {
         }
         const files = (await readdir(path.join(data.dir, 'outbox'))).filter((f) => f.endsWith('.eml')).sort();
         expect(files).toEqual(messages.map((m) => `${eventIdOf(m)}.eml`).sort());
-        // The audio links the restarted host sent (its worker process stored the audio) play from the host itself.
+        // The audio links the restarted host sent (its pipeline worker stored the audio) play from the host itself.
         const links = messages
           .flatMap((m) => channel.forConversation(m.conversationId).map((a) => audioLinkOf(a.body)))
           .filter((url): url is string => url?.startsWith(`${second.url}/audio/`) ?? false);

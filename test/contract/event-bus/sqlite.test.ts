@@ -28,7 +28,7 @@ runEventBusContract(implementation);
 runDeadLetterContract(implementation);
 
 /**
- * The local host's two processes: the intake publishes into the inbox and answers the console (dead
+ * The local host's intake and pipeline worker (each with its own connections): the intake publishes into the inbox and answers the console (dead
  * letters, redrive, purge, erase); the pipeline worker's receivers import the inbox into the bus.
  */
 const intakeAndWorker: Parameters<typeof runEventBusContract>[0] = {
