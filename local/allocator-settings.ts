@@ -14,7 +14,7 @@ type Execve = (file: string, args: string[], env: NodeJS.ProcessEnv) => never;
 
 /**
  * glibc reads its settings when a process starts: without them, this process starts itself again in
- * place (process.execve, Node 22.15+: the same pid, arguments and flags), once. Call it first thing,
+ * place (process.execve, Node 22.15+: the same pid, arguments, flags and environment), once. Call it first thing,
  * before anything else is loaded. Elsewhere, or on an older Node, it runs on as it is.
  */
 export function restartWithAllocatorSettings(): void {
@@ -22,5 +22,9 @@ export function restartWithAllocatorSettings(): void {
   if (process.platform !== 'linux' || Object.keys(env).every((key) => process.env[key] !== undefined)) return;
   const execve = (process as unknown as { execve?: Execve }).execve;
   if (typeof execve !== 'function') return;
-  execve.call(process, process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], env);
+  try {
+    execve.call(process, process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], env);
+  } catch {
+    // Not permitted here (a sandbox): the host runs on without the settings.
+  }
 }

@@ -12,7 +12,8 @@ export function localClaimOwner(prefix: string, pid = process.pid) {
   const ownerGone = (owner: string): boolean => {
     const other = ownerProcess(owner);
     if (!self || !other || other.host !== self.host) return false;
-    // The same pid with another nonce: an earlier process that had this pid (a restarted container).
+    // The same pid with another nonce: an earlier process that had this pid (a restarted container), or
+    // an earlier pipeline worker thread of this host, restarted after it died.
     if (other.pid === self.pid) return other.nonce !== self.nonce;
     return !isAlive(other.pid);
   };

@@ -1,5 +1,5 @@
-// First: may start this process again with the allocator's settings (local/allocator-settings.ts).
-import './allocator-first.js';
+// First: the process-wide settings (libuv's pool; may start this process again with the allocator's).
+import './process-settings.js';
 import { loadConfig } from '../core/config.js';
 import { isTalkbackError } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';

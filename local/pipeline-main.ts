@@ -35,6 +35,7 @@ const { setPriority } = await import('node:os');
 const { createPorts } = await import('../adapters/index.js');
 const { loadConfig } = await import('../core/config.js');
 const { createLogger } = await import('../core/logger.js');
+const { default: pino } = await import('pino');
 const { subscriptions } = await import('../functions/all.js');
 const { localClaimOwner } = await import('./claim-owner-liveness.js');
 const { lineDestination } = await import('./log-lines.js');
@@ -64,7 +65,8 @@ const config = loadConfig();
 lowerPriority(config.PIPELINE_NICE);
 // As the host prints its log: a thread's stdout is no terminal of its own.
 const lines = (workerData as PipelineWorkerData).logLines;
-const logger = createLogger(config.LOG_LEVEL, lines ? lineDestination() : undefined);
+// Written at once (a thread's exit would drop what pino still buffers; it flushes only the main thread's).
+const logger = createLogger(config.LOG_LEVEL, lines ? lineDestination() : pino.destination({ dest: 1, sync: true }));
 const dataDir = path.resolve(config.TALKBACK_DATA_DIR);
 const ports = createPorts(config, { subscriptions, logger, hostUrl: () => hostUrl });
 // This thread owns the claims it takes (this pid, its own nonce): should it die, the restarted worker takes them over at once.

@@ -61,14 +61,28 @@ export function startPipelineThread(options: PipelineThreadOptions): PipelineThr
   const azuriteWaiters = new Set<(connectionString: string) => void>();
   const tell = (message: HostMessage) => worker?.postMessage(message);
 
+  const restartLater = (startedAt: number, what: Record<string, unknown>) => {
+    delayMs = Date.now() - startedAt > HEALTHY_MS ? firstDelayMs : delayMs;
+    logger.error({ ...what, restartInMs: delayMs }, 'the pipeline worker stopped; restarting it');
+    restart = setTimeout(start, delayMs);
+    delayMs = Math.min(delayMs * 2, 30_000);
+  };
+
   const start = () => {
     restart = undefined;
     const startedAt = Date.now();
     const workerData: PipelineWorkerData = { logLines: options.logLines ?? false };
-    const thread = new Worker(threadEntry(new URL('./pipeline-main', import.meta.url)), {
-      workerData,
-      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-    });
+    let thread: Worker;
+    try {
+      thread = new Worker(threadEntry(new URL('./pipeline-main', import.meta.url)), {
+        workerData,
+        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+      });
+    } catch (error) {
+      // No thread could be made (memory, a thread limit): tried again later, as after a death.
+      restartLater(startedAt, { err: describe(error) });
+      return;
+    }
     worker = thread;
     void options.hostUrl?.().then((url) => worker === thread && tell({ hostUrl: url }));
     // A restarted worker learns the intake's state too.
@@ -79,15 +93,11 @@ export function startPipelineThread(options: PipelineThreadOptions): PipelineThr
       for (const resolve of azuriteWaiters) resolve(message.azurite);
       azuriteWaiters.clear();
     });
-    // An uncaught error ends the thread (its exit follows): said here, with what it was.
-    thread.on('error', (error) => logger.error({ err: error.message }, 'the pipeline worker failed'));
+    // An uncaught error ends the thread (its exit follows): said here with its stack (Node prints none for a thread).
+    thread.on('error', (error: unknown) => logger.error({ err: describe(error) }, 'the pipeline worker failed'));
     thread.once('exit', (code) => {
       worker = undefined;
-      if (stopping) return;
-      delayMs = Date.now() - startedAt > HEALTHY_MS ? firstDelayMs : delayMs;
-      logger.error({ code, restartInMs: delayMs }, 'the pipeline worker stopped; restarting it');
-      restart = setTimeout(start, delayMs);
-      delayMs = Math.min(delayMs * 2, 30_000);
+      if (!stopping) restartLater(startedAt, { code });
     });
   };
   start();
@@ -114,4 +124,8 @@ export function startPipelineThread(options: PipelineThreadOptions): PipelineThr
       clearTimeout(force);
     },
   };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

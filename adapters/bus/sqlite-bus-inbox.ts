@@ -38,7 +38,7 @@ const WRITER_CHECKPOINT_PAGES = 16_384;
  *
  * The writer (`writer: true`, the intake) does not wait for the disk on its event loop: its commits
  * only write the log and a thread syncs it (SqliteWalSync); each append resolves once durable. The
- * importer checkpoints the log (copies it into the file, syncing both) in its own process, so the
+ * importer checkpoints the log (copies it into the file, syncing both) on its own thread, so the
  * writer does not either; the writer still does past WRITER_CHECKPOINT_PAGES, should no importer run.
  */
 export class SqliteBusInbox {

@@ -43,7 +43,7 @@ const lockLost = (message: LockedMessage) =>
  * The embedded topic with Service Bus semantics: fan-out to filtered subscriptions, peek-lock,
  * delivery count, dead-lettering after maxDeliveryCount, duplicate detection on the message id.
  * WAL + synchronous=FULL: once publish resolves the message survives kill -9.
- * Receivers in this process wake on publish at once; other processes find work by polling.
+ * Receivers on this connection wake on publish at once; other connections (another thread or process) find work by polling.
  */
 export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   private readonly db: Database.Database;
