@@ -80,7 +80,7 @@ export function startPipelineThread(options: PipelineThreadOptions): PipelineThr
       });
     } catch (error) {
       // No thread could be made (memory, a thread limit): tried again later, as after a death.
-      restartLater(startedAt, { err: describe(error) });
+      restartLater(startedAt, { err: error });
       return;
     }
     worker = thread;
@@ -93,8 +93,9 @@ export function startPipelineThread(options: PipelineThreadOptions): PipelineThr
       for (const resolve of azuriteWaiters) resolve(message.azurite);
       azuriteWaiters.clear();
     });
-    // An uncaught error ends the thread (its exit follows): said here with its stack (Node prints none for a thread).
-    thread.on('error', (error: unknown) => logger.error({ err: describe(error) }, 'the pipeline worker failed'));
+    // An uncaught error ends the thread (its exit follows): said here with its stack (Node prints none for a
+    // thread; pino's `err` serializer writes an Error's type, message and stack).
+    thread.on('error', (error: unknown) => logger.error({ err: error }, 'the pipeline worker failed'));
     thread.once('exit', (code) => {
       worker = undefined;
       if (!stopping) restartLater(startedAt, { code });
@@ -124,8 +125,4 @@ export function startPipelineThread(options: PipelineThreadOptions): PipelineThr
       clearTimeout(force);
     },
   };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

@@ -59,7 +59,7 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   private readonly publishToInbox: boolean;
   private pruneTimer: NodeJS.Timeout | undefined;
   private closed = false;
-  /** Whether rows were imported from the inbox since this process last checkpointed it, and when that was. */
+  /** Whether rows were imported from the inbox since this connection last checkpointed it, and when that was. */
   private importedSinceCheckpoint = false;
   private lastCheckpointAt = 0;
 
