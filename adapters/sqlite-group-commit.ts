@@ -41,6 +41,8 @@ export class SqliteGroupCommit {
   /** The connection's busy_timeout: how long a batch may wait for the write lock. */
   private readonly lockWaitMs: number;
   private readonly durable: (() => Promise<void>) | undefined;
+  /** Prepared once: a batch runs them every time, and preparing cost more than running them. */
+  private readonly statements: Record<'begin' | 'commit' | 'rollback' | 'noLockWait' | 'lockWait', Database.Statement>;
   private scheduled = false;
   /** A batch's sync is in flight (`durable`): the next batch gathers until it is done, then commits. */
   private syncing = false;
@@ -56,6 +58,13 @@ export class SqliteGroupCommit {
     this.lockWaitMs = Number(db.pragma('busy_timeout', { simple: true })) || 0;
     this.inSavepoint = db.transaction((work: () => unknown) => work());
     this.durable = options.durable;
+    this.statements = {
+      begin: db.prepare('BEGIN IMMEDIATE'),
+      commit: db.prepare('COMMIT'),
+      rollback: db.prepare('ROLLBACK'),
+      noLockWait: db.prepare('PRAGMA busy_timeout = 0'),
+      lockWait: db.prepare(`PRAGMA busy_timeout = ${this.lockWaitMs}`),
+    };
   }
 
   /** Runs `work` inside the next shared transaction; resolves with its result once that transaction committed. */
@@ -112,10 +121,10 @@ export class SqliteGroupCommit {
       }
     }
     try {
-      this.db.exec('COMMIT');
+      this.statements.commit.run();
     } catch (error) {
       try {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        if (this.db.inTransaction) this.statements.rollback.run();
       } catch {
         // The connection is unusable; every caller gets the commit's error below.
       }
@@ -150,14 +159,14 @@ export class SqliteGroupCommit {
   /** BEGIN IMMEDIATE; without `blocking`, one try (busy_timeout 0 for it) instead of SQLite's sleeping wait. */
   private begin(blocking: boolean): void {
     if (blocking || this.lockWaitMs === 0) {
-      this.db.exec('BEGIN IMMEDIATE');
+      this.statements.begin.run();
       return;
     }
-    this.db.pragma('busy_timeout = 0');
+    this.statements.noLockWait.get();
     try {
-      this.db.exec('BEGIN IMMEDIATE');
+      this.statements.begin.run();
     } finally {
-      this.db.pragma(`busy_timeout = ${this.lockWaitMs}`);
+      this.statements.lockWait.get();
     }
   }
 }

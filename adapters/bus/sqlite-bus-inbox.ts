@@ -3,6 +3,7 @@ import type { BusEvent } from '../../core/events.js';
 import type { MessageErasure } from '../ports.js';
 import { openDurableDatabase } from '../sqlite-database.js';
 import { SqliteGroupCommit } from '../sqlite-group-commit.js';
+import { statementCache } from '../sqlite-statements.js';
 import { SqliteWalSync } from '../sqlite-wal-sync.js';
 import { ERASURE_CONDITION, erasureParameters } from './sqlite-bus-schema.js';
 
@@ -43,12 +44,14 @@ const WRITER_CHECKPOINT_PAGES = 16_384;
  */
 export class SqliteBusInbox {
   private readonly db: Database.Database;
+  private readonly sql: (sql: string) => Database.Statement;
   private readonly commits: SqliteGroupCommit;
   private readonly walSync: SqliteWalSync | undefined;
 
   constructor(path: string, options: { busyTimeoutMs?: number | undefined; writer?: boolean } = {}) {
     this.db = openDurableDatabase(path, options.busyTimeoutMs);
     this.db.exec(SCHEMA);
+    this.sql = statementCache(this.db);
     if (options.writer) {
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
@@ -64,23 +67,23 @@ export class SqliteBusInbox {
   /** Appends the event; resolves once it is durable. */
   append(event: BusEvent, now: number): Promise<void> {
     return this.commits.run(() => {
-      this.db.prepare(INSERT).run(event.id, event.subject, JSON.stringify(event), now);
+      this.sql(INSERT).run(event.id, event.subject, JSON.stringify(event), now);
     });
   }
 
   /** Rows after `seq`, oldest first (a read: never waits for the writer). */
   after(seq: number, max: number): InboxRow[] {
-    return this.db.prepare('SELECT seq, message_id, subject, body FROM inbox WHERE seq > ? ORDER BY seq LIMIT ?').all(seq, max) as InboxRow[];
+    return this.sql('SELECT seq, message_id, subject, body FROM inbox WHERE seq > ? ORDER BY seq LIMIT ?').all(seq, max) as InboxRow[];
   }
 
   /** Forgets the rows the bus has imported. */
   async prune(importedUpTo: number): Promise<void> {
-    await this.commits.run(() => this.db.prepare('DELETE FROM inbox WHERE seq <= ?').run(importedUpTo));
+    await this.commits.run(() => this.sql('DELETE FROM inbox WHERE seq <= ?').run(importedUpTo));
   }
 
   /** Deletes the rows after `importedUpTo` (not yet in the bus) that belong to one of the conversations or to the customer; durably. */
   erase(match: MessageErasure, importedUpTo: number): number {
-    const { changes } = this.db.prepare(`DELETE FROM inbox WHERE seq > @after AND ${ERASURE_CONDITION}`).run({ after: importedUpTo, ...erasureParameters(match) });
+    const { changes } = this.sql(`DELETE FROM inbox WHERE seq > @after AND ${ERASURE_CONDITION}`).run({ after: importedUpTo, ...erasureParameters(match) });
     this.walSync?.durableNow();
     return changes;
   }
@@ -92,9 +95,9 @@ export class SqliteBusInbox {
    */
   keepSequenceAbove(importedUpTo: number): void {
     this.db.transaction(() => {
-      const current = this.db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'inbox'`).pluck().get() as number | undefined;
-      if (current === undefined) this.db.prepare(`INSERT INTO sqlite_sequence (name, seq) VALUES ('inbox', ?)`).run(importedUpTo);
-      else if (current < importedUpTo) this.db.prepare(`UPDATE sqlite_sequence SET seq = ? WHERE name = 'inbox'`).run(importedUpTo);
+      const current = this.sql(`SELECT seq FROM sqlite_sequence WHERE name = 'inbox'`).pluck().get() as number | undefined;
+      if (current === undefined) this.sql(`INSERT INTO sqlite_sequence (name, seq) VALUES ('inbox', ?)`).run(importedUpTo);
+      else if (current < importedUpTo) this.sql(`UPDATE sqlite_sequence SET seq = ? WHERE name = 'inbox'`).run(importedUpTo);
     }).immediate();
     this.walSync?.durableNow();
   }
@@ -107,8 +110,8 @@ export class SqliteBusInbox {
   /** A committed write to the inbox (then undone), as the bus's own probe does. */
   async probe(): Promise<void> {
     await this.commits.run(() => {
-      const { lastInsertRowid } = this.db.prepare(INSERT).run('~health-probe', '~probe', '{}', 0);
-      this.db.prepare('DELETE FROM inbox WHERE seq = ?').run(lastInsertRowid);
+      const { lastInsertRowid } = this.sql(INSERT).run('~health-probe', '~probe', '{}', 0);
+      this.sql('DELETE FROM inbox WHERE seq = ?').run(lastInsertRowid);
     });
   }
 

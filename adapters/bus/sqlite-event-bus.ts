@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { openDurableDatabase } from '../sqlite-database.js';
 import { SqliteGroupCommit } from '../sqlite-group-commit.js';
+import { statementCache } from '../sqlite-statements.js';
 import { TalkbackError } from '../../core/errors.js';
 import type { BusEvent } from '../../core/events.js';
 import { randomId } from '../../core/ids.js';
@@ -47,6 +48,7 @@ const lockLost = (message: LockedMessage) =>
  */
 export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   private readonly db: Database.Database;
+  private readonly sql: (sql: string) => Database.Statement;
   private readonly subscriptions: readonly SubscriptionSpec[];
   private readonly lockDurationMs: number;
   private readonly maxDeliveryCount: number;
@@ -73,6 +75,7 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
     try {
       this.db = openDurableDatabase(options.path, options.busyTimeoutMs);
       this.db.exec(SCHEMA);
+      this.sql = statementCache(this.db);
       this.commits = new SqliteGroupCommit(this.db);
     } catch (error) {
       throw translate(error, `opening the bus database ${options.path}`);
@@ -108,11 +111,11 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
 
   /** Fans the message out to the subscriptions whose filter matches, unless its id is a duplicate; returns them. */
   private enqueue(messageId: string, subject: BusEvent['subject'], body: string, now: number): string[] {
-    this.db.prepare('DELETE FROM published WHERE published_at <= ?').run(now - this.duplicateWindowMs);
-    const seen = this.db.prepare('SELECT 1 FROM published WHERE message_id = ?').get(messageId);
+    this.sql('DELETE FROM published WHERE published_at <= ?').run(now - this.duplicateWindowMs);
+    const seen = this.sql('SELECT 1 FROM published WHERE message_id = ?').get(messageId);
     if (seen !== undefined) return [];
-    this.db.prepare('INSERT OR REPLACE INTO published (message_id, published_at) VALUES (?, ?)').run(messageId, now);
-    const insert = this.db.prepare(
+    this.sql('INSERT OR REPLACE INTO published (message_id, published_at) VALUES (?, ?)').run(messageId, now);
+    const insert = this.sql(
       `INSERT INTO messages (subscription, message_id, subject, body, enqueued_at, visible_at)
        VALUES (?, ?, ?, ?, ?, ?)`,
     );
@@ -134,12 +137,12 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
     if (rows.length === 0) return touched;
     for (const row of rows) for (const target of this.enqueue(row.message_id, row.subject as BusEvent['subject'], row.body, now)) touched.add(target);
     this.importedSinceCheckpoint = true;
-    this.db.prepare('INSERT INTO inbox_cursor (id, seq) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq').run(rows.at(-1)!.seq);
+    this.sql('INSERT INTO inbox_cursor (id, seq) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq').run(rows.at(-1)!.seq);
     return touched;
   }
 
   private importedUpTo(): number {
-    return (this.db.prepare('SELECT seq FROM inbox_cursor WHERE id = 1').pluck().get() as number | undefined) ?? 0;
+    return (this.sql('SELECT seq FROM inbox_cursor WHERE id = 1').pluck().get() as number | undefined) ?? 0;
   }
 
   private async pruneInbox(): Promise<void> {
@@ -156,9 +159,9 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
     if (this.publishToInbox) await this.guarded('health probe', () => this.inbox!.probe());
     this.run('health probe', () =>
       this.db.transaction(() => {
-        this.db.prepare('INSERT OR REPLACE INTO published (message_id, published_at) VALUES (?, ?)').run('~health-probe', this.now());
-        this.db.prepare('SELECT seq FROM messages LIMIT 1').get();
-        this.db.prepare('DELETE FROM published WHERE message_id = ?').run('~health-probe');
+        this.sql('INSERT OR REPLACE INTO published (message_id, published_at) VALUES (?, ?)').run('~health-probe', this.now());
+        this.sql('SELECT seq FROM messages LIMIT 1').get();
+        this.sql('DELETE FROM published WHERE message_id = ?').run('~health-probe');
       }).immediate(),
     );
   }
@@ -176,8 +179,8 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
 
   async deadLetters(subscription: string, max = 100): Promise<DeadLetteredMessage[]> {
     const rows = this.run('listing dead letters', () =>
-      this.db
-        .prepare(
+      this
+        .sql(
           `SELECT * FROM messages WHERE subscription = ? AND state = 'dead'
            ORDER BY dead_lettered_at, seq LIMIT ?`,
         )
@@ -203,8 +206,8 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
     this.assertSubscription(subscription);
     const changed = this.run('redrive', () => {
       const now = this.now();
-      return this.db
-        .prepare(
+      return this
+        .sql(
           `UPDATE messages SET state = 'active', delivery_count = 0, enqueued_at = @now, visible_at = @now,
              lock_token = NULL, locked_until = NULL, dl_reason = NULL, dl_description = NULL, dead_lettered_at = NULL
            WHERE subscription = @subscription AND state = 'dead' AND (@messageId IS NULL OR message_id = @messageId)`,
@@ -218,8 +221,8 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   async purge(subscription: string, messageId?: string): Promise<number> {
     this.assertSubscription(subscription);
     return this.run('purge', () =>
-      this.db
-        .prepare(`DELETE FROM messages WHERE subscription = ? AND state = 'dead' AND (? IS NULL OR message_id = ?)`)
+      this
+        .sql(`DELETE FROM messages WHERE subscription = ? AND state = 'dead' AND (? IS NULL OR message_id = ?)`)
         .run(subscription, messageId ?? null, messageId ?? null).changes,
     );
   }
@@ -228,7 +231,7 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   async eraseMessages(match: MessageErasure): Promise<number> {
     const fromInbox = this.run('erase', () => this.inbox?.erase(match, this.importedUpTo()) ?? 0);
     return fromInbox + this.run('erase', () =>
-      this.db.prepare(`DELETE FROM messages WHERE ${ERASURE_CONDITION}`).run(erasureParameters(match)).changes,
+      this.sql(`DELETE FROM messages WHERE ${ERASURE_CONDITION}`).run(erasureParameters(match)).changes,
     );
   }
 
@@ -255,13 +258,13 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
     const locked = await this.write('receive', () => {
       const now = this.now();
       imported = this.importInbox(now);
-      const select = this.db.prepare(
+      const select = this.sql(
         `SELECT seq, message_id, subject, body, enqueued_at, delivery_count FROM messages
          WHERE subscription = ? AND state = 'active' AND visible_at <= ?
            AND (locked_until IS NULL OR locked_until <= ?) AND seq > ?
          ORDER BY seq LIMIT ?`,
       );
-      const lock = this.db.prepare(
+      const lock = this.sql(
         'UPDATE messages SET delivery_count = delivery_count + 1, lock_token = ?, locked_until = ? WHERE seq = ?',
       );
       const locked: LockedMessage[] = [];
@@ -313,8 +316,8 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   settle(subscription: string, message: LockedMessage, action: string, settle: (seq: number, deliveryCount: number, now: number) => void): Promise<void> {
     return this.write(action, () => {
       const now = this.now();
-      const row = this.db
-        .prepare(
+      const row = this
+        .sql(
           `SELECT seq, delivery_count FROM messages
            WHERE lock_token = ? AND subscription = ? AND state = 'active' AND locked_until > ?`,
         )
@@ -326,7 +329,7 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
 
   complete(subscription: string, message: LockedMessage): Promise<void> {
     return this.settle(subscription, message, 'complete', (seq) => {
-      this.db.prepare('DELETE FROM messages WHERE seq = ?').run(seq);
+      this.sql('DELETE FROM messages WHERE seq = ?').run(seq);
     });
   }
 
@@ -336,8 +339,8 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
         this.deadLetterRow(seq, 'MaxDeliveryCountExceeded', `abandoned after ${deliveryCount} deliveries`, now);
         return;
       }
-      this.db
-        .prepare('UPDATE messages SET lock_token = NULL, locked_until = NULL, visible_at = ? WHERE seq = ?')
+      this
+        .sql('UPDATE messages SET lock_token = NULL, locked_until = NULL, visible_at = ? WHERE seq = ?')
         .run(now + Math.max(0, delayMs), seq);
     });
     if (delayMs <= 0) this.wake(subscription);
@@ -353,7 +356,7 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
     let until = 0;
     await this.settle(subscription, message, 'renew lock', (seq, _count, now) => {
       until = now + this.lockDurationMs;
-      this.db.prepare('UPDATE messages SET locked_until = ? WHERE seq = ?').run(until, seq);
+      this.sql('UPDATE messages SET locked_until = ? WHERE seq = ?').run(until, seq);
     });
     return new Date(until);
   }
@@ -378,8 +381,8 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   }
 
   private deadLetterRow(seq: number, reason: string, description: string, now: number): void {
-    this.db
-      .prepare(
+    this
+      .sql(
         `UPDATE messages SET state = 'dead', lock_token = NULL, locked_until = NULL,
            dl_reason = ?, dl_description = ?, dead_lettered_at = ? WHERE seq = ?`,
       )

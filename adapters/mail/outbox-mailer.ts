@@ -85,6 +85,10 @@ function compose(mail: OutgoingMail, messageId: string): Promise<Buffer> {
     html: mail.html,
     messageId,
     date: new Date(),
+    // Stated, not detected: nodemailer otherwise counts the letters of every text part with two global
+    // regular expressions to choose (2–3 ms of the pipeline's CPU per email against 0.7 in all).
+    // Base64 suits any script (the transcript may be Korean); mail clients and parsers decode either.
+    textEncoding: 'base64',
     attachments: mail.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
   })
     .compile()
