@@ -45,6 +45,16 @@ describe('OutboxMailer', () => {
     expect((await parseEml(raw)).subject).toBe('[talkback] 김민지: 안녕하세요');
   });
 
+  it('writes long text and HTML parts in base64 and reads them back whole, English or Korean', async () => {
+    const long = `${'Where is my order? '.repeat(40)}${'배송 상태가 궁금합니다. '.repeat(40)}`;
+    await mailer.send(mail({ text: long, html: `<p>${long}</p>` }));
+    const raw = (await readFile(join(directory, 'mail-0123abcd.eml'))).toString('latin1');
+    expect(raw.match(/Content-Transfer-Encoding: (\S+)/g)).toEqual(['Content-Transfer-Encoding: base64', 'Content-Transfer-Encoding: base64']);
+    const parsed = await parseEml(Buffer.from(raw, 'latin1'));
+    expect(parsed.text.trim()).toBe(long.trim());
+    expect(parsed.html).toContain(long.trim());
+  });
+
   it('names files only with [A-Za-z0-9_-], keeping keys that differ only in other characters apart', async () => {
     await mailer.send(mail({ idempotencyKey: '../mail:a/b' }));
     await mailer.send(mail({ idempotencyKey: '../mail:a:b' }));
