@@ -41,8 +41,11 @@ export class SqliteGroupCommit {
   /** The connection's busy_timeout: how long a batch may wait for the write lock. */
   private readonly lockWaitMs: number;
   private readonly durable: (() => Promise<void>) | undefined;
-  /** Prepared once: a batch runs them every time, and preparing cost more than running them. */
-  private readonly statements: Record<'begin' | 'commit' | 'rollback' | 'noLockWait' | 'lockWait', Database.Statement>;
+  /**
+   * Prepared once: a batch runs them every time, and preparing cost more than running them. (Not the
+   * busy_timeout pragmas: SQLite applies a pragma when it is prepared, not when it runs.)
+   */
+  private readonly statements: Record<'begin' | 'commit' | 'rollback', Database.Statement>;
   private scheduled = false;
   /** A batch's sync is in flight (`durable`): the next batch gathers until it is done, then commits. */
   private syncing = false;
@@ -62,8 +65,6 @@ export class SqliteGroupCommit {
       begin: db.prepare('BEGIN IMMEDIATE'),
       commit: db.prepare('COMMIT'),
       rollback: db.prepare('ROLLBACK'),
-      noLockWait: db.prepare('PRAGMA busy_timeout = 0'),
-      lockWait: db.prepare(`PRAGMA busy_timeout = ${this.lockWaitMs}`),
     };
   }
 
@@ -162,11 +163,11 @@ export class SqliteGroupCommit {
       this.statements.begin.run();
       return;
     }
-    this.statements.noLockWait.get();
+    this.db.pragma('busy_timeout = 0');
     try {
       this.statements.begin.run();
     } finally {
-      this.statements.lockWait.get();
+      this.db.pragma(`busy_timeout = ${this.lockWaitMs}`);
     }
   }
 }

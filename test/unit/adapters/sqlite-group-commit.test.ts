@@ -86,14 +86,22 @@ describe('SqliteGroupCommit', () => {
   });
 
   it('waits for a write lock another connection holds without blocking the event loop, then commits', async () => {
-    // `other` holds the write lock until a timer of this thread releases it: had the wait slept the
-    // thread (SQLite's own busy handler), the timer could not run before the 5 s busy timeout and the
-    // write would fail with SQLITE_BUSY.
+    // `other` holds the write lock until a timer of this thread releases it 50 ms later. Had the wait
+    // slept the thread (SQLite's own busy handler, up to the 5 s busy timeout), no timer of this thread
+    // could run meanwhile: the longest gap between ticks shows it. A fresh SqliteGroupCommit: its very
+    // first batch must not wait that way either.
     other.exec('BEGIN IMMEDIATE');
     other.prepare('INSERT INTO t (n) VALUES (1)').run();
     const commits = new SqliteGroupCommit(db);
     let ticks = 0;
-    const ticker = setInterval(() => (ticks += 1), 1);
+    let last = performance.now();
+    let longestGapMs = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longestGapMs = Math.max(longestGapMs, now - last);
+      last = now;
+      ticks += 1;
+    }, 1);
     const release = setTimeout(() => other.exec('COMMIT'), 50);
     try {
       const written = await Promise.all([commits.run(insert(2)), commits.run(insert(3))]);
@@ -104,6 +112,8 @@ describe('SqliteGroupCommit', () => {
       if (other.inTransaction) other.exec('ROLLBACK');
     }
     expect(ticks).toBeGreaterThan(0);
+    // Far below the 5 s busy timeout; generous for a loaded machine.
+    expect(longestGapMs).toBeLessThan(1_000);
     expect(count()).toBe(3);
   });
 
