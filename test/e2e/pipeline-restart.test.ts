@@ -2,20 +2,10 @@ import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteInteractionStore } from '../../adapters/store/sqlite-interaction-store.js';
-import { messageActivity, postActivity, startFakeChannel } from '../support/fake-channel.js';
+import { messageActivity, postActivity, startFakeChannel, waitFor } from '../support/fake-channel.js';
 import { waitForCompleteRecord } from '../support/records.js';
 import { tempDataDir } from '../support/host.js';
 import { exited, spawnHost } from '../support/host-process.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 /**
  * The pipeline worker (a thread of `npm start`'s host) dies and is started again by the host, while the
@@ -38,12 +28,13 @@ describe('the local host\'s pipeline worker', () => {
       const host = await spawnHost({ TALKBACK_DATA_DIR: data.dir, LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...audioStore });
       try {
         const failures = () => host.output().split('\n').filter((line) => line.includes('the pipeline worker stopped; restarting it'));
-        await waitFor(() => failures().length >= 1, 60_000, 'the worker to fail and be restarted');
+        const restarts = (count: number) => (failures().length >= count ? true : undefined);
+        await waitFor(() => restarts(1), 60_000, 'the worker to fail and be restarted');
         // The intake answers while the worker keeps failing.
         for (const m of messages) {
           expect((await postActivity(host.url, messageActivity({ serviceUrl: channel.serviceUrl, ...m }))).status).toBe(200);
         }
-        await waitFor(() => failures().length >= 2, 60_000, 'a second restart');
+        await waitFor(() => restarts(2), 60_000, 'a second restart');
         expect(host.output()).toContain('the pipeline could not start');
         // Restarts back off: 1 s, then 2 s (the delay doubles per quick death, up to 30 s).
         const delays = failures().map((line) => (JSON.parse(line) as { restartInMs: number }).restartInMs);
