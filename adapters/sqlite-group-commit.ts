@@ -47,8 +47,11 @@ export class SqliteGroupCommit {
    */
   private readonly statements: Record<'begin' | 'commit' | 'rollback', Database.Statement>;
   private scheduled = false;
-  /** A batch's sync is in flight (`durable`): the next batch gathers until it is done, then commits. */
-  private syncing = false;
+  /**
+   * A batch's sync in flight (`durable`): the next batch gathers until it is done, then commits, so
+   * it covers every batch committed so far.
+   */
+  private syncing: Promise<void> | undefined;
   /** Since when the batch at the head of the queue has been waiting for the write lock. */
   private waitingSince: number | undefined;
 
@@ -72,8 +75,16 @@ export class SqliteGroupCommit {
   run<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.scheduled && !this.syncing) this.schedule(0);
+      if (!this.scheduled && this.syncing === undefined) this.schedule(0);
     });
+  }
+
+  /**
+   * Resolves once every batch committed so far is durable (at once without `durable`, or with no sync
+   * in flight): a read outside the transactions waits for it before acting on what it read.
+   */
+  whenDurable(): Promise<void> {
+    return this.syncing ?? Promise.resolve();
   }
 
   /** Commits what is queued now, before the database is closed (waiting for the write lock as SQLite does). */
@@ -140,19 +151,23 @@ export class SqliteGroupCommit {
         else job.reject(outcome.error);
       });
     if (!this.durable) return settle();
-    this.syncing = true;
     let synced: Promise<void>;
     try {
       synced = this.durable();
     } catch (error) {
       synced = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    synced
-      .then(settle, (error: unknown) => {
-        for (const job of batch) job.reject(error);
+    const syncing = synced.then(settle, (error: unknown) => {
+      for (const job of batch) job.reject(error);
+      throw error;
+    });
+    this.syncing = syncing;
+    syncing
+      .catch(() => {
+        // Its callers were told; whenDurable() callers get the error from `syncing` itself.
       })
       .finally(() => {
-        this.syncing = false;
+        if (this.syncing === syncing) this.syncing = undefined;
         if (this.queue.length > 0 && !this.scheduled) this.schedule(0);
       });
   }

@@ -7,7 +7,7 @@ import { closeSync, fdatasync, fdatasyncSync, openSync, realpathSync } from 'nod
  * works. Syncs coalesce: one in flight at a time, and every request made meanwhile shares the next.
  * Checkpoints stay SQLite's own (under NORMAL they sync the log before and the database after).
  *
- * A failed sync is final: after an fsync error the kernel may have dropped the unwritten pages and
+ * A failed sync is final (a log that cannot be opened is not: nothing was synced): after an fsync error the kernel may have dropped the unwritten pages and
  * marked them clean, so a later sync that succeeds proves nothing about them (PostgreSQL's rule). Every
  * later call fails with the first error; the process must reopen the file (a restart) to write again.
  *
@@ -40,8 +40,9 @@ export class SqliteWalSync {
   /** The same, blocking (a rare write that must be durable before a synchronous caller returns). */
   durableNow(): void {
     if (this.failed) throw this.failed;
+    const fd = this.log();
     try {
-      fdatasyncSync(this.log());
+      fdatasyncSync(fd);
     } catch (error) {
       throw this.fail(error);
     }
@@ -67,9 +68,17 @@ export class SqliteWalSync {
       for (const done of waiting) done(this.failed);
       return;
     }
+    let fd: number;
+    try {
+      fd = this.log();
+    } catch (error) {
+      // The log could not be opened: nothing was synced, and nothing was lost either.
+      for (const done of waiting) done(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
     this.inFlight = true;
     try {
-      fdatasync(this.log(), (error) => this.synced(waiting, error ? this.fail(error) : null));
+      fdatasync(fd, (error) => this.synced(waiting, error ? this.fail(error) : null));
     } catch (error) {
       this.synced(waiting, this.fail(error));
     }

@@ -4,7 +4,8 @@ import type { MessageErasure } from '../ports.js';
 import { openDurableDatabase } from '../sqlite-database.js';
 import { SqliteGroupCommit } from '../sqlite-group-commit.js';
 import { statementCache } from '../sqlite-statements.js';
-import { SqliteWalSync } from '../sqlite-wal-sync.js';
+import { offThreadCommits } from '../sqlite-off-thread-commits.js';
+import type { SqliteWalSync } from '../sqlite-wal-sync.js';
 import { ERASURE_CONDITION, erasureParameters } from './sqlite-bus-schema.js';
 
 export interface InboxRow {
@@ -38,7 +39,7 @@ const WRITER_CHECKPOINT_PAGES = 16_384;
  * bus has imported.
  *
  * The writer (`writer: true`, the intake) does not wait for the disk on its event loop: its commits
- * only write the log and a thread syncs it (SqliteWalSync); each append resolves once durable. The
+ * only write the log and a thread syncs it (offThreadCommits); each append resolves once durable. The
  * importer checkpoints the log (copies it into the file, syncing both) on its own thread, so the
  * writer does not either; the writer still does past WRITER_CHECKPOINT_PAGES, should no importer run.
  */
@@ -53,12 +54,9 @@ export class SqliteBusInbox {
     this.db.exec(SCHEMA);
     this.sql = statementCache(this.db);
     if (options.writer) {
-      this.db.pragma('synchronous = NORMAL');
       this.db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
       this.db.pragma(`journal_size_limit = ${16 * 1024 * 1024}`);
-      const walSync = new SqliteWalSync(path);
-      this.walSync = walSync;
-      this.commits = new SqliteGroupCommit(this.db, { durable: () => walSync.durable() });
+      ({ commits: this.commits, walSync: this.walSync } = offThreadCommits(this.db, path));
     } else {
       this.commits = new SqliteGroupCommit(this.db);
     }
@@ -91,7 +89,8 @@ export class SqliteBusInbox {
   /**
    * Makes the next row's seq greater than `importedUpTo`, durably. A row is visible to the importer
    * just before it is durable: after a power loss the bus may have imported rows the inbox lost, and
-   * their numbers, given again, would be skipped as imported. The writer calls this when it opens.
+   * their numbers, given again, would be skipped as imported. The writer calls this when it opens. (A
+   * cursor read here that a power loss then takes back only leaves a gap in the numbers.)
    */
   keepSequenceAbove(importedUpTo: number): void {
     this.db.transaction(() => {

@@ -1,7 +1,9 @@
 import type Database from 'better-sqlite3';
 import { openDurableDatabase } from '../sqlite-database.js';
-import { SqliteGroupCommit } from '../sqlite-group-commit.js';
+import type { SqliteGroupCommit } from '../sqlite-group-commit.js';
+import { offThreadCommits } from '../sqlite-off-thread-commits.js';
 import { statementCache } from '../sqlite-statements.js';
+import type { SqliteWalSync } from '../sqlite-wal-sync.js';
 import { TalkbackError } from '../../core/errors.js';
 import type { BusEvent } from '../../core/events.js';
 import { randomId } from '../../core/ids.js';
@@ -43,7 +45,8 @@ const lockLost = (message: LockedMessage) =>
 /**
  * The embedded topic with Service Bus semantics: fan-out to filtered subscriptions, peek-lock,
  * delivery count, dead-lettering after maxDeliveryCount, duplicate detection on the message id.
- * WAL + synchronous=FULL: once publish resolves the message survives kill -9.
+ * Every write resolves once durable (group commit, its log synced off the event loop): once publish
+ * resolves the message survives kill -9 and power loss.
  * Receivers on this connection wake on publish at once; other connections (another thread or process) find work by polling.
  */
 export class SqliteEventBus implements EventBus, SqliteSubscriptions {
@@ -57,6 +60,7 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   private readonly now: () => number;
   private readonly waiters = new Map<string, Set<() => void>>();
   private readonly commits: SqliteGroupCommit;
+  private readonly walSync: SqliteWalSync | undefined;
   private readonly inbox: SqliteBusInbox | undefined;
   private readonly publishToInbox: boolean;
   private pruneTimer: NodeJS.Timeout | undefined;
@@ -76,7 +80,7 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
       this.db = openDurableDatabase(options.path, options.busyTimeoutMs);
       this.db.exec(SCHEMA);
       this.sql = statementCache(this.db);
-      this.commits = new SqliteGroupCommit(this.db);
+      ({ commits: this.commits, walSync: this.walSync } = offThreadCommits(this.db, options.path));
     } catch (error) {
       throw translate(error, `opening the bus database ${options.path}`);
     }
@@ -145,10 +149,18 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
     return (this.sql('SELECT seq FROM inbox_cursor WHERE id = 1').pluck().get() as number | undefined) ?? 0;
   }
 
+  /**
+   * The cursor read is committed but maybe not yet durable (the importer's commit may still be
+   * syncing): the bus's log is synced before the inbox forgets anything, so a power loss cannot take
+   * rows from both.
+   */
   private async pruneInbox(): Promise<void> {
     if (this.closed || !this.inbox) return;
     try {
-      await this.inbox.prune(this.importedUpTo());
+      const importedUpTo = this.importedUpTo();
+      await this.walSync?.durable();
+      if (this.closed) return;
+      await this.inbox.prune(importedUpTo);
     } catch {
       // Tried again in a second; the rows are only kept longer.
     }
@@ -157,13 +169,11 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   /** A committed write to the tables publish writes (then undone in the same transaction's effect). */
   async probe(): Promise<void> {
     if (this.publishToInbox) await this.guarded('health probe', () => this.inbox!.probe());
-    this.run('health probe', () =>
-      this.db.transaction(() => {
-        this.sql('INSERT OR REPLACE INTO published (message_id, published_at) VALUES (?, ?)').run('~health-probe', this.now());
-        this.sql('SELECT seq FROM messages LIMIT 1').get();
-        this.sql('DELETE FROM published WHERE message_id = ?').run('~health-probe');
-      }).immediate(),
-    );
+    await this.write('health probe', () => {
+      this.sql('INSERT OR REPLACE INTO published (message_id, published_at) VALUES (?, ?)').run('~health-probe', this.now());
+      this.sql('SELECT seq FROM messages LIMIT 1').get();
+      this.sql('DELETE FROM published WHERE message_id = ?').run('~health-probe');
+    });
   }
 
   receiver(subscription: string): BusReceiver {
@@ -204,7 +214,7 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
    */
   async redrive(subscription: string, messageId?: string): Promise<number> {
     this.assertSubscription(subscription);
-    const changed = this.run('redrive', () => {
+    const changed = await this.write('redrive', () => {
       const now = this.now();
       return this
         .sql(
@@ -220,19 +230,23 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
 
   async purge(subscription: string, messageId?: string): Promise<number> {
     this.assertSubscription(subscription);
-    return this.run('purge', () =>
+    return this.write('purge', () =>
       this
         .sql(`DELETE FROM messages WHERE subscription = ? AND state = 'dead' AND (? IS NULL OR message_id = ?)`)
         .run(subscription, messageId ?? null, messageId ?? null).changes,
     );
   }
 
-  /** Deletes every row (queued, locked or dead) whose event belongs to one of the conversations or to the customer. */
+  /**
+   * Deletes every row (queued, locked or dead) whose event belongs to one of the conversations or to
+   * the customer. The inbox keeps rows up to the cursor read here; the bus's delete, synced, makes that
+   * cursor durable too.
+   */
   async eraseMessages(match: MessageErasure): Promise<number> {
     const fromInbox = this.run('erase', () => this.inbox?.erase(match, this.importedUpTo()) ?? 0);
-    return fromInbox + this.run('erase', () =>
+    return fromInbox + (await this.write('erase', () =>
       this.sql(`DELETE FROM messages WHERE ${ERASURE_CONDITION}`).run(erasureParameters(match)).changes,
-    );
+    ));
   }
 
   async close(): Promise<void> {
@@ -242,8 +256,13 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
     for (const name of this.waiters.keys()) this.wake(name);
     // Writes already asked for still commit: their callers were told nothing else.
     this.commits.flushNow();
-    this.inbox?.close();
-    this.db.close();
+    try {
+      this.walSync?.durableNow();
+    } finally {
+      this.walSync?.close();
+      this.db.close();
+      this.inbox?.close();
+    }
   }
 
   // ------------------------------------------------ used by SqliteBusReceiver

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import { openDurableDatabase } from '../sqlite-database.js';
-import { SqliteGroupCommit } from '../sqlite-group-commit.js';
+import type { SqliteGroupCommit } from '../sqlite-group-commit.js';
+import { offThreadCommits } from '../sqlite-off-thread-commits.js';
+import type { SqliteWalSync } from '../sqlite-wal-sync.js';
 import { TalkbackError } from '../../core/errors.js';
 import { CONVERSATION_MARKER_ID, interactionRecordSchema, type InteractionRecord, type RecordKey } from '../../core/record.js';
 import type { InteractionStore, RecordChange } from '../ports.js';
@@ -35,7 +37,8 @@ interface Row {
  * The embedded InteractionStore: one row per interaction, the record kept whole as JSON. Each
  * update reads and writes inside an IMMEDIATE transaction (the write lock is taken before the
  * read; group commit lets concurrent updates share it), so concurrent writers — in this process
- * or another one on the same file — never lose an update.
+ * or another one on the same file — never lose an update. Every write resolves once durable, its log
+ * synced off the event loop (offThreadCommits); a read resolves once what it read is durable.
  * `updated_at` is the record's own updatedAt, normalised to millisecond ISO so strings sort by time.
  */
 export class SqliteInteractionStore implements InteractionStore {
@@ -44,6 +47,7 @@ export class SqliteInteractionStore implements InteractionStore {
   private readonly upsert: Database.Statement<[string, string, string, string]>;
   private readonly selectUpdated: Database.Statement<[string, string, string, number], Row>;
   private readonly commits: SqliteGroupCommit;
+  private readonly walSync: SqliteWalSync | undefined;
 
   constructor(options: SqliteInteractionStoreOptions) {
     try {
@@ -70,11 +74,12 @@ export class SqliteInteractionStore implements InteractionStore {
     } catch (error) {
       throw translate(error, `cannot open the interaction store at ${options.path}`);
     }
-    this.commits = new SqliteGroupCommit(this.db);
+    ({ commits: this.commits, walSync: this.walSync } = offThreadCommits(this.db, options.path));
   }
 
+  /** What it read may be a commit still syncing: it resolves once that is durable, so no caller acts on a write a power loss could undo. */
   async get(key: RecordKey): Promise<InteractionRecord | undefined> {
-    return this.run('read', () => this.read(key));
+    return this.durable(this.run('read', () => this.read(key)));
   }
 
   /** Updates asked for in the same turn share one transaction and one fsync; each resolves once durable. */
@@ -96,23 +101,22 @@ export class SqliteInteractionStore implements InteractionStore {
 
   /** A committed write to the interactions table, removed in the same transaction. */
   async probe(): Promise<void> {
-    this.run('health probe', () =>
-      this.db.transaction(() => {
-        this.db
-          .prepare('INSERT OR REPLACE INTO interactions (conversation_id, id, doc, updated_at) VALUES (?, ?, ?, ?)')
-          .run('~health', '~probe', '{}', new Date(0).toISOString());
-        this.db.prepare('DELETE FROM interactions WHERE conversation_id = ? AND id = ?').run('~health', '~probe');
-      }).immediate(),
-    );
+    await this.write('health probe', () => {
+      this.db
+        .prepare('INSERT OR REPLACE INTO interactions (conversation_id, id, doc, updated_at) VALUES (?, ?, ?, ?)')
+        .run('~health', '~probe', '{}', new Date(0).toISOString());
+      this.db.prepare('DELETE FROM interactions WHERE conversation_id = ? AND id = ?').run('~health', '~probe');
+    });
   }
 
   async listUpdated(from: Date, to: Date, max: number): Promise<InteractionRecord[]> {
     if (max <= 0) return [];
-    return this.run('list', () =>
+    const records = this.run('list', () =>
       this.selectUpdated
         .all(from.toISOString(), to.toISOString(), CONVERSATION_MARKER_ID, Math.floor(max))
         .map((row) => parseStored(row.doc)),
     );
+    return this.durable(records);
   }
 
   /**
@@ -132,7 +136,7 @@ export class SqliteInteractionStore implements InteractionStore {
               OR (json_extract(doc, '$.createdAt') = @at AND id < @id))
        ORDER BY json_extract(doc, '$.createdAt') DESC, id DESC LIMIT @batch`,
     );
-    return this.run('search', () => {
+    const page = this.run('search', () => {
       const found: InteractionRecord[] = [];
       let position = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
       for (;;) {
@@ -155,40 +159,64 @@ export class SqliteInteractionStore implements InteractionStore {
         if (rows.length < SEARCH_BATCH) return { records: found };
       }
     });
+    return this.durable(page);
   }
 
   async erase(selector: CustomerSelector): Promise<InteractionRecord[]> {
-    return this.run('erase', () =>
-      this.db.transaction(() => {
-        const rows = (
-          'conversationId' in selector
-            ? this.db.prepare('SELECT doc FROM interactions WHERE conversation_id = ?').all(selector.conversationId)
-            : this.db
-                .prepare(`SELECT doc FROM interactions WHERE json_extract(doc, '$.channelId') = ? AND json_extract(doc, '$.customer.id') = ?`)
-                .all(selector.channelId, selector.customerId)
-        ) as Row[];
-        const records = rows.map((row) => parseStored(row.doc)).filter((record) => matchesCustomer(record, selector));
-        const remove = this.db.prepare('DELETE FROM interactions WHERE conversation_id = ? AND id = ?');
-        for (const record of records) remove.run(record.conversationId, record.id);
-        // A conversation's marker (its state, not an interaction) goes with its last interaction.
-        const removeMarker = this.db.prepare(
-          'DELETE FROM interactions WHERE conversation_id = @c AND id = @marker AND NOT EXISTS (SELECT 1 FROM interactions WHERE conversation_id = @c AND id != @marker)',
-        );
-        for (const c of new Set(records.map((r) => r.conversationId))) removeMarker.run({ c, marker: CONVERSATION_MARKER_ID });
-        return records.filter((record) => record.id !== CONVERSATION_MARKER_ID);
-      }).immediate(),
-    );
+    return this.write('erase', () => {
+      const rows = (
+        'conversationId' in selector
+          ? this.db.prepare('SELECT doc FROM interactions WHERE conversation_id = ?').all(selector.conversationId)
+          : this.db
+              .prepare(`SELECT doc FROM interactions WHERE json_extract(doc, '$.channelId') = ? AND json_extract(doc, '$.customer.id') = ?`)
+              .all(selector.channelId, selector.customerId)
+      ) as Row[];
+      const records = rows.map((row) => parseStored(row.doc)).filter((record) => matchesCustomer(record, selector));
+      const remove = this.db.prepare('DELETE FROM interactions WHERE conversation_id = ? AND id = ?');
+      for (const record of records) remove.run(record.conversationId, record.id);
+      // A conversation's marker (its state, not an interaction) goes with its last interaction.
+      const removeMarker = this.db.prepare(
+        'DELETE FROM interactions WHERE conversation_id = @c AND id = @marker AND NOT EXISTS (SELECT 1 FROM interactions WHERE conversation_id = @c AND id != @marker)',
+      );
+      for (const c of new Set(records.map((r) => r.conversationId))) removeMarker.run({ c, marker: CONVERSATION_MARKER_ID });
+      return records.filter((record) => record.id !== CONVERSATION_MARKER_ID);
+    });
   }
 
   async close(): Promise<void> {
     if (!this.db.open) return;
     this.commits.flushNow();
-    this.db.close();
+    try {
+      this.walSync?.durableNow();
+    } finally {
+      this.walSync?.close();
+      this.db.close();
+    }
   }
 
   private read(key: RecordKey): InteractionRecord | undefined {
     const row = this.selectOne.get(key.conversationId, key.id);
     return row === undefined ? undefined : parseStored(row.doc);
+  }
+
+  /** A write outside `update`: shares the next group commit, resolves once durable. */
+  private async write<T>(operation: string, work: () => T): Promise<T> {
+    if (!this.db.open) throw new TalkbackError('StorageRejected', 'the interaction store is closed');
+    try {
+      return await this.commits.run(work);
+    } catch (error) {
+      throw translate(error, `interaction store ${operation} failed`);
+    }
+  }
+
+  /** `value`, once every commit it may have read is durable. */
+  private async durable<T>(value: T): Promise<T> {
+    try {
+      await this.commits.whenDurable();
+    } catch (error) {
+      throw translate(error, 'interaction store sync failed');
+    }
+    return value;
   }
 
   private run<T>(operation: string, work: () => T): T {

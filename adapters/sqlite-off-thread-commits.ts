@@ -1,0 +1,28 @@
+import type Database from 'better-sqlite3';
+import { SqliteGroupCommit } from './sqlite-group-commit.js';
+import { SqliteWalSync } from './sqlite-wal-sync.js';
+
+export interface OffThreadCommits {
+  commits: SqliteGroupCommit;
+  /** Syncs the file's write-ahead log; undefined for an in-memory database (it keeps synchronous=FULL). */
+  walSync: SqliteWalSync | undefined;
+}
+
+/**
+ * Group commit whose fsync runs off the event loop: the connection switches to synchronous=NORMAL (a
+ * COMMIT only writes the log, into the page cache) and every batch resolves its callers once
+ * SqliteWalSync has synced the log on libuv's thread pool. Each caller is as durable when it resolves
+ * as under synchronous=FULL; the thread only stops waiting for the disk, and batches gather while a
+ * sync is in flight, so several commits share one fsync.
+ *
+ * What changes is visibility: another connection (or a read outside the group commit) sees a commit
+ * before it is durable. A reader that acts on what it read in a way a power loss could contradict
+ * waits for the sync first (SqliteGroupCommit.whenDurable, or SqliteWalSync.durable for another
+ * connection's commits).
+ */
+export function offThreadCommits(db: Database.Database, path: string): OffThreadCommits {
+  if (path === ':memory:') return { commits: new SqliteGroupCommit(db), walSync: undefined };
+  db.pragma('synchronous = NORMAL');
+  const walSync = new SqliteWalSync(path);
+  return { commits: new SqliteGroupCommit(db, { durable: () => walSync.durable() }), walSync };
+}
