@@ -54,6 +54,11 @@ export class SqliteGroupCommit {
   private syncing: Promise<void> | undefined;
   /** Since when the batch at the head of the queue has been waiting for the write lock. */
   private waitingSince: number | undefined;
+  /**
+   * The first failed sync (`durable`). Final, as SqliteWalSync's: what was committed may never reach
+   * the disk, so no later batch commits on top of it and no read is told it is durable.
+   */
+  private syncFailure: Error | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -84,6 +89,7 @@ export class SqliteGroupCommit {
    * in flight): a read outside the transactions waits for it before acting on what it read.
    */
   whenDurable(): Promise<void> {
+    if (this.syncFailure) return Promise.reject(this.syncFailure);
     return this.syncing ?? Promise.resolve();
   }
 
@@ -102,8 +108,9 @@ export class SqliteGroupCommit {
     this.scheduled = false;
     const batch = this.queue.splice(0, this.maxBatch);
     if (batch.length === 0) return;
-    if (!this.db.open) {
-      for (const job of batch) job.reject(new TypeError('The database connection is not open'));
+    const refusal = this.syncFailure ?? (this.db.open ? undefined : new TypeError('The database connection is not open'));
+    if (refusal) {
+      for (const job of batch) job.reject(refusal);
       if (this.queue.length > 0) this.schedule(0);
       return;
     }
@@ -158,6 +165,7 @@ export class SqliteGroupCommit {
       synced = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     const syncing = synced.then(settle, (error: unknown) => {
+      this.syncFailure ??= error instanceof Error ? error : new Error(String(error));
       for (const job of batch) job.reject(error);
       throw error;
     });

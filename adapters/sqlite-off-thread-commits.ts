@@ -17,12 +17,16 @@ export interface OffThreadCommits {
  *
  * What changes is visibility: another connection (or a read outside the group commit) sees a commit
  * before it is durable. A reader that acts on what it read in a way a power loss could contradict
- * waits for the sync first (SqliteGroupCommit.whenDurable, or SqliteWalSync.durable for another
- * connection's commits).
+ * waits for the sync first (SqliteGroupCommit.whenDurable for its own connection's commits,
+ * SqliteWalSync.durable for another connection's, as the intake's inbox prune does). A failed sync
+ * is final for the connection: the group commit refuses every later write and read.
  */
 export function offThreadCommits(db: Database.Database, path: string): OffThreadCommits {
   if (path === ':memory:') return { commits: new SqliteGroupCommit(db), walSync: undefined };
   db.pragma('synchronous = NORMAL');
   const walSync = new SqliteWalSync(path);
+  // What another connection committed and had not yet synced (a worker thread stopped mid-sync) is
+  // made durable before this one reads it.
+  walSync.durableNow();
   return { commits: new SqliteGroupCommit(db, { durable: () => walSync.durable() }), walSync };
 }

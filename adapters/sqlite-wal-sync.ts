@@ -37,7 +37,10 @@ export class SqliteWalSync {
     });
   }
 
-  /** The same, blocking (a rare write that must be durable before a synchronous caller returns). */
+  /**
+   * The same, blocking (a rare write that must be durable before a synchronous caller returns). Callers
+   * waiting for the next sync are durable too once it returns, and are told so.
+   */
   durableNow(): void {
     if (this.failed) throw this.failed;
     const fd = this.log();
@@ -46,18 +49,20 @@ export class SqliteWalSync {
     } catch (error) {
       throw this.fail(error);
     }
+    for (const done of this.next.splice(0)) done(null);
   }
 
   /**
-   * Lets go of the log's descriptor once no sync is in flight. Call it right after a durableNow()
-   * that succeeded: callers still waiting are then durable, and are told so.
+   * Lets go of the log's descriptor once no sync is in flight. Call it right after a durableNow(): a
+   * caller still waiting for a sync after that (none, if it succeeded) is refused, not told it is durable.
    */
   close(): void {
     if (this.inFlight) {
       this.closeWhenIdle = true;
       return;
     }
-    for (const done of this.next.splice(0)) done(this.failed ?? null);
+    const refusal = this.failed ?? new Error('the log was closed before it was synced');
+    for (const done of this.next.splice(0)) done(refusal);
     this.release();
   }
 

@@ -257,11 +257,14 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
     // Writes already asked for still commit: their callers were told nothing else.
     this.commits.flushNow();
     try {
-      this.walSync?.durableNow();
-    } finally {
-      this.walSync?.close();
-      this.db.close();
       this.inbox?.close();
+    } finally {
+      try {
+        this.walSync?.durableNow();
+      } finally {
+        this.walSync?.close();
+        this.db.close();
+      }
     }
   }
 

@@ -38,7 +38,9 @@ interface Row {
  * update reads and writes inside an IMMEDIATE transaction (the write lock is taken before the
  * read; group commit lets concurrent updates share it), so concurrent writers — in this process
  * or another one on the same file — never lose an update. Every write resolves once durable, its log
- * synced off the event loop (offThreadCommits); a read resolves once what it read is durable.
+ * synced off the event loop (offThreadCommits); a read resolves once this connection's commits it may
+ * have read are durable. (Another connection's are visible a moment before: the console's reads,
+ * which only show them, and the pipeline's reads of a record staff are erasing.)
  * `updated_at` is the record's own updatedAt, normalised to millisecond ISO so strings sort by time.
  */
 export class SqliteInteractionStore implements InteractionStore {
@@ -71,13 +73,13 @@ export class SqliteInteractionStore implements InteractionStore {
         `SELECT doc FROM interactions WHERE updated_at >= ? AND updated_at < ? AND id != ?
          ORDER BY updated_at DESC, conversation_id, id LIMIT ?`,
       );
+      ({ commits: this.commits, walSync: this.walSync } = offThreadCommits(this.db, options.path));
     } catch (error) {
       throw translate(error, `cannot open the interaction store at ${options.path}`);
     }
-    ({ commits: this.commits, walSync: this.walSync } = offThreadCommits(this.db, options.path));
   }
 
-  /** What it read may be a commit still syncing: it resolves once that is durable, so no caller acts on a write a power loss could undo. */
+  /** What it read may be a commit of this connection still syncing: it resolves once that is durable, so no caller acts on a write a power loss could undo. */
   async get(key: RecordKey): Promise<InteractionRecord | undefined> {
     return this.durable(this.run('read', () => this.read(key)));
   }

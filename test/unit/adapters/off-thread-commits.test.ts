@@ -109,6 +109,36 @@ describe('commits synced off the event loop', () => {
     }
   });
 
+  it('a store erase, outside update, resolves once synced too', async () => {
+    const store = new SqliteInteractionStore({ path: join(dir, 'records.sqlite') });
+    const key = { conversationId: 'conv-erase', id: 'rec-1' };
+    try {
+      await store.update(key, () => emptyRecord(key, '2025-03-01T09:00:00.000Z'));
+      disk.hold = true;
+      const erased = store.erase({ conversationId: key.conversationId });
+      expect(await settledWithin(erased, 100)).toBe(false);
+      disk.release();
+      expect((await erased).map((r) => r.id)).toEqual(['rec-1']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('after a failed sync the store refuses every later write and read (what it committed may never reach the disk)', async () => {
+    const store = new SqliteInteractionStore({ path: join(dir, 'records.sqlite') });
+    const key = { conversationId: 'conv-eio', id: 'rec-1' };
+    try {
+      disk.failWith = Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+      await expect(store.update(key, () => emptyRecord(key, '2025-03-01T09:00:00.000Z'))).rejects.toThrow(/EIO/);
+      disk.failWith = undefined;
+      await expect(store.get(key)).rejects.toThrow(/EIO/);
+      await expect(store.update({ ...key, id: 'rec-2' }, () => emptyRecord({ ...key, id: 'rec-2' }, '2025-03-01T09:00:00.000Z'))).rejects.toThrow(/EIO/);
+      expect(count(join(dir, 'records.sqlite'), `SELECT COUNT(*) FROM interactions WHERE id = 'rec-2'`)).toBe(0);
+    } finally {
+      await store.close().catch(() => undefined);
+    }
+  });
+
   it('the intake forgets inbox rows only once the bus import that took them is synced', async () => {
     const files = { path: join(dir, 'bus.sqlite'), inboxPath: join(dir, 'inbox.sqlite'), subscriptions };
     const intake = new SqliteEventBus({ ...files, publishTo: 'inbox' });
