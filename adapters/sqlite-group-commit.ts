@@ -45,7 +45,7 @@ export class SqliteGroupCommit {
    * Prepared once: a batch runs them every time, and preparing cost more than running them. (Not the
    * busy_timeout pragmas: SQLite applies a pragma when it is prepared, not when it runs.)
    */
-  private readonly statements: Record<'begin' | 'commit' | 'rollback', Database.Statement>;
+  private readonly statements: Record<'begin' | 'commit' | 'rollback' | 'totalChanges', Database.Statement>;
   private scheduled = false;
   /**
    * A batch's sync in flight (`durable`): the next batch gathers until it is done, then commits, so
@@ -71,6 +71,7 @@ export class SqliteGroupCommit {
     this.durable = options.durable;
     this.statements = {
       begin: db.prepare('BEGIN IMMEDIATE'),
+      totalChanges: db.prepare('SELECT total_changes()').pluck(),
       commit: db.prepare('COMMIT'),
       rollback: db.prepare('ROLLBACK'),
     };
@@ -132,6 +133,9 @@ export class SqliteGroupCommit {
       return;
     }
     if (this.queue.length > 0 && !this.durable) this.schedule(0);
+    // A batch that changed no row (a receive that found nothing, an update that had nothing to add)
+    // commits without writing the log: there is nothing to sync (SQLite does not sync it under FULL either).
+    const changesBefore = this.durable ? this.totalChanges() : 0;
     for (const job of batch) {
       try {
         outcomes.push({ ok: true, value: this.inSavepoint(job.work) });
@@ -157,7 +161,7 @@ export class SqliteGroupCommit {
         if (outcome.ok) job.resolve(outcome.value);
         else job.reject(outcome.error);
       });
-    if (!this.durable) return settle();
+    if (!this.durable || this.totalChanges() === changesBefore) return settle();
     let synced: Promise<void>;
     try {
       synced = this.durable();
@@ -178,6 +182,11 @@ export class SqliteGroupCommit {
         if (this.syncing === syncing) this.syncing = undefined;
         if (this.queue.length > 0 && !this.scheduled) this.schedule(0);
       });
+  }
+
+  /** Rows inserted, updated or deleted on this connection since it opened. */
+  private totalChanges(): number {
+    return Number(this.statements.totalChanges.get());
   }
 
   /** BEGIN IMMEDIATE; without `blocking`, one try (busy_timeout 0 for it) instead of SQLite's sleeping wait. */

@@ -140,5 +140,25 @@ describe('SqliteGroupCommit', () => {
     expect(count()).toBe(3);
     syncs[1]!.reject(new Error('fdatasync failed'));
     for (const outcome of await Promise.allSettled(later)) expect(outcome).toMatchObject({ status: 'rejected', reason: { message: 'fdatasync failed' } });
+    // A failed sync is final: nothing more is committed, and no read is told it is durable.
+    await expect(commits.run(insert(4))).rejects.toThrow('fdatasync failed');
+    await expect(commits.whenDurable()).rejects.toThrow('fdatasync failed');
+    expect(count()).toBe(3);
+    expect(syncs).toHaveLength(2);
+  });
+
+  it('with a sync after COMMIT, a batch that changed no row (it wrote no log) resolves without one', async () => {
+    let syncs = 0;
+    const commits = new SqliteGroupCommit(db, { durable: async () => void (syncs += 1) });
+    await commits.run(insert(1));
+    expect(syncs).toBe(1);
+    const reads = await Promise.all([
+      commits.run(() => db.prepare('SELECT COUNT(*) FROM t').pluck().get()),
+      commits.run(() => db.prepare('DELETE FROM t WHERE n = 99').run().changes),
+    ]);
+    expect(reads).toEqual([1, 0]);
+    expect(syncs).toBe(1);
+    await commits.run(() => db.prepare('UPDATE t SET n = 2 WHERE n = 1').run().changes);
+    expect(syncs).toBe(2);
   });
 });
