@@ -80,7 +80,7 @@ export function createPorts(config: Config, options: PortsOptions): Ports {
   const chosen = Object.fromEntries(
     (Object.keys(REGISTRIES) as PortName[]).map((name) => [name, choose(name, REGISTRIES[name] as readonly Implementation<Closable>[], config)]),
   ) as Record<PortName, Implementation<Closable>>;
-  const built: Promise<Closable>[] = [];
+  const built: Array<{ name: PortName; port: Promise<Closable> }> = [];
   // One per process: the inbound endpoint's in-turn replies and the ChatChannel's sends share it.
   const sendLimits = new ChannelSendLimits();
   const now = options.now ?? (() => new Date());
@@ -102,7 +102,7 @@ export function createPorts(config: Config, options: PortsOptions): Ports {
         instance = (override ? Promise.resolve(override) : chosen[name].build(config, deps).then((port) => bounded(name, port))).then((port) =>
           withRules(name, port),
         );
-        built.push(instance);
+        built.push({ name, port: instance });
         // A failed build is retried on the next call rather than cached forever.
         instance.catch(() => (instance = undefined));
       }
@@ -145,9 +145,17 @@ export function createPorts(config: Config, options: PortsOptions): Ports {
     endpoint: get('endpoint') as Ports['endpoint'],
     describe: () =>
       Object.fromEntries((Object.keys(chosen) as PortName[]).map((name) => [name, chosen[name].describe(config)])) as Record<PortName, string>,
+    /** Closes every port built; one that fails to close (its last writes may not be on disk) is logged, not thrown. */
     async close() {
-      const settled = await Promise.allSettled(built);
-      await Promise.allSettled(settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value.close()] : [])));
+      const closing = built.map(async ({ name, port }) => {
+        const ready = await port.catch(() => undefined); // a failed build has nothing to close
+        try {
+          await ready?.close();
+        } catch (error) {
+          options.logger.error({ port: name, err: error instanceof Error ? error.message : String(error) }, `closing the ${name} port failed`);
+        }
+      });
+      await Promise.all(closing);
     },
   };
 }
