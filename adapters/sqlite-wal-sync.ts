@@ -7,9 +7,10 @@ import { closeSync, fdatasync, fdatasyncSync, openSync, realpathSync } from 'nod
  * works. Syncs coalesce: one in flight at a time, and every request made meanwhile shares the next.
  * Checkpoints stay SQLite's own (under NORMAL they sync the log before and the database after).
  *
- * A failed sync is final (a log that cannot be opened is not: nothing was synced): after an fsync error the kernel may have dropped the unwritten pages and
+ * A failed sync is final: after an fsync error the kernel may have dropped the unwritten pages and
  * marked them clean, so a later sync that succeeds proves nothing about them (PostgreSQL's rule). Every
  * later call fails with the first error; the process must reopen the file (a restart) to write again.
+ * (A log that cannot be opened is not final: nothing was synced, so nothing was dropped either.)
  *
  * Not entirely off the event loop: when the log restarts after a complete checkpoint, SQLite syncs
  * its new header inside the next COMMIT (at most once per checkpoint; the importer checkpoints at
