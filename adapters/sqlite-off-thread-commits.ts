@@ -30,3 +30,18 @@ export function offThreadCommits(db: Database.Database, path: string): OffThread
   walSync.durableNow();
   return { commits: new SqliteGroupCommit(db, { durable: () => walSync.durable() }), walSync };
 }
+
+/**
+ * Closes a connection without leaving a write unsaid: what is queued commits, the log is synced (so
+ * every caller still waiting is durable, and told so), then the log's descriptor and the connection
+ * go, even when the sync failed (its callers are then refused).
+ */
+export function closeDurably(db: Database.Database, { commits, walSync }: OffThreadCommits): void {
+  try {
+    commits.flushNow();
+    walSync?.durableNow();
+  } finally {
+    walSync?.close();
+    db.close();
+  }
+}

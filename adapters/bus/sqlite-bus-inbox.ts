@@ -4,7 +4,7 @@ import type { MessageErasure } from '../ports.js';
 import { openDurableDatabase } from '../sqlite-database.js';
 import { SqliteGroupCommit } from '../sqlite-group-commit.js';
 import { statementCache } from '../sqlite-statements.js';
-import { offThreadCommits } from '../sqlite-off-thread-commits.js';
+import { closeDurably, offThreadCommits } from '../sqlite-off-thread-commits.js';
 import type { SqliteWalSync } from '../sqlite-wal-sync.js';
 import { ERASURE_CONDITION, erasureParameters } from './sqlite-bus-schema.js';
 
@@ -115,12 +115,6 @@ export class SqliteBusInbox {
   }
 
   close(): void {
-    try {
-      this.commits.flushNow();
-      this.walSync?.durableNow();
-    } finally {
-      this.db.close();
-      this.walSync?.close();
-    }
+    closeDurably(this.db, { commits: this.commits, walSync: this.walSync });
   }
 }

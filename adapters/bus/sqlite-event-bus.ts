@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { openDurableDatabase } from '../sqlite-database.js';
 import type { SqliteGroupCommit } from '../sqlite-group-commit.js';
-import { offThreadCommits } from '../sqlite-off-thread-commits.js';
+import { closeDurably, offThreadCommits } from '../sqlite-off-thread-commits.js';
 import { statementCache } from '../sqlite-statements.js';
 import type { SqliteWalSync } from '../sqlite-wal-sync.js';
 import { TalkbackError } from '../../core/errors.js';
@@ -254,17 +254,11 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
     this.closed = true;
     clearInterval(this.pruneTimer);
     for (const name of this.waiters.keys()) this.wake(name);
-    // Writes already asked for still commit: their callers were told nothing else.
-    this.commits.flushNow();
     try {
       this.inbox?.close();
     } finally {
-      try {
-        this.walSync?.durableNow();
-      } finally {
-        this.walSync?.close();
-        this.db.close();
-      }
+      // Writes already asked for still commit: their callers were told nothing else.
+      closeDurably(this.db, { commits: this.commits, walSync: this.walSync });
     }
   }
 

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { openDurableDatabase } from '../sqlite-database.js';
 import type { SqliteGroupCommit } from '../sqlite-group-commit.js';
-import { offThreadCommits } from '../sqlite-off-thread-commits.js';
+import { closeDurably, offThreadCommits } from '../sqlite-off-thread-commits.js';
 import type { SqliteWalSync } from '../sqlite-wal-sync.js';
 import { TalkbackError } from '../../core/errors.js';
 import { CONVERSATION_MARKER_ID, interactionRecordSchema, type InteractionRecord, type RecordKey } from '../../core/record.js';
@@ -86,19 +86,14 @@ export class SqliteInteractionStore implements InteractionStore {
 
   /** Updates asked for in the same turn share one transaction and one fsync; each resolves once durable. */
   async update(key: RecordKey, change: RecordChange): Promise<InteractionRecord | undefined> {
-    if (!this.db.open) throw new TalkbackError('StorageRejected', 'the interaction store is closed');
-    try {
-      return await this.commits.run(() => {
-        const current = this.read(key);
-        const next = change(current);
-        if (next === undefined) return current;
-        const record = validated(next, key);
-        this.upsert.run(key.conversationId, key.id, JSON.stringify(record), sortableTime(record.updatedAt));
-        return record;
-      });
-    } catch (error) {
-      throw translate(error, 'interaction store update failed');
-    }
+    return this.write('update', () => {
+      const current = this.read(key);
+      const next = change(current);
+      if (next === undefined) return current;
+      const record = validated(next, key);
+      this.upsert.run(key.conversationId, key.id, JSON.stringify(record), sortableTime(record.updatedAt));
+      return record;
+    });
   }
 
   /** A committed write to the interactions table, removed in the same transaction. */
@@ -187,13 +182,7 @@ export class SqliteInteractionStore implements InteractionStore {
 
   async close(): Promise<void> {
     if (!this.db.open) return;
-    this.commits.flushNow();
-    try {
-      this.walSync?.durableNow();
-    } finally {
-      this.walSync?.close();
-      this.db.close();
-    }
+    closeDurably(this.db, { commits: this.commits, walSync: this.walSync });
   }
 
   private read(key: RecordKey): InteractionRecord | undefined {
@@ -201,7 +190,7 @@ export class SqliteInteractionStore implements InteractionStore {
     return row === undefined ? undefined : parseStored(row.doc);
   }
 
-  /** A write outside `update`: shares the next group commit, resolves once durable. */
+  /** A write (an update, an erase, the probe): shares the next group commit, resolves once durable. */
   private async write<T>(operation: string, work: () => T): Promise<T> {
     if (!this.db.open) throw new TalkbackError('StorageRejected', 'the interaction store is closed');
     try {
