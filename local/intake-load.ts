@@ -4,9 +4,14 @@ import { performance } from 'node:perf_hooks';
 const BUSY_FROM = 0.3;
 /** (a flood, not a burst: a burst's messages are better handled at once by both), */
 const BUSY_SAMPLES = 3;
-/** and as no longer busy once the share falls below this one. */
+/** and as no longer busy once the share stays below this one for CALM_SAMPLES samples in a row. */
 const CALM_BELOW = 0.15;
-const SAMPLE_MS = 200;
+const CALM_SAMPLES = 2;
+/**
+ * Short samples, so that a flood is noticed within ~0.3 s: until then synthesis shares the cores with
+ * it, and measured at 200 msg/s the acknowledgements of that first moment were most of the slow ones.
+ */
+const SAMPLE_MS = 100;
 
 /**
  * Watches how busy this process's event loop is (the intake's: it answers the chat endpoint) and
@@ -16,13 +21,15 @@ const SAMPLE_MS = 200;
 export function watchIntakeLoad(onChange: (busy: boolean) => void): () => void {
   let busy = false;
   let busySamples = 0;
+  let calmSamples = 0;
   let last = performance.eventLoopUtilization();
   const timer = setInterval(() => {
     const now = performance.eventLoopUtilization();
     const { utilization } = performance.eventLoopUtilization(now, last);
     last = now;
     busySamples = utilization >= BUSY_FROM ? busySamples + 1 : 0;
-    const next = busy ? utilization >= CALM_BELOW : busySamples >= BUSY_SAMPLES;
+    calmSamples = utilization < CALM_BELOW ? calmSamples + 1 : 0;
+    const next = busy ? calmSamples < CALM_SAMPLES : busySamples >= BUSY_SAMPLES;
     if (next !== busy) {
       busy = next;
       onChange(busy);

@@ -45,7 +45,9 @@ const { PipelineYield } = await import('./intake-load.js');
 /**
  * Lowers this thread's priority (Linux: a nice value is per thread; the threads it starts later, such
  * as the synthesis pool's, inherit it). Elsewhere a priority is the whole process's, the chat
- * endpoint's too, so it is left alone.
+ * endpoint's too, so it is left alone. Their garbage collection runs at that priority only because
+ * `npm start` passes --single-threaded-gc: V8's helper threads, shared by every thread of the process,
+ * keep the priority they started with.
  */
 function lowerPriority(nice: number): void {
   let thread: number;

@@ -1,7 +1,7 @@
 /**
  * The speech engine alone, for the bench's drain comparison: the embedded synthesizer with
  * `threads` threads speaks the same texts the bench posts, `threads × 2` at a time, at the pipeline
- * worker's CPU priority.
+ * worker's CPU priority (the bench runs it under `npm start`'s Node flags).
  * Usage: speech-alone.ts <count> <threads>. Prints {"messages","seconds","perSecond"}.
  */
 import { setPriority } from 'node:os';

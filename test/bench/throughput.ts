@@ -56,8 +56,8 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 /** Runs a bench script in its own process and parses the JSON line it prints last. */
-async function runJson<T>(script: string, args: string[]): Promise<T> {
-  const child = spawn(process.execPath, [...TSX, path.resolve('test/bench', script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function runJson<T>(script: string, args: string[], nodeFlags: string[] = []): Promise<T> {
+  const child = spawn(process.execPath, [...nodeFlags, ...TSX, path.resolve('test/bench', script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   const code = await new Promise<number | null>((r) => child.once('exit', r));
@@ -213,7 +213,9 @@ async function main() {
   try {
     const peerResults = await peers(sink);
     log(`speech alone: ${DRAIN_MESSAGES} messages on ${SPEECH_WORKERS} threads`);
-    const speechAlone = await runJson<{ perSecond: number; seconds: number }>('speech-alone.ts', [String(DRAIN_MESSAGES), String(SPEECH_WORKERS)]);
+    // Under `npm start`'s Node flags (its garbage collection on each thread's own), so that engine and host differ only in the host.
+    const startFlags = (await startCommand()).filter((arg) => arg.startsWith('--') && arg !== '--expose-gc');
+    const speechAlone = await runJson<{ perSecond: number; seconds: number }>('speech-alone.ts', [String(DRAIN_MESSAGES), String(SPEECH_WORKERS)], startFlags);
     const empty = await talkback(sink, 'empty', path.join(work, 'empty'));
     log(`seeding ${HISTORY} finished interactions`);
     const seeded = path.join(work, 'seeded');
@@ -239,7 +241,7 @@ async function main() {
       machine: { ...machine, loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
       settings: { durationMs: DURATION_MS, drainMessages: DRAIN_MESSAGES, backlog: BACKLOG, history: HISTORY, speechWorkers: SPEECH_WORKERS, seedSeconds },
       peers: peerResults,
-      speechAlone,
+      speechAlone: { ...speechAlone, nodeFlags: startFlags },
       talkback: { empty, history },
       targets,
       totalSeconds: Math.round((Date.now() - started) / 1000),
