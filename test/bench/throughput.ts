@@ -213,7 +213,7 @@ async function main() {
   try {
     const peerResults = await peers(sink);
     log(`speech alone: ${DRAIN_MESSAGES} messages on ${SPEECH_WORKERS} threads`);
-    // Under `npm start`'s Node flags (its garbage collection on each thread's own), so that engine and host differ only in the host.
+    // Under `npm start`'s V8 flags (each thread collecting its own garbage), as the engine runs in the host (only flags without a separate value).
     const startFlags = (await startCommand()).filter((arg) => arg.startsWith('--') && arg !== '--expose-gc');
     const speechAlone = await runJson<{ perSecond: number; seconds: number }>('speech-alone.ts', [String(DRAIN_MESSAGES), String(SPEECH_WORKERS)], startFlags);
     const empty = await talkback(sink, 'empty', path.join(work, 'empty'));

@@ -44,7 +44,7 @@ describe('watchIntakeLoad', () => {
     const stop = watchIntakeLoad((busy) => changes.push(busy));
     try {
       await new Promise((r) => setTimeout(r, 250));
-      await busyFor(120);
+      await busyFor(100);
       await new Promise((r) => setTimeout(r, 600));
       expect(changes).toEqual([]);
     } finally {
