@@ -35,8 +35,27 @@ export async function compileTemplate(source: string): Promise<CompiledTemplate>
   return toTemplate(await compileMjml(source));
 }
 
+/** Turns MJML into HTML: compileMjmlHere, or one that runs it elsewhere (the local host's pipeline uses a passing thread). */
+export type MjmlCompiler = (source: string) => Promise<string>;
+
+let compiler: MjmlCompiler = compileMjmlHere;
+
+/**
+ * Makes every later compile go through `next`. mjml stays in memory once imported (~600 modules,
+ * ~16 MB of a thread's heap): a long-running process that renders few templates can compile them
+ * on a thread that ends afterwards, and keep only the HTML.
+ */
+export function compileMjmlWith(next: MjmlCompiler): void {
+  compiler = next;
+}
+
 /** MJML → HTML, strictly validated: a template error fails loudly instead of sending a broken email. */
-export async function compileMjml(source: string): Promise<string> {
+export function compileMjml(source: string): Promise<string> {
+  return compiler(source);
+}
+
+/** compileMjml in this thread (importing mjml on first use). */
+export async function compileMjmlHere(source: string): Promise<string> {
   const { default: mjml2html } = await import('mjml');
   // No web fonts (the templates use the system font stack): nothing is fetched when the email opens.
   const { html, errors } = await mjml2html(source, { validationLevel: 'strict', keepComments: false, fonts: {} }).catch(

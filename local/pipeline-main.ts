@@ -41,6 +41,8 @@ const { localClaimOwner } = await import('./claim-owner-liveness.js');
 const { lineDestination } = await import('./log-lines.js');
 const { startPipeline } = await import('./pipeline.js');
 const { PipelineYield } = await import('./intake-load.js');
+const { compileMjmlWith } = await import('../core/mjml-template.js');
+const { compileMjmlOnThread } = await import('./mjml-compile-thread.js');
 
 /**
  * Lowers this thread's priority (Linux: a nice value is per thread; the threads it starts later, such
@@ -70,6 +72,8 @@ const lines = (workerData as PipelineWorkerData).logLines;
 // Written at once (a thread's exit would drop what pino still buffers; it flushes only the main thread's).
 const logger = createLogger(config.LOG_LEVEL, lines ? lineDestination() : pino.destination({ dest: 1, sync: true }));
 const dataDir = path.resolve(config.TALKBACK_DATA_DIR);
+// Email templates are compiled on a passing thread: mjml never stays in this one's heap.
+compileMjmlWith(compileMjmlOnThread);
 const ports = createPorts(config, { subscriptions, logger, hostUrl: () => hostUrl });
 // This thread owns the claims it takes (this pid, its own nonce): should it die, the restarted worker takes them over at once.
 const claimOwner = localClaimOwner(`local:${dataDir}`);
