@@ -21,20 +21,14 @@ export function compileMjmlOnThread(source: string): Promise<string> {
 function compileOnce(source: string): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     const thread = new Worker(threadEntry(new URL('./mjml-compile-main', import.meta.url)), { workerData: { source } });
-    let answered = false;
     thread.once('message', (answer: MjmlCompileAnswer) => {
-      answered = true;
       // Whatever mjml may have left running, the thread's work is done.
       void thread.terminate();
       if ('html' in answer) resolve(answer.html);
       else reject(new Error(answer.error));
     });
-    thread.once('error', (error) => {
-      answered = true;
-      reject(new Error(`MJML template: the compile thread failed: ${error.message}`));
-    });
-    thread.once('exit', (code) => {
-      if (!answered) reject(new Error(`MJML template: the compile thread exited with ${code} without an answer`));
-    });
+    thread.once('error', (error) => reject(new Error(`MJML template: the compile thread failed: ${error.message}`)));
+    // After an answer or an error the promise is settled already, and this changes nothing.
+    thread.once('exit', (code) => reject(new Error(`MJML template: the compile thread exited with ${code} without an answer`)));
   });
 }
