@@ -27,7 +27,12 @@ export function offThreadCommits(db: Database.Database, path: string): OffThread
   const walSync = new SqliteWalSync(path);
   // What another connection committed and had not yet synced (a worker thread stopped mid-sync) is
   // made durable before this one reads it.
-  walSync.durableNow();
+  try {
+    walSync.durableNow();
+  } catch (error) {
+    walSync.close();
+    throw error;
+  }
   return { commits: new SqliteGroupCommit(db, { durable: () => walSync.durable() }), walSync };
 }
 

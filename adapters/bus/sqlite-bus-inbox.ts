@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { BusEvent } from '../../core/events.js';
 import type { MessageErasure } from '../ports.js';
-import { openDurableDatabase } from '../sqlite-database.js';
+import { closeQuietly, openDurableDatabase } from '../sqlite-database.js';
 import { SqliteGroupCommit } from '../sqlite-group-commit.js';
 import { statementCache } from '../sqlite-statements.js';
 import { closeDurably, offThreadCommits } from '../sqlite-off-thread-commits.js';
@@ -51,14 +51,19 @@ export class SqliteBusInbox {
 
   constructor(path: string, options: { busyTimeoutMs?: number | undefined; writer?: boolean } = {}) {
     this.db = openDurableDatabase(path, options.busyTimeoutMs);
-    this.db.exec(SCHEMA);
-    this.sql = statementCache(this.db);
-    if (options.writer) {
-      this.db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
-      this.db.pragma(`journal_size_limit = ${16 * 1024 * 1024}`);
-      ({ commits: this.commits, walSync: this.walSync } = offThreadCommits(this.db, path));
-    } else {
-      this.commits = new SqliteGroupCommit(this.db);
+    try {
+      this.db.exec(SCHEMA);
+      this.sql = statementCache(this.db);
+      if (options.writer) {
+        this.db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
+        this.db.pragma(`journal_size_limit = ${16 * 1024 * 1024}`);
+        ({ commits: this.commits, walSync: this.walSync } = offThreadCommits(this.db, path));
+      } else {
+        this.commits = new SqliteGroupCommit(this.db);
+      }
+    } catch (error) {
+      closeQuietly(this.db);
+      throw error;
     }
   }
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { openDurableDatabase } from '../sqlite-database.js';
+import { closeQuietly, openDurableDatabase } from '../sqlite-database.js';
 import type { SqliteGroupCommit } from '../sqlite-group-commit.js';
 import { closeDurably, offThreadCommits } from '../sqlite-off-thread-commits.js';
 import { statementCache } from '../sqlite-statements.js';
@@ -76,12 +76,14 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
     this.duplicateWindowMs = options.duplicateDetectionWindowMs ?? 600_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.now = options.now ?? Date.now;
+    let opened: Database.Database | undefined;
     try {
-      this.db = openDurableDatabase(options.path, options.busyTimeoutMs);
+      this.db = opened = openDurableDatabase(options.path, options.busyTimeoutMs);
       this.db.exec(SCHEMA);
       this.sql = statementCache(this.db);
       ({ commits: this.commits, walSync: this.walSync } = offThreadCommits(this.db, options.path));
     } catch (error) {
+      closeQuietly(opened);
       throw translate(error, `opening the bus database ${options.path}`);
     }
     let inbox: SqliteBusInbox | undefined;
@@ -91,12 +93,17 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
       if (writer) inbox?.keepSequenceAbove(this.importedUpTo());
       this.inbox = inbox;
     } catch (error) {
+      // The opening error is the one to report, not a close error.
       try {
         inbox?.close();
       } catch {
-        // the opening error is the one to report
+        // reported: the opening error
       }
-      this.db.close();
+      try {
+        closeDurably(this.db, { commits: this.commits, walSync: this.walSync });
+      } catch {
+        // reported: the opening error
+      }
       throw translate(error, `opening the bus inbox ${options.inboxPath}`);
     }
     this.publishToInbox = options.publishTo === 'inbox' && this.inbox !== undefined;

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { openDurableDatabase } from '../sqlite-database.js';
+import { closeQuietly, openDurableDatabase } from '../sqlite-database.js';
 import type { SqliteGroupCommit } from '../sqlite-group-commit.js';
 import { closeDurably, offThreadCommits } from '../sqlite-off-thread-commits.js';
 import type { SqliteWalSync } from '../sqlite-wal-sync.js';
@@ -52,8 +52,9 @@ export class SqliteInteractionStore implements InteractionStore {
   private readonly walSync: SqliteWalSync | undefined;
 
   constructor(options: SqliteInteractionStoreOptions) {
+    let opened: Database.Database | undefined;
     try {
-      this.db = openDurableDatabase(options.path, options.busyTimeoutMs);
+      this.db = opened = openDurableDatabase(options.path, options.busyTimeoutMs);
       this.db.exec(`
         CREATE TABLE IF NOT EXISTS interactions (
           conversation_id TEXT NOT NULL,
@@ -75,6 +76,7 @@ export class SqliteInteractionStore implements InteractionStore {
       );
       ({ commits: this.commits, walSync: this.walSync } = offThreadCommits(this.db, options.path));
     } catch (error) {
+      closeQuietly(opened);
       throw translate(error, `cannot open the interaction store at ${options.path}`);
     }
   }
