@@ -29,11 +29,15 @@ export function offThreadCommits(db: Database.Database, path: string): OffThread
   // made durable before this one reads it.
   try {
     walSync.durableNow();
+    return { commits: new SqliteGroupCommit(db, { durable: () => walSync.durable() }), walSync };
   } catch (error) {
-    walSync.close();
+    try {
+      walSync.close();
+    } catch {
+      // the first error is the one to report
+    }
     throw error;
   }
-  return { commits: new SqliteGroupCommit(db, { durable: () => walSync.durable() }), walSync };
 }
 
 /**
@@ -46,7 +50,10 @@ export function closeDurably(db: Database.Database, { commits, walSync }: OffThr
     commits.flushNow();
     walSync?.durableNow();
   } finally {
-    walSync?.close();
-    db.close();
+    try {
+      walSync?.close();
+    } finally {
+      db.close();
+    }
   }
 }

@@ -93,16 +93,16 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
       if (writer) inbox?.keepSequenceAbove(this.importedUpTo());
       this.inbox = inbox;
     } catch (error) {
-      // The opening error is the one to report, not a close error.
+      // The opening error is the one to report, not a close error: each close is tried on its own.
       try {
         inbox?.close();
       } catch {
-        // reported: the opening error
+        /* see above */
       }
       try {
         closeDurably(this.db, { commits: this.commits, walSync: this.walSync });
       } catch {
-        // reported: the opening error
+        /* see above */
       }
       throw translate(error, `opening the bus inbox ${options.inboxPath}`);
     }
