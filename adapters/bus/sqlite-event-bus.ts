@@ -86,23 +86,15 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
       closeQuietly(opened);
       throw translate(error, `opening the bus database ${options.path}`);
     }
-    let inbox: SqliteBusInbox | undefined;
     try {
       const writer = options.publishTo === 'inbox';
-      inbox = options.inboxPath === undefined ? undefined : new SqliteBusInbox(options.inboxPath, { busyTimeoutMs: options.busyTimeoutMs, writer });
-      if (writer) inbox?.keepSequenceAbove(this.importedUpTo());
-      this.inbox = inbox;
+      this.inbox = options.inboxPath === undefined ? undefined : new SqliteBusInbox(options.inboxPath, { busyTimeoutMs: options.busyTimeoutMs, writer });
+      if (writer) this.inbox?.keepSequenceAbove(this.importedUpTo());
     } catch (error) {
-      // The opening error is the one to report, not a close error: each close is tried on its own.
       try {
-        inbox?.close();
+        this.closeFiles();
       } catch {
-        /* see above */
-      }
-      try {
-        closeDurably(this.db, { commits: this.commits, walSync: this.walSync });
-      } catch {
-        /* see above */
+        // the opening error is the one to report
       }
       throw translate(error, `opening the bus inbox ${options.inboxPath}`);
     }
@@ -261,6 +253,11 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
     this.closed = true;
     clearInterval(this.pruneTimer);
     for (const name of this.waiters.keys()) this.wake(name);
+    this.closeFiles();
+  }
+
+  /** The inbox, then this connection and its log, even when closing the inbox fails. */
+  private closeFiles(): void {
     try {
       this.inbox?.close();
     } finally {
