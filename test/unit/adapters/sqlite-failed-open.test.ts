@@ -22,6 +22,9 @@ function descriptorsOn(path: string): string[] {
   return open;
 }
 
+/** Text long enough to have where a SQLite header would be. */
+const NOT_A_DATABASE = 'this is not a SQLite database, only text that is long enough to have a header\n'.repeat(20);
+
 let dir: string;
 beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'talkback-failed-open-'))));
 afterEach(async () => rm(dir, { recursive: true, force: true }));
@@ -53,7 +56,7 @@ describe.runIf(process.platform === 'linux')('a SQLite adapter that fails to ope
   for (const { what, open, conflict } of adapters) {
     it(`${what}: refuses a file that is not a database, and keeps no descriptor on it`, () => {
       const path = join(dir, 'not-a-database.sqlite');
-      writeFileSync(path, 'this is not a SQLite database, only text that is long enough to have a header\n'.repeat(20));
+      writeFileSync(path, NOT_A_DATABASE);
       expect(() => open(path)).toThrow();
       expect(descriptorsOn(path)).toEqual([]);
     });
@@ -70,7 +73,7 @@ describe.runIf(process.platform === 'linux')('a SQLite adapter that fails to ope
   it('the bus: refuses an inbox that is not a database, and keeps no descriptor on the bus file or its log', () => {
     const path = join(dir, 'bus.sqlite');
     const inboxPath = join(dir, 'inbox.sqlite');
-    writeFileSync(inboxPath, 'this is not a SQLite database, only text that is long enough to have a header\n'.repeat(20));
+    writeFileSync(inboxPath, NOT_A_DATABASE);
     expect(() => new SqliteEventBus({ path, inboxPath, publishTo: 'inbox', subscriptions: [{ name: 'log', subjects: '*' }] })).toThrow(/inbox/);
     expect(descriptorsOn(path)).toEqual([]);
     expect(descriptorsOn(inboxPath)).toEqual([]);
