@@ -10,6 +10,8 @@
  *  - RSS (the host's whole process tree: one process since the pipeline became a thread) idle after start, just after the first messages, and under a
  *    2,000-message backlog;
  *  - talkback again on a data folder seeded with BENCH_HISTORY (20,000) finished interactions.
+ * Every load window and every drain runs BENCH_ROUNDS (3) times and counts by its median (test/bench/rounds.ts);
+ * the speech engine alone runs just before each of the empty folder's drains.
  * Writes bench-results/throughput.json and prints the table (markdown) with the machine it ran on.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -19,6 +21,7 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { startCommand } from '../support/host-process.js';
 import type { LoadResult, LoadSpec } from './load-generator.js';
+import { type LoadRounds, median, medianOf, ROUNDS, spread } from './rounds.js';
 import { treeRssMb } from './process-tree.js';
 
 const DURATION_MS = Number(process.env['BENCH_DURATION_MS'] ?? 10_000);
@@ -72,18 +75,36 @@ interface Sink {
   count(prefix: string): Promise<{ replies: number; proactive: number; lastProactiveAt: number }>;
 }
 
+interface Windows {
+  saturation: LoadRounds;
+  rate50: LoadRounds;
+  rate200: LoadRounds;
+}
+
+/**
+ * The three loads, BENCH_ROUNDS times in turn (saturation, 50, 200 msg/s; again), each summarised by
+ * the median of its rounds. `label` names the server in the progress lines, `tag` in the activities' ids.
+ */
+async function windows(label: string, tag: string, url: string, serviceUrl: string): Promise<Windows> {
+  const rounds: Record<keyof Windows, LoadResult[]> = { saturation: [], rate50: [], rate200: [] };
+  const base = { url, serviceUrl, durationMs: DURATION_MS };
+  for (let k = 1; k <= ROUNDS; k++) {
+    const of = ROUNDS > 1 ? ` (round ${k} of ${ROUNDS})` : '';
+    log(`${label}: saturation${of}`);
+    rounds.saturation.push(await load({ ...base, mode: 'saturate', connections: 16, prefix: `${tag}-sat${k}` }));
+    log(`${label}: 50 msg/s${of}`);
+    rounds.rate50.push(await load({ ...base, mode: 'rate', rate: 50, prefix: `${tag}-r50-${k}` }));
+    log(`${label}: 200 msg/s${of}`);
+    rounds.rate200.push(await load({ ...base, mode: 'rate', rate: 200, prefix: `${tag}-r200-${k}` }));
+  }
+  return { saturation: medianOf(rounds.saturation), rate50: medianOf(rounds.rate50), rate200: medianOf(rounds.rate200) };
+}
+
 async function peers(sink: Sink) {
-  const results: Record<string, { saturation: LoadResult; rate50: LoadResult; rate200: LoadResult }> = {};
+  const results: Record<string, Windows> = {};
   for (const kind of ['node-http', 'cloud-adapter']) {
     const server = await startServer([...TSX, path.resolve('test/bench/echo-servers.ts'), kind]);
-    const base = { url: server.url, serviceUrl: sink.url, durationMs: DURATION_MS };
-    log(`${kind}: saturation`);
-    const saturation = await load({ ...base, mode: 'saturate', connections: 16, prefix: `${kind}-sat` });
-    log(`${kind}: 50 msg/s`);
-    const rate50 = await load({ ...base, mode: 'rate', rate: 50, prefix: `${kind}-r50` });
-    log(`${kind}: 200 msg/s`);
-    const rate200 = await load({ ...base, mode: 'rate', rate: 200, prefix: `${kind}-r200` });
-    results[kind] = { saturation, rate50, rate200 };
+    results[kind] = await windows(kind, kind, server.url, sink.url);
     await stop(server.child);
   }
   return results;
@@ -125,7 +146,47 @@ async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: num
   }
 }
 
-async function talkback(sink: Sink, tag: string, dataDir: string) {
+interface SpeechAlone {
+  perSecond: number;
+  seconds: number;
+}
+
+/**
+ * The pipeline's drain: DRAIN_MESSAGES posted at once, timed until every one is emailed and replied;
+ * BENCH_ROUNDS times, one batch after the other. With `speechAlone`, the speech engine alone runs just
+ * before each batch (the host idle meanwhile), so that each pair meets the machine as it is then.
+ */
+async function drainRounds(sink: Sink, base: { url: string; serviceUrl: string }, tag: string, outbox: string, speechAlone?: () => Promise<SpeechAlone>) {
+  const emlStats = outboxWatcher(outbox);
+  const drains: number[] = [];
+  const alone: number[] = [];
+  for (let k = 1; k <= ROUNDS; k++) {
+    const of = ROUNDS > 1 ? ` (round ${k} of ${ROUNDS})` : '';
+    if (speechAlone) {
+      log(`speech alone: ${DRAIN_MESSAGES} messages on ${SPEECH_WORKERS} threads${of}`);
+      alone.push((await speechAlone()).perSecond);
+    }
+    log(`talkback ${tag}: drain ${DRAIN_MESSAGES} messages${of}`);
+    const prefix = `${tag}-drain${k}`;
+    const emlBefore = emlStats().count;
+    const drainStarted = Date.now();
+    await load({ ...base, mode: 'rate', rate: DRAIN_MESSAGES * 2, durationMs: 500, prefix });
+    let emails = emlStats();
+    await waitUntil(
+      async () => (await sink.count(prefix)).proactive >= DRAIN_MESSAGES && (emails = emlStats()).count - emlBefore >= DRAIN_MESSAGES,
+      20 * 60_000,
+      'the drain messages to be emailed and replied',
+    );
+    const drainEnded = Math.max((await sink.count(prefix)).lastProactiveAt, emails.newestMs);
+    drains.push(Math.round((DRAIN_MESSAGES / ((drainEnded - drainStarted) / 1000)) * 100) / 100);
+  }
+  return {
+    drain: { messages: DRAIN_MESSAGES, perSecond: median(drains), rounds: drains },
+    speechAlone: speechAlone ? { perSecond: median(alone), rounds: alone } : undefined,
+  };
+}
+
+async function talkback(sink: Sink, tag: string, dataDir: string, speechAlone?: () => Promise<SpeechAlone>) {
   const outbox = path.join(dataDir, 'outbox');
   const host = await startServer(await startCommand(), {
     PORT: '0',
@@ -148,19 +209,7 @@ async function talkback(sink: Sink, tag: string, dataDir: string) {
     // ...and idle again just after its first messages (synthesis threads still alive).
     const rssWarmMb = treeRssMb(pid);
 
-    log(`talkback ${tag}: drain ${DRAIN_MESSAGES} messages`);
-    const emlStats = outboxWatcher(outbox);
-    const emlBefore = emlStats().count;
-    const drainStarted = Date.now();
-    await load({ ...base, mode: 'rate', rate: DRAIN_MESSAGES * 2, durationMs: 500, prefix: `${tag}-drain` });
-    let emails = emlStats();
-    await waitUntil(
-      async () => (await sink.count(`${tag}-drain`)).proactive >= DRAIN_MESSAGES && (emails = emlStats()).count - emlBefore >= DRAIN_MESSAGES,
-      20 * 60_000,
-      'the drain messages to be emailed and replied',
-    );
-    const drainEnded = Math.max((await sink.count(`${tag}-drain`)).lastProactiveAt, emails.newestMs);
-    const drainSeconds = (drainEnded - drainStarted) / 1000;
+    const { drain, speechAlone: alone } = await drainRounds(sink, base, tag, outbox, speechAlone);
 
     log(`talkback ${tag}: a ${BACKLOG}-message backlog`);
     let rssBacklogMb = 0;
@@ -170,18 +219,13 @@ async function talkback(sink: Sink, tag: string, dataDir: string) {
     clearInterval(sampler);
     let rssMaxMb = rssBacklogMb;
     const maxSampler = setInterval(() => (rssMaxMb = Math.max(rssMaxMb, treeRssMb(pid))), 250);
-    log(`talkback ${tag}: saturation while the pipeline works`);
-    const saturation = await load({ ...base, mode: 'saturate', connections: 16, durationMs: DURATION_MS, prefix: `${tag}-sat` });
-    log(`talkback ${tag}: 50 msg/s`);
-    const rate50 = await load({ ...base, mode: 'rate', rate: 50, durationMs: DURATION_MS, prefix: `${tag}-r50` });
-    log(`talkback ${tag}: 200 msg/s`);
-    const rate200 = await load({ ...base, mode: 'rate', rate: 200, durationMs: DURATION_MS, prefix: `${tag}-r200` });
+    // The loads while the pipeline works through the backlog (and what each saturation window adds to it).
+    const loads = await windows(`talkback ${tag}`, tag, base.url, base.serviceUrl);
     clearInterval(maxSampler);
     return {
-      saturation,
-      rate50,
-      rate200,
-      drain: { messages: DRAIN_MESSAGES, seconds: Math.round(drainSeconds * 10) / 10, perSecond: Math.round((DRAIN_MESSAGES / drainSeconds) * 100) / 100 },
+      ...loads,
+      drain,
+      speechAlone: alone,
       rssIdleMb,
       rssWarmMb,
       rssBacklogMb,
@@ -212,11 +256,11 @@ async function main() {
   const work = await mkdtemp(path.join(tmpdir(), 'talkback-bench-'));
   try {
     const peerResults = await peers(sink);
-    log(`speech alone: ${DRAIN_MESSAGES} messages on ${SPEECH_WORKERS} threads`);
     // Under `npm start`'s V8 flags (each thread collecting its own garbage), as the engine runs in the host (only flags without a separate value).
     const startFlags = (await startCommand()).filter((arg) => arg.startsWith('--') && arg !== '--expose-gc');
-    const speechAlone = await runJson<{ perSecond: number; seconds: number }>('speech-alone.ts', [String(DRAIN_MESSAGES), String(SPEECH_WORKERS)], startFlags);
-    const empty = await talkback(sink, 'empty', path.join(work, 'empty'));
+    const speechAlone = () => runJson<SpeechAlone>('speech-alone.ts', [String(DRAIN_MESSAGES), String(SPEECH_WORKERS)], startFlags);
+    const empty = await talkback(sink, 'empty', path.join(work, 'empty'), speechAlone);
+    const alone = empty.speechAlone!;
     log(`seeding ${HISTORY} finished interactions`);
     const seeded = path.join(work, 'seeded');
     const seedStarted = Date.now();
@@ -229,7 +273,7 @@ async function main() {
     const targets = {
       saturationVsEchoBot: { value: ratio(empty.saturation.rps, echo.saturation.rps), target: '>= 0.8' },
       rate200P99VsEchoBot: { value: ratio(empty.rate200.p99Ms, echo.rate200.p99Ms), target: '<= 2' },
-      drainVsSpeechAlone: { value: ratio(empty.drain.perSecond, speechAlone.perSecond), target: '>= 0.8' },
+      drainVsSpeechAlone: { value: ratio(empty.drain.perSecond, alone.perSecond), target: '>= 0.8' },
       drainWithHistory: { value: ratio(history.drain.perSecond, empty.drain.perSecond), target: '0.8 .. 1.2' },
       rate200P99WithHistory: { value: ratio(history.rate200.p99Ms, empty.rate200.p99Ms), target: '0.8 .. 1.2' },
       saturationWithHistory: { value: ratio(history.saturation.rps, empty.saturation.rps), target: '0.8 .. 1.2' },
@@ -239,9 +283,9 @@ async function main() {
     const result = {
       date: new Date().toISOString(),
       machine: { ...machine, loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
-      settings: { durationMs: DURATION_MS, drainMessages: DRAIN_MESSAGES, backlog: BACKLOG, history: HISTORY, speechWorkers: SPEECH_WORKERS, seedSeconds },
+      settings: { durationMs: DURATION_MS, rounds: ROUNDS, drainMessages: DRAIN_MESSAGES, backlog: BACKLOG, history: HISTORY, speechWorkers: SPEECH_WORKERS, seedSeconds },
       peers: peerResults,
-      speechAlone: { ...speechAlone, nodeFlags: startFlags },
+      speechAlone: { ...alone, nodeFlags: startFlags },
       talkback: { empty, history },
       targets,
       totalSeconds: Math.round((Date.now() - started) / 1000),
@@ -257,30 +301,35 @@ async function main() {
 
 function table(r: {
   machine: { cpu: string; cores: number; memoryGb: number; node: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
-  peers: Record<string, { saturation: LoadResult; rate50: LoadResult; rate200: LoadResult }>;
-  speechAlone: { perSecond: number };
+  peers: Record<string, Windows>;
+  speechAlone: { perSecond: number; rounds: number[] };
   talkback: Record<'empty' | 'history', Awaited<ReturnType<typeof talkback>>>;
   targets: Record<string, { value: number; target: string }>;
-  settings: { speechWorkers: number; history: number };
+  settings: { speechWorkers: number; history: number; rounds: number };
 }): string {
   const node = r.peers['node-http']!;
   const echo = r.peers['cloud-adapter']!;
   const { empty, history } = r.talkback;
-  const sat = (x: LoadResult) => `${x.rps.toLocaleString('en-US')} rps, p99 ${x.p99Ms} ms`;
-  const fixed = (x: LoadResult) => `${x.rps} rps, p50 ${x.p50Ms} / p99 ${x.p99Ms} ms`;
+  const rps = (x: LoadRounds) => spread(x.rps, x.rounds.map((round) => round.rps));
+  const p99 = (x: LoadRounds) => spread(x.p99Ms, x.rounds.map((round) => round.p99Ms));
+  const sat = (x: LoadRounds) => `${rps(x)} rps, p99 ${p99(x)} ms`;
+  const fixed = (x: LoadRounds) => `${x.rps} rps, p50 ${x.p50Ms} / p99 ${p99(x)} ms`;
+  const drain = (x: { perSecond: number; rounds: number[] }) => `${spread(x.perSecond, x.rounds)} msg/s`;
   const rows = [
     `| load | bare node:http JSON echo | botbuilder CloudAdapter echo bot | talkback \`npm start\` | talkback, ${r.settings.history.toLocaleString('en-US')} stored |`,
     '|---|---|---|---|---|',
     `| 16 connections, 10 s (talkback: while draining a backlog) | ${sat(node.saturation)} | ${sat(echo.saturation)} | ${sat(empty.saturation)} (${ratio(empty.saturation.rps, echo.saturation.rps)}× echo bot) | ${sat(history.saturation)} |`,
     `| fixed 50 msg/s, 10 s | ${fixed(node.rate50)} | ${fixed(echo.rate50)} | ${fixed(empty.rate50)} | ${fixed(history.rate50)} |`,
     `| fixed 200 msg/s, 10 s | ${fixed(node.rate200)} | ${fixed(echo.rate200)} | ${fixed(empty.rate200)} | ${fixed(history.rate200)} |`,
-    `| pipeline drain, posted → emailed and replied | — | — | ${empty.drain.perSecond} msg/s (speech alone, ${r.settings.speechWorkers} threads: ${r.speechAlone.perSecond} msg/s = ${ratio(empty.drain.perSecond, r.speechAlone.perSecond)}×) | ${history.drain.perSecond} msg/s |`,
+    `| pipeline drain, posted → emailed and replied | — | — | ${drain(empty.drain)} (speech alone, ${r.settings.speechWorkers} threads: ${drain(r.speechAlone)} = ${ratio(empty.drain.perSecond, r.speechAlone.perSecond)}×) | ${drain(history.drain)} |`,
     `| RSS idle after start / 3 s after the first messages / under backlog / max | — | — | ${empty.rssIdleMb} / ${empty.rssWarmMb} / ${empty.rssBacklogMb} / ${empty.rssMaxMb} MB | ${history.rssIdleMb} / ${history.rssWarmMb} / ${history.rssBacklogMb} / ${history.rssMaxMb} MB |`,
   ];
   const targets = Object.entries(r.targets).map(([name, t]) => `- ${name}: ${t.value} (target ${t.target})`);
   const m = r.machine;
   return [
     ...rows,
+    '',
+    r.settings.rounds > 1 ? `Each figure but RSS is the median of ${r.settings.rounds} rounds (their range in brackets), taken in turn; RSS is one reading, or the peak.` : 'One round of each.',
     '',
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}; load average ${m.loadAverageAtStart.join(' ')} at start, ${m.loadAverageAtEnd.join(' ')} at end.`,
     '',

@@ -1,0 +1,46 @@
+/**
+ * Repeated windows, summarised by their median. On a shared 2-core machine one 10-second window of
+ * the same server moves by tens of percent (a 200 msg/s p99 of 13–30 ms, an echo bot at 580–1,410
+ * rps at saturation, measured here); the median of BENCH_ROUNDS windows taken in turn with the
+ * other loads is what the bench compares, and every round is kept in the results.
+ */
+import type { LoadResult } from './load-generator.js';
+
+export const ROUNDS = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 3));
+
+export function median(values: number[]): number {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  const value = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return Math.round(value * 100) / 100;
+}
+
+/** A window's figures as the median of its rounds (each figure on its own), with the rounds themselves. */
+export interface LoadRounds extends LoadResult {
+  rounds: LoadResult[];
+}
+
+export function medianOf(rounds: LoadResult[]): LoadRounds {
+  const sum = (pick: (r: LoadResult) => number) => rounds.reduce((total, r) => total + pick(r), 0);
+  const statuses: Record<string, number> = {};
+  for (const r of rounds) for (const [status, n] of Object.entries(r.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
+  return {
+    sent: sum((r) => r.sent),
+    ok: sum((r) => r.ok),
+    failed: sum((r) => r.failed),
+    statuses,
+    seconds: Math.round(sum((r) => r.seconds) * 10) / 10,
+    rps: median(rounds.map((r) => r.rps)),
+    p50Ms: median(rounds.map((r) => r.p50Ms)),
+    p99Ms: median(rounds.map((r) => r.p99Ms)),
+    maxMs: Math.max(...rounds.map((r) => r.maxMs)),
+    rounds,
+  };
+}
+
+/** "a (lo–hi)": a median with the spread of its rounds, for the printed table. */
+export function spread(value: number, rounds: number[]): string {
+  if (rounds.length < 2) return `${value}`;
+  return `${value} (${Math.min(...rounds)}–${Math.max(...rounds)})`;
+}
