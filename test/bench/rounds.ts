@@ -6,7 +6,13 @@
  */
 import type { LoadResult } from './load-generator.js';
 
-export const ROUNDS = Math.max(1, Number(process.env['BENCH_ROUNDS'] ?? 3));
+export const ROUNDS = rounds(process.env['BENCH_ROUNDS']);
+
+function rounds(setting: string | undefined): number {
+  const n = Number(setting || 3);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_ROUNDS must be a whole number of at least 1, not "${setting}"`);
+  return n;
+}
 
 export function median(values: number[]): number {
   const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
@@ -16,7 +22,7 @@ export function median(values: number[]): number {
   return Math.round(value * 100) / 100;
 }
 
-/** A window's figures as the median of its rounds (each figure on its own), with the rounds themselves. */
+/** A window's rps, p50 and p99 as the medians of its rounds (each on its own); sent, ok, failed and seconds summed over the rounds, maxMs the largest; and the rounds themselves. */
 export interface LoadRounds extends LoadResult {
   rounds: LoadResult[];
 }
