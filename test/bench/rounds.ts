@@ -14,6 +14,11 @@ function rounds(setting: string | undefined): number {
   return n;
 }
 
+/** " (round k of N)" for a progress line; nothing when there is one round. */
+export function roundOf(k: number): string {
+  return ROUNDS > 1 ? ` (round ${k} of ${ROUNDS})` : '';
+}
+
 export function median(values: number[]): number {
   const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
   if (sorted.length === 0) return Number.NaN;

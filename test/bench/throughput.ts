@@ -21,7 +21,7 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { startCommand } from '../support/host-process.js';
 import type { LoadResult, LoadSpec } from './load-generator.js';
-import { type LoadRounds, median, medianOf, ROUNDS, spread } from './rounds.js';
+import { type LoadRounds, median, medianOf, ROUNDS, roundOf, spread } from './rounds.js';
 import { treeRssMb } from './process-tree.js';
 
 const DURATION_MS = Number(process.env['BENCH_DURATION_MS'] ?? 10_000);
@@ -89,7 +89,7 @@ async function windows(label: string, tag: string, url: string, serviceUrl: stri
   const rounds: Record<keyof Windows, LoadResult[]> = { saturation: [], rate50: [], rate200: [] };
   const base = { url, serviceUrl, durationMs: DURATION_MS };
   for (let k = 1; k <= ROUNDS; k++) {
-    const of = ROUNDS > 1 ? ` (round ${k} of ${ROUNDS})` : '';
+    const of = roundOf(k);
     log(`${label}: saturation${of}`);
     rounds.saturation.push(await load({ ...base, mode: 'saturate', connections: 16, prefix: `${tag}-sat${k}` }));
     log(`${label}: 50 msg/s${of}`);
@@ -161,7 +161,7 @@ async function drainRounds(sink: Sink, base: { url: string; serviceUrl: string }
   const drains: number[] = [];
   const alone: number[] = [];
   for (let k = 1; k <= ROUNDS; k++) {
-    const of = ROUNDS > 1 ? ` (round ${k} of ${ROUNDS})` : '';
+    const of = roundOf(k);
     if (speechAlone) {
       log(`speech alone: ${DRAIN_MESSAGES} messages on ${SPEECH_WORKERS} threads${of}`);
       alone.push((await speechAlone()).perSecond);
