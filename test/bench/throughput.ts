@@ -329,7 +329,7 @@ function table(r: {
   return [
     ...rows,
     '',
-    r.settings.rounds > 1 ? `Each figure but RSS is the median of ${r.settings.rounds} rounds (their range in brackets), taken in turn; RSS is one reading, or the peak.` : 'One round of each.',
+    r.settings.rounds > 1 ? `Each figure but RSS is the median of ${r.settings.rounds} rounds, taken in turn (their range in brackets for rps at saturation, every p99 and the drains); RSS is one reading, or the peak.` : 'One round of each.',
     '',
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}; load average ${m.loadAverageAtStart.join(' ')} at start, ${m.loadAverageAtEnd.join(' ')} at end.`,
     '',
