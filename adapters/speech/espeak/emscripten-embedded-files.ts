@@ -5,7 +5,7 @@
  * copies all of them into its memory, so leaving some out of the module leaves them out of every
  * instance: the table lists only the files kept and the data segments skip the bytes of the others.
  */
-import { dataSegments, exportedI32, withDataSegments, type DataSegment } from './wasm-binary.js';
+import { dataSegments, exportedI32, segmentsWithout, withDataSegments, type DataSegment } from './wasm-binary.js';
 
 export interface EmbeddedFile {
   path: string;
@@ -64,6 +64,14 @@ export function embeddedFiles(module: Uint8Array): EmbeddedFile[] {
   return entries(segments, exportedI32(module, TABLE)).map((e) => ({ path: e.path, bytes: read(segments, e.content, e.length) }));
 }
 
+/**
+ * Where each embedded file's bytes lie in linear memory, as [start, end) offsets: the runtime reads
+ * them once, as it starts, into its file system; the program never writes there.
+ */
+export function embeddedFileRanges(module: Uint8Array): { start: number; end: number }[] {
+  return entries(dataSegments(module), exportedI32(module, TABLE)).map((e) => ({ start: e.content, end: e.content + e.length }));
+}
+
 /** The module with only the embedded files `keep` accepts (at least one). */
 export function withEmbeddedFiles(module: Uint8Array, keep: (path: string) => boolean): Uint8Array {
   const segments = dataSegments(module).map((s) => ({ ...s }));
@@ -87,19 +95,7 @@ export function withEmbeddedFiles(module: Uint8Array, keep: (path: string) => bo
   segments[segment] = { offset: segments[segment]!.offset, bytes: patched };
 
   // The segments without the bytes of the files left out.
-  const dropped = all.filter((e) => !kept.includes(e)).sort((a, b) => a.content - b.content);
-  const pieces: DataSegment[] = [];
-  for (const { offset, bytes } of segments) {
-    let from = offset;
-    const end = offset + bytes.length;
-    for (const file of dropped) {
-      const start = Math.max(file.content, from);
-      const stop = Math.min(file.content + file.length, end);
-      if (start >= stop) continue;
-      if (start > from) pieces.push({ offset: from, bytes: bytes.subarray(from - offset, start - offset) });
-      from = stop;
-    }
-    if (end > from) pieces.push({ offset: from, bytes: bytes.subarray(from - offset) });
-  }
+  const dropped = all.filter((e) => !kept.includes(e)).map((e) => ({ start: e.content, end: e.content + e.length }));
+  const pieces = segmentsWithout(segments, dropped);
   return withDataSegments(module, pieces);
 }

@@ -1,4 +1,4 @@
-import { compileEspeak, INPUT_PATH, loadEspeak, OUTPUT_PATH, type EspeakProgram, type EspeakRun } from './espeak-wasm.js';
+import { compileEspeak, INPUT_PATH, loadEspeak, OUTPUT_PATH, type CompiledEspeak, type EspeakProgram, type EspeakRun } from './espeak-wasm.js';
 
 export type { EspeakRun };
 
@@ -11,7 +11,7 @@ export class EspeakEngine {
   private program: Promise<EspeakProgram> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly compiled: () => Promise<object> = () => compileEspeak()) {}
+  constructor(private readonly compiled: () => Promise<CompiledEspeak> = () => compileEspeak()) {}
 
   /**
    * Runs `espeak-ng <options> -w OUT -f IN` with `text` as the content of IN: the text never

@@ -60,14 +60,14 @@ export class EspeakPool {
   /** Compiles the module once (here), then every thread instantiates it: one compilation, one copy of the code. */
   private started(): Promise<Tinypool> {
     this.pool ??= compileEspeak(this.voices).then(
-      (module) =>
+      (compiled) =>
         (this.running = new Tinypool({
           filename: threadEntry(new URL('./espeak-worker', import.meta.url)).href,
           minThreads: 0,
           maxThreads: this.threads,
           idleTimeout: this.idleTimeoutMs,
           resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-          workerData: { module },
+          workerData: { compiled },
         })),
     );
     this.pool.catch(() => (this.pool = undefined));

@@ -4,7 +4,8 @@
  * optind, the wave-file state) and the runtime exports no callMain. So the instance starts without
  * running main(), its 32 MB linear memory is copied (its non-zero pages), and every run begins by
  * putting back the pages that changed: a fresh process for the price of a memcmp, where a new
- * instance per run costs ~120 ms on a quiet machine and several hundred on a busy one.
+ * instance per run costs ~120 ms on a quiet machine and several hundred on a busy one. The copy and
+ * the reset read only the pages the program can write (espeak-memory-layout.ts).
  * The WebAssembly.Module is compiled once per process, with only the dictionaries its voices use.
  */
 import ESpeakNG, { type EspeakFileSystem, type EspeakModule } from 'espeak-ng';
@@ -12,8 +13,9 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { filesForVoices } from './espeak-dictionaries.js';
-import { embeddedFiles, withEmbeddedFiles } from './emscripten-embedded-files.js';
-import { MemorySnapshot } from './wasm-memory-snapshot.js';
+import { embeddedFileRanges, embeddedFiles, withEmbeddedFiles } from './emscripten-embedded-files.js';
+import { findProgramBreak, snapshotOf, type EspeakLayout } from './espeak-memory-layout.js';
+import { dataSegments, segmentsWithout } from './wasm-binary.js';
 
 export interface EspeakRun {
   /** main()'s exit status. */
@@ -22,6 +24,12 @@ export interface EspeakRun {
   stderr: string[];
   /** The file main() wrote at OUTPUT_PATH, if it wrote one. */
   output: Uint8Array | undefined;
+}
+
+/** The compiled module (shareable with other threads) and where its instances can write (if found). */
+export interface CompiledEspeak {
+  module: object;
+  layout: EspeakLayout | undefined;
 }
 
 export interface EspeakProgram {
@@ -42,6 +50,8 @@ const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 /** The instance's own exports (emscripten's wrappers are bypassed: they assume one main() run). */
 interface EspeakExports {
   memory: { buffer: ArrayBuffer };
+  malloc(bytes: number): number;
+  free(pointer: number): void;
   stackSave(): number;
   stackRestore(pointer: number): void;
   stackAlloc(bytes: number): number;
@@ -58,16 +68,17 @@ class Exit extends Error {
 /** The runtime's own note when C code calls exit(); not an eSpeak message. */
 const RUNTIME_NOTE = /^program exited \(with status: \d+\)/;
 
-const compiled = new Map<string, Promise<object>>();
+const compiled = new Map<string, Promise<CompiledEspeak>>();
 
 /**
  * The eSpeak NG module, compiled once per set of voices. The package embeds every language's data
  * (18 MB, copied into each instance's memory); the module compiled here embeds only what `voices`
  * need (~2.5 MB: see espeak-dictionaries.ts), or everything when `voices` is not given or a voice
  * is not known. A WebAssembly.Module can be handed to other threads, which then share its code
- * instead of compiling their own (the pool does so).
+ * instead of compiling their own (the pool does so), with its layout (found here once, in an
+ * instance thrown away).
  */
-export function compileEspeak(voices?: readonly string[]): Promise<object> {
+export function compileEspeak(voices?: readonly string[]): Promise<CompiledEspeak> {
   const key = voices === undefined ? '*' : [...new Set(voices)].sort().join(' ');
   let module = compiled.get(key);
   if (module === undefined) {
@@ -75,7 +86,9 @@ export function compileEspeak(voices?: readonly string[]): Promise<object> {
       const entry = createRequire(import.meta.url).resolve('espeak-ng');
       const bytes = await readFile(join(dirname(entry), 'espeak-ng.wasm'));
       const keep = voices === undefined ? undefined : filesForVoices(voices, embeddedFiles(bytes));
-      return wasm.compile(keep === undefined ? bytes : withEmbeddedFiles(bytes, keep));
+      const trimmed = keep === undefined ? bytes : withEmbeddedFiles(bytes, keep);
+      const module = await wasm.compile(trimmed);
+      return { module, layout: await findLayout(module, trimmed, embeddedFileRanges(bytes)) };
     })();
     compiled.set(key, module);
     module.catch(() => compiled.delete(key)); // let a later call try again
@@ -83,8 +96,25 @@ export function compileEspeak(voices?: readonly string[]): Promise<object> {
   return module;
 }
 
-/** A new, initialised instance, ready to run main(). */
-export async function loadEspeak(module: object): Promise<EspeakProgram> {
+/** Where the module's instances can write: found in one instance, then thrown away. */
+async function findLayout(module: object, bytes: Uint8Array, files: EspeakLayout['files']): Promise<EspeakLayout | undefined> {
+  const { exports } = await instantiate(module);
+  const found = findProgramBreak(
+    { memory: new Uint8Array(exports.memory.buffer), malloc: (n) => exports.malloc(n), free: (p) => exports.free(p) },
+    segmentsWithout(dataSegments(bytes), files).map(({ offset, bytes }) => ({ start: offset, end: offset + bytes.length })),
+  );
+  return found && { files, ...found };
+}
+
+interface Instance {
+  exports: EspeakExports;
+  fs: EspeakFileSystem;
+  /** What eSpeak writes to stderr (its error messages), as it writes it. */
+  stderr: string[];
+}
+
+/** A new instance of `module`, its runtime started (main() not run). */
+async function instantiate(module: object): Promise<Instance> {
   const stderr: string[] = [];
   let exports: EspeakExports | undefined;
   let instantiationFailed: (error: unknown) => void = () => undefined;
@@ -120,13 +150,21 @@ export async function loadEspeak(module: object): Promise<EspeakProgram> {
   await Promise.race([ESpeakNG(emscripten), failure]);
   const fs = emscripten.FS;
   if (exports === undefined || fs === undefined) throw new Error('the eSpeak NG runtime did not start');
-  const program = exports;
-  const pristine = new MemorySnapshot(new Uint8Array(program.memory.buffer));
+  return { exports, fs, stderr };
+}
+
+/** A new, initialised instance, ready to run main(). */
+export async function loadEspeak({ module, layout }: CompiledEspeak): Promise<EspeakProgram> {
+  const { exports: program, fs, stderr } = await instantiate(module);
+  const memory = () => new Uint8Array(program.memory.buffer);
+  const { snapshot: pristine, breakIn } = snapshotOf(memory(), layout);
   const stackTop = program.stackSave();
+  // Where the last run left the break (nothing above it was written since the snapshot).
+  let writtenBelow = breakIn(memory());
 
   return {
     run(args, input) {
-      pristine.restore(new Uint8Array(program.memory.buffer));
+      pristine.restore(memory(), writtenBelow);
       program.stackRestore(stackTop);
       stderr.length = 0;
       fs.writeFile(INPUT_PATH, input);
@@ -138,6 +176,7 @@ export async function loadEspeak(module: object): Promise<EspeakProgram> {
         if (!(error instanceof Exit)) throw error;
         status = error.status;
       } finally {
+        writtenBelow = breakIn(memory());
         closeFiles(fs);
         fs.unlink(INPUT_PATH);
       }

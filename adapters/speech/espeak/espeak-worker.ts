@@ -8,14 +8,14 @@ import { workerData } from 'node:worker_threads';
 import { isTalkbackError } from '../../../core/errors.js';
 import { EspeakEngine } from './espeak-engine.js';
 import { renderSpeech, type RenderRequest } from './espeak-render.js';
-import { compileEspeak } from './espeak-wasm.js';
+import { compileEspeak, type CompiledEspeak } from './espeak-wasm.js';
 
 export type WorkerResponse =
   | { data: Uint8Array; durationMs: number }
   | { error: { message: string; talkback?: { code: string; details?: Record<string, unknown> } } };
 
-// The pool compiles the module once and gives it to every thread (tinypool: [its data, ours]).
-const shared = (workerData as [unknown, { module?: object } | undefined] | undefined)?.[1]?.module;
+// The pool compiles the module once and gives it, with its layout, to every thread (tinypool: [its data, ours]).
+const shared = (workerData as [unknown, { compiled?: CompiledEspeak } | undefined] | undefined)?.[1]?.compiled;
 const engine = new EspeakEngine(shared ? () => Promise.resolve(shared) : () => compileEspeak());
 
 export default async function render(request: RenderRequest): Promise<WorkerResponse> {

@@ -115,6 +115,25 @@ export function dataSegments(module: Uint8Array): DataSegment[] {
 }
 
 /** The same module with its data section holding `segments` instead. */
+/** The segments with the bytes of `ranges` ([start, end) in linear memory) cut out of them. */
+export function segmentsWithout(segments: readonly DataSegment[], ranges: readonly { start: number; end: number }[]): DataSegment[] {
+  const sorted = [...ranges].sort((a, b) => a.start - b.start);
+  const pieces: DataSegment[] = [];
+  for (const { offset, bytes } of segments) {
+    let from = offset;
+    const end = offset + bytes.length;
+    for (const range of sorted) {
+      const start = Math.max(range.start, from);
+      const stop = Math.min(range.end, end);
+      if (start >= stop) continue;
+      if (start > from) pieces.push({ offset: from, bytes: bytes.subarray(from - offset, start - offset) });
+      from = stop;
+    }
+    if (end > from) pieces.push({ offset: from, bytes: bytes.subarray(from - offset) });
+  }
+  return pieces;
+}
+
 export function withDataSegments(module: Uint8Array, segments: readonly DataSegment[]): Uint8Array {
   dataSegments(module); // refuses what it could not rewrite faithfully
   const body: number[] = [...u32Bytes(segments.length)];

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { embeddedFiles, withEmbeddedFiles } from '../../../../../adapters/speech/espeak/emscripten-embedded-files.js';
-import { dataSegments } from '../../../../../adapters/speech/espeak/wasm-binary.js';
+import { embeddedFileRanges, embeddedFiles, withEmbeddedFiles } from '../../../../../adapters/speech/espeak/emscripten-embedded-files.js';
+import { dataSegments, segmentsWithout } from '../../../../../adapters/speech/espeak/wasm-binary.js';
 
 const wasm = readFileSync(join(dirname(createRequire(import.meta.url).resolve('espeak-ng')), 'espeak-ng.wasm'));
 const WebAssembly = (globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } }).WebAssembly;
@@ -33,6 +33,29 @@ describe('embedded files of an Emscripten module (the espeak-ng package)', () =>
     const dropped = all.filter((f) => !keep(f.path)).reduce((sum, f) => sum + f.bytes.length, 0);
     expect(bytes(trimmed)).toBe(bytes(wasm) - dropped);
     expect(trimmed.length).toBeLessThan(wasm.length - dropped + 64 * 1024);
+  });
+
+  it("says where each file's bytes lie in linear memory, in the table's order", () => {
+    const ranges = embeddedFileRanges(wasm);
+    expect(ranges.map((r) => r.end - r.start)).toEqual(all.map((f) => f.bytes.length));
+    // The bytes at each range are the file's.
+    const segments = dataSegments(wasm);
+    const at = (address: number, length: number) => {
+      const s = segments.find((x) => address >= x.offset && address + length <= x.offset + x.bytes.length)!;
+      return s.bytes.subarray(address - s.offset, address - s.offset + length);
+    };
+    const ko = all.findIndex((f) => f.path.endsWith('/ko_dict'));
+    expect(Buffer.compare(at(ranges[ko]!.start, ranges[ko]!.end - ranges[ko]!.start), all[ko]!.bytes)).toBe(0);
+  });
+
+  it('cuts ranges of linear memory out of data segments', () => {
+    const segments = [
+      { offset: 0, bytes: Uint8Array.from({ length: 100 }, (_, i) => i) },
+      { offset: 200, bytes: new Uint8Array(100) },
+    ];
+    const cut = segmentsWithout(segments, [{ start: 250, end: 260 }, { start: 20, end: 30 }, { start: 90, end: 210 }]);
+    expect(cut.map((s) => [s.offset, s.offset + s.bytes.length])).toEqual([[0, 20], [30, 90], [210, 250], [260, 300]]);
+    expect(cut[1]!.bytes[0]).toBe(30);
   });
 
   it('returns the module itself when every file is kept, and refuses to keep none', () => {

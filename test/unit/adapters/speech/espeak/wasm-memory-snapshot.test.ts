@@ -33,3 +33,40 @@ describe('MemorySnapshot', () => {
     expect(() => snapshot.restore(new Uint8Array(3 * PAGE))).toThrow(/changed size/);
   });
 });
+
+describe('MemorySnapshot with the program layout known', () => {
+  it('copies neither the pages never written nor those above the end, and puts back what a run wrote below its break', () => {
+    const memory = new Uint8Array(16 * PAGE);
+    memory.fill(5, 2 * PAGE, 4 * PAGE); // "files": never written
+    memory.fill(7, 0, 100);
+    const pristine = Uint8Array.from(memory);
+    const snapshot = new MemorySnapshot(memory, { end: 6 * PAGE, neverWritten: (page) => page === 2 || page === 3 });
+    expect(snapshot.byteLength).toBe(PAGE); // page 0 only: the files are not copied
+
+    memory.fill(1, 50, 150); // below the end
+    memory.fill(4, 7 * PAGE, 9 * PAGE + 3); // a run's heap, below the break it ends with
+    snapshot.restore(memory, 9 * PAGE + 3);
+    expect(Buffer.from(memory).equals(Buffer.from(pristine))).toBe(true);
+  });
+
+  it('leaves pages at or above the break a run ended with as they are (it cannot have written them)', () => {
+    const memory = new Uint8Array(16 * PAGE);
+    const snapshot = new MemorySnapshot(memory, { end: 4 * PAGE });
+    memory[12 * PAGE] = 9; // above the break given below: not read, so not put back
+    memory[5 * PAGE] = 9; // below it: put back
+    snapshot.restore(memory, 6 * PAGE);
+    expect(memory[5 * PAGE]).toBe(0);
+    expect(memory[12 * PAGE]).toBe(9);
+    snapshot.restore(memory);
+    expect(memory[12 * PAGE]).toBe(0);
+  });
+
+  it('leaves the pages never written alone', () => {
+    const memory = new Uint8Array(8 * PAGE);
+    const snapshot = new MemorySnapshot(memory, { neverWritten: (page) => page === 3 });
+    memory[3 * PAGE + 1] = 9;
+    memory[4 * PAGE + 1] = 9;
+    snapshot.restore(memory);
+    expect([memory[3 * PAGE + 1], memory[4 * PAGE + 1]]).toEqual([9, 0]);
+  });
+});
