@@ -43,6 +43,7 @@ const { startPipeline } = await import('./pipeline.js');
 const { PipelineYield } = await import('./intake-load.js');
 const { compileMjmlWith } = await import('../core/mjml-template.js');
 const { compileMjmlOnThread } = await import('./mjml-compile-thread.js');
+const { collectGarbageWhenGrown } = await import('./compact-heap.js');
 
 /**
  * Lowers this thread's priority (Linux: a nice value is per thread; the threads it starts later, such
@@ -64,6 +65,9 @@ function lowerPriority(nice: number): void {
     // not permitted: the pipeline still runs
   }
 }
+
+/** The worker's heap grows by this much at most before a full collection (16 MB: ~every 15 s under a backlog). */
+const HEAP_GROWTH_MB = 16;
 
 const config = loadConfig();
 lowerPriority(config.PIPELINE_NICE);
@@ -104,7 +108,11 @@ const pipeline = await startPipeline(app, { yielding: () => yieldToIntake.yieldi
   process.exit(1);
 });
 
+// What each message leaves behind is collected as the worker goes, not tens of MB later (see compact-heap.ts).
+const stopCollecting = collectGarbageWhenGrown(HEAP_GROWTH_MB, 1_000);
+
 const stop = () => {
+  stopCollecting();
   stopping ??= pipeline
     .stop(graceMs)
     .then(() => ports.close())
