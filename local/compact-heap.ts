@@ -26,7 +26,10 @@ export function collectGarbageWhenGrown(growthMb: number, everyMs: number): () =
   const held = () => getHeapStatistics().used_heap_size + process.memoryUsage().arrayBuffers;
   let after = held();
   const timer = setInterval(() => {
-    if (held() < after + growthMb * 2 ** 20) return;
+    const now = held();
+    // Growth counts from the lowest point seen (V8 may have collected by itself since).
+    after = Math.min(after, now);
+    if (now < after + growthMb * 2 ** 20) return;
     gc();
     after = held();
   }, everyMs).unref();

@@ -65,8 +65,8 @@ export function embeddedFiles(module: Uint8Array): EmbeddedFile[] {
 }
 
 /**
- * Where each embedded file's bytes lie in linear memory, as [start, end) offsets: the runtime reads
- * them once, as it starts, into its file system; the program never writes there.
+ * Where each embedded file's bytes lie in linear memory, as [start, end) offsets: the runtime's file
+ * system holds its files as views of them (it "owns" them), which runs read and nothing writes.
  */
 export function embeddedFileRanges(module: Uint8Array): { start: number; end: number }[] {
   return entries(dataSegments(module), exportedI32(module, TABLE)).map((e) => ({ start: e.content, end: e.content + e.length }));

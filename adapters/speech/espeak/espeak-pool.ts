@@ -52,12 +52,15 @@ export class EspeakPool {
     return this.running?.threads.length ?? 0;
   }
 
-  /** Compiles the module (no thread starts), so that the first synthesis does not wait for it. */
+  /** Compiles the module and finds its layout (no thread starts), so that the first synthesis does not wait for it. */
   async prepare(): Promise<void> {
     await this.started();
   }
 
-  /** Compiles the module once (here), then every thread instantiates it: one compilation, one copy of the code. */
+  /**
+   * Compiles the module once (here, with one instance thrown away to find its layout: see
+   * espeak-memory-layout.ts), then every thread instantiates it: one compilation, one copy of the code.
+   */
   private started(): Promise<Tinypool> {
     this.pool ??= compileEspeak(this.voices).then(
       (compiled) =>

@@ -96,14 +96,23 @@ export function compileEspeak(voices?: readonly string[]): Promise<CompiledEspea
   return module;
 }
 
-/** Where the module's instances can write: found in one instance, then thrown away. */
+/**
+ * Where the module's instances can write: found in one instance (~120 ms to start), then thrown away.
+ * Undefined, so that every reset reads every page, when it cannot be found: a build without malloc()
+ * and free() exported, or one whose probe fails in any way (a memory that grew, say).
+ */
 async function findLayout(module: object, bytes: Uint8Array, files: EspeakLayout['files']): Promise<EspeakLayout | undefined> {
-  const { exports } = await instantiate(module);
-  const found = findProgramBreak(
-    { memory: new Uint8Array(exports.memory.buffer), malloc: (n) => exports.malloc(n), free: (p) => exports.free(p) },
-    segmentsWithout(dataSegments(bytes), files).map(({ offset, bytes }) => ({ start: offset, end: offset + bytes.length })),
-  );
-  return found && { files, ...found };
+  try {
+    const { exports } = await instantiate(module);
+    if (typeof exports.malloc !== 'function' || typeof exports.free !== 'function') return undefined;
+    const found = findProgramBreak(
+      { memory: new Uint8Array(exports.memory.buffer), malloc: (n) => exports.malloc(n), free: (p) => exports.free(p) },
+      segmentsWithout(dataSegments(bytes), files).map(({ offset, bytes }) => ({ start: offset, end: offset + bytes.length })),
+    );
+    return found && { files, ...found };
+  } catch {
+    return undefined;
+  }
 }
 
 interface Instance {
@@ -153,6 +162,15 @@ async function instantiate(module: object): Promise<Instance> {
   return { exports, fs, stderr };
 }
 
+const memories = new WeakMap<EspeakProgram, () => Uint8Array>();
+
+/** The linear memory of a program's instance, as it is now (for tests). */
+export function memoryOf(program: EspeakProgram): Uint8Array {
+  const memory = memories.get(program);
+  if (!memory) throw new Error('not a program loadEspeak made');
+  return memory();
+}
+
 /** A new, initialised instance, ready to run main(). */
 export async function loadEspeak({ module, layout }: CompiledEspeak): Promise<EspeakProgram> {
   const { exports: program, fs, stderr } = await instantiate(module);
@@ -162,7 +180,7 @@ export async function loadEspeak({ module, layout }: CompiledEspeak): Promise<Es
   // Where the last run left the break (nothing above it was written since the snapshot).
   let writtenBelow = breakIn(memory());
 
-  return {
+  const loaded: EspeakProgram = {
     run(args, input) {
       pristine.restore(memory(), writtenBelow);
       program.stackRestore(stackTop);
@@ -183,6 +201,8 @@ export async function loadEspeak({ module, layout }: CompiledEspeak): Promise<Es
       return { status, stderr: [...stderr], output: take(fs, OUTPUT_PATH) };
     },
   };
+  memories.set(loaded, memory);
+  return loaded;
 }
 
 /** Writes argv (NUL-terminated UTF-8 strings and a NULL-terminated pointer array) on the WASM stack. */

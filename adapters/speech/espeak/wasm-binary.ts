@@ -114,7 +114,6 @@ export function dataSegments(module: Uint8Array): DataSegment[] {
   });
 }
 
-/** The same module with its data section holding `segments` instead. */
 /** The segments with the bytes of `ranges` ([start, end) in linear memory) cut out of them. */
 export function segmentsWithout(segments: readonly DataSegment[], ranges: readonly { start: number; end: number }[]): DataSegment[] {
   const sorted = [...ranges].sort((a, b) => a.start - b.start);
@@ -134,6 +133,7 @@ export function segmentsWithout(segments: readonly DataSegment[], ranges: readon
   return pieces;
 }
 
+/** The same module with its data section holding `segments` instead. */
 export function withDataSegments(module: Uint8Array, segments: readonly DataSegment[]): Uint8Array {
   dataSegments(module); // refuses what it could not rewrite faithfully
   const body: number[] = [...u32Bytes(segments.length)];

@@ -54,7 +54,8 @@ export class MemorySnapshot {
   /**
    * Puts `memory` back as it was, writing only the pages that changed. `writtenBelow`: nothing at
    * or above this offset was written since the snapshot, or since the last restore (the program
-   * break a run ended with); pages wholly above it are not read. Default: the whole memory.
+   * break a run ended with, which holds only if the break never moves down); pages wholly above it
+   * are not read. Default: the whole memory.
    */
   restore(memory: Uint8Array, writtenBelow = memory.byteLength): void {
     if (memory.byteLength !== this.length) throw new Error('the memory changed size since its snapshot');

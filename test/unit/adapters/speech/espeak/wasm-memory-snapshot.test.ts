@@ -39,9 +39,11 @@ describe('MemorySnapshot with the program layout known', () => {
     const memory = new Uint8Array(16 * PAGE);
     memory.fill(5, 2 * PAGE, 4 * PAGE); // "files": never written
     memory.fill(7, 0, 100);
-    const pristine = Uint8Array.from(memory);
+    memory[8 * PAGE] = 6; // above the end: not copied (the scope says it is zero there; the test then makes it so)
     const snapshot = new MemorySnapshot(memory, { end: 6 * PAGE, neverWritten: (page) => page === 2 || page === 3 });
-    expect(snapshot.byteLength).toBe(PAGE); // page 0 only: the files are not copied
+    expect(snapshot.byteLength).toBe(PAGE); // page 0 only: neither the files nor what lies above the end
+    memory[8 * PAGE] = 0;
+    const pristine = Uint8Array.from(memory);
 
     memory.fill(1, 50, 150); // below the end
     memory.fill(4, 7 * PAGE, 9 * PAGE + 3); // a run's heap, below the break it ends with
