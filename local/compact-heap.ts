@@ -7,8 +7,14 @@ import { getHeapStatistics } from 'node:v8';
  * what it really uses. Without the flag: nothing.
  */
 export function collectGarbageSoon(delayMs: number): void {
+  const gc = exposedGc();
+  if (gc) setTimeout(() => gc(), delayMs).unref();
+}
+
+/** V8's gc(), when Node runs with --expose-gc. */
+function exposedGc(): (() => void) | undefined {
   const gc = (globalThis as { gc?: () => void }).gc;
-  if (typeof gc === 'function') setTimeout(() => gc(), delayMs).unref();
+  return typeof gc === 'function' ? gc : undefined;
 }
 
 /**
@@ -21,8 +27,8 @@ export function collectGarbageSoon(delayMs: number): void {
  * Returns what stops the checks. Without the flag: nothing.
  */
 export function collectGarbageWhenGrown(growthMb: number, everyMs: number): () => void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (typeof gc !== 'function') return () => undefined;
+  const gc = exposedGc();
+  if (!gc) return () => undefined;
   const held = () => getHeapStatistics().used_heap_size + process.memoryUsage().arrayBuffers;
   let after = held();
   const timer = setInterval(() => {

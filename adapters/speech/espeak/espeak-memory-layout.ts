@@ -85,15 +85,15 @@ export function findProgramBreak(
 /**
  * A snapshot of a fresh instance's memory that reads only what the program can write: below its
  * program break, without the files' pages; and `breakIn`, the break a memory is at (where a reset
- * can stop reading: the break only moves up, so a run wrote nothing above the break it ended with). Falls back to every page when the instance does not match the layout (its
- * break is not where the layout says), or when the break is out of bounds (memory the program
- * corrupted).
+ * can stop reading: the break only moves up, so a run wrote nothing above the break it ended with).
+ * Falls back to every page when the instance does not match the layout (its break is not where the
+ * layout says), or when the break is out of bounds (memory the program corrupted).
  */
 export function snapshotOf(
   memory: Uint8Array,
   layout: EspeakLayout | undefined,
 ): { snapshot: MemorySnapshot; breakIn: (memory: Uint8Array) => number } {
-  if (layout === undefined || !matches(memory, layout)) {
+  if (layout === undefined || breakWord(memory, layout) !== layout.initialBreak) {
     return { snapshot: new MemorySnapshot(memory), breakIn: (m) => m.byteLength };
   }
   const neverWritten = filePages(layout.files);
@@ -101,15 +101,16 @@ export function snapshotOf(
   return {
     snapshot,
     breakIn: (m) => {
-      const value = layout.breakAddress + 4 <= m.byteLength ? new DataView(m.buffer, m.byteOffset, m.byteLength).getUint32(layout.breakAddress, true) : -1;
-      return value >= layout.initialBreak && value <= m.byteLength ? value : m.byteLength;
+      const value = breakWord(m, layout);
+      return value !== undefined && value >= layout.initialBreak && value <= m.byteLength ? value : m.byteLength;
     },
   };
 }
 
-function matches(memory: Uint8Array, layout: EspeakLayout): boolean {
-  if (layout.breakAddress + 4 > memory.byteLength) return false;
-  return new DataView(memory.buffer, memory.byteOffset, memory.byteLength).getUint32(layout.breakAddress, true) === layout.initialBreak;
+/** The word at the layout's break address, if the memory holds it. */
+function breakWord(memory: Uint8Array, layout: EspeakLayout): number | undefined {
+  if (layout.breakAddress + 4 > memory.byteLength) return undefined;
+  return new DataView(memory.buffer, memory.byteOffset, memory.byteLength).getUint32(layout.breakAddress, true);
 }
 
 /** The pages wholly inside the files' bytes. */
