@@ -40,11 +40,13 @@ export function watchIntakeLoad(onChange: (busy: boolean) => void): () => void {
 }
 
 /**
- * The pipeline worker's side: while the intake says it is busy, the speech pump takes no new messages
- * (what runs finishes; records, mails and replies go on), so that acknowledging customers never
- * competes with synthesis for the cores; the backlog is durable and waits. So that a long flood cannot
- * starve the pipeline, a yield lasts at most `maxYieldMs` (PIPELINE_YIELD_MS; 0: never yield), after
- * which the pump runs for `minRunMs` before it yields again.
+ * The pipeline worker's side: while the intake says it is busy, no pump takes new messages (what runs
+ * finishes; the timers go on), so that acknowledging customers never competes for the cores with the
+ * pipeline: synthesis, and the import, record, mail and reply of every accepted message (under a flood
+ * those took a third of a core, and the intake waited for the cores 1.2–2 s in 10: measured in stop 22,
+ * README "Benchmarks"). The backlog is durable and waits. So that a long flood cannot starve the
+ * pipeline, a yield lasts at most `maxYieldMs` (PIPELINE_YIELD_MS; 0: never yield), after which the
+ * pumps run for `minRunMs` before they yield again.
  */
 export class PipelineYield {
   private busySince: number | undefined;

@@ -1,5 +1,4 @@
 import { subscribers, timers } from '../functions/all.js';
-import { speech } from '../functions/speech.js';
 import type { FunctionContext } from '../functions/context.js';
 import { runSubscriber } from '../functions/run-subscriber.js';
 import { startPump, type Pump } from './pump.js';
@@ -13,9 +12,9 @@ export interface Pipeline {
 
 export interface PipelineOptions {
   /**
-   * While this says so, the speech pump takes no new messages (local/intake-load.ts): synthesis is what
-   * competes with the chat endpoint for the cores; records, mails and replies of what is already
-   * spoken go on.
+   * While this says so, no pump takes new messages (local/intake-load.ts): synthesis, and the bus's
+   * import, records, mails and replies of every accepted message, compete with the chat endpoint for
+   * the cores. What runs finishes; the timers go on.
    */
   yielding?: () => boolean;
 }
@@ -38,7 +37,7 @@ export async function startPipeline(app: FunctionContext, options: PipelineOptio
       retryMaxDelayMs: config.RETRY_MAX_DELAY_MS,
       logger,
       name: fn.name,
-      yielding: fn === speech ? options.yielding : undefined,
+      yielding: options.yielding,
       handle: (message) =>
         runSubscriber(fn, message.body, {
           ...app,
