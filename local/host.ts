@@ -144,7 +144,7 @@ export async function startLocalHost(config: Config, options: LocalHostOptions =
       startedWorker(worker);
       app.pipelineWorker = worker;
       pipeline = worker;
-      if (config.PIPELINE_YIELD_MS > 0) stopWatching = watchIntakeLoad((busy) => worker.intakeBusy(busy));
+      if (config.PIPELINE_YIELD_MS > 0) stopWatching = watchIntakeLoad((load) => worker.intakeLoad(load));
     } else {
       pipeline = await startPipeline(app);
     }

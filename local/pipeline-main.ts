@@ -5,6 +5,7 @@
  * (the host's Ctrl-C or SIGTERM); a kill of the host ends it with the host.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { IntakeLoad } from './intake-load.js';
 import type { HostMessage, PipelineWorkerData, WorkerMessage } from './pipeline-thread.js';
 
 // Before anything is loaded (loading takes seconds): a stop asked for meanwhile is not missed.
@@ -13,10 +14,10 @@ let onStop: () => void = () => {
   stopAsked = true;
 };
 let hostUrlKnown: (url: string) => void = () => undefined;
-// The intake's last word on being busy: kept from the first moment (the host sends it at once to a
+// The intake's last word on its load: kept from the first moment (the host sends it at once to a
 // restarted worker), and given to the pumps' yield once it exists.
-let intakeBusyNow = false;
-let intakeBusy: (busy: boolean) => void = (busy) => void (intakeBusyNow = busy);
+let intakeLoadNow: IntakeLoad = 'calm';
+let intakeLoad: (load: IntakeLoad) => void = (load) => void (intakeLoadNow = load);
 const hostUrl = new Promise<string>((resolve) => (hostUrlKnown = resolve));
 if (!parentPort) throw new Error('local/pipeline-main runs as the local host\'s worker thread (local/pipeline-thread.ts)');
 const host = parentPort;
@@ -24,8 +25,8 @@ host.on('message', (message: HostMessage) => {
   if (message === 'stop') onStop();
   // The host's URL, once it listens: the folder audio store's links point there.
   else if ('hostUrl' in message) hostUrlKnown(message.hostUrl);
-  // The intake is flooded (or no longer): the pumps yield the cores to it (local/intake-load.ts).
-  else if ('intakeBusy' in message) intakeBusy(message.intakeBusy);
+  // The intake is flooded or saturated (or no longer): the pumps yield the cores to it (local/intake-load.ts).
+  else if ('intakeLoad' in message) intakeLoad(message.intakeLoad);
 });
 const tellHost = (message: WorkerMessage) => host.postMessage(message);
 
@@ -100,9 +101,9 @@ if (stopAsked) {
   process.exit(0);
 }
 const yieldToIntake = new PipelineYield(config.PIPELINE_YIELD_MS);
-yieldToIntake.intakeBusy(intakeBusyNow);
-intakeBusy = (busy) => yieldToIntake.intakeBusy(busy);
-const pipeline = await startPipeline(app, { yielding: () => yieldToIntake.yielding() }).catch(async (error: unknown) => {
+yieldToIntake.intakeLoad(intakeLoadNow);
+intakeLoad = (load) => yieldToIntake.intakeLoad(load);
+const pipeline = await startPipeline(app, { yielding: (work) => yieldToIntake.yielding(work) }).catch(async (error: unknown) => {
   logger.error({ err: (error as Error).message }, 'the pipeline could not start');
   await ports.close();
   process.exit(1);

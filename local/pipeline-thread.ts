@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '../core/logger.js';
 import type { Pipeline } from './pipeline.js';
 import { threadEntry } from '../adapters/thread-entry.js';
+import type { IntakeLoad } from './intake-load.js';
 
 export interface PipelineThreadOptions {
   logger: Logger;
@@ -25,7 +26,7 @@ const YOUNG_GENERATION_MB = 4;
 const HEALTHY_MS = 60_000;
 
 /** What the host tells the worker (local/pipeline-main.ts). */
-export type HostMessage = 'stop' | { hostUrl: string } | { intakeBusy: boolean };
+export type HostMessage = 'stop' | { hostUrl: string } | { intakeLoad: IntakeLoad };
 /** What the worker tells the host. */
 export type WorkerMessage = { azurite: string };
 /** What the worker is given when it starts. */
@@ -43,8 +44,8 @@ export interface PipelineWorkerData {
 export interface PipelineThread extends Pipeline {
   running(): boolean;
   describe(): string;
-  /** Tells the worker whether the intake is busy (it yields the cores meanwhile, see local/intake-load.ts). */
-  intakeBusy(busy: boolean): void;
+  /** Tells the worker how loaded the intake is (it yields the cores meanwhile, see local/intake-load.ts). */
+  intakeLoad(load: IntakeLoad): void;
   /** The connection string of the worker's Azurite, once it is up (the embedded audio store only). */
   azuriteConnectionString(): Promise<string>;
 }
@@ -57,7 +58,7 @@ export function startPipelineThread(options: PipelineThreadOptions): PipelineThr
   let delayMs = firstDelayMs;
   let restart: NodeJS.Timeout | undefined;
   let azurite: string | undefined;
-  let busy = false;
+  let load: IntakeLoad = 'calm';
   const azuriteWaiters = new Set<(connectionString: string) => void>();
   const tell = (message: HostMessage) => worker?.postMessage(message);
 
@@ -86,7 +87,7 @@ export function startPipelineThread(options: PipelineThreadOptions): PipelineThr
     worker = thread;
     void options.hostUrl?.().then((url) => worker === thread && tell({ hostUrl: url }));
     // A restarted worker learns the intake's state too.
-    if (busy) tell({ intakeBusy: true });
+    if (load !== 'calm') tell({ intakeLoad: load });
     thread.on('message', (message: WorkerMessage) => {
       if (typeof message?.azurite !== 'string') return;
       azurite = message.azurite;
@@ -104,9 +105,9 @@ export function startPipelineThread(options: PipelineThreadOptions): PipelineThr
   start();
 
   return {
-    intakeBusy(next) {
-      busy = next;
-      tell({ intakeBusy: next });
+    intakeLoad(next) {
+      load = next;
+      tell({ intakeLoad: next });
     },
     azuriteConnectionString: () =>
       azurite !== undefined ? Promise.resolve(azurite) : new Promise<string>((resolve) => azuriteWaiters.add(resolve)),

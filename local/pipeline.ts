@@ -1,5 +1,7 @@
 import { subscribers, timers } from '../functions/all.js';
+import { speech } from '../functions/speech.js';
 import type { FunctionContext } from '../functions/context.js';
+import type { PumpWork } from './intake-load.js';
 import { runSubscriber } from '../functions/run-subscriber.js';
 import { startPump, type Pump } from './pump.js';
 import { startTimers, type Timers } from './timers.js';
@@ -12,11 +14,11 @@ export interface Pipeline {
 
 export interface PipelineOptions {
   /**
-   * While this says so, no pump takes new messages (local/intake-load.ts): synthesis, and the bus's
-   * import, records, mails and replies of every accepted message, compete with the chat endpoint for
-   * the cores. What runs finishes; the timers go on.
+   * While this says so for its kind of work, a pump takes no new messages (local/intake-load.ts: the
+   * speech pump while the chat endpoint is busy, every pump while it is saturated). What runs
+   * finishes; the timers go on.
    */
-  yielding?: () => boolean;
+  yielding?: (work: PumpWork) => boolean;
 }
 
 /**
@@ -37,7 +39,7 @@ export async function startPipeline(app: FunctionContext, options: PipelineOptio
       retryMaxDelayMs: config.RETRY_MAX_DELAY_MS,
       logger,
       name: fn.name,
-      yielding: options.yielding,
+      yielding: options.yielding && (() => options.yielding!(fn === speech ? 'synthesis' : 'delivery')),
       handle: (message) =>
         runSubscriber(fn, message.body, {
           ...app,
