@@ -30,9 +30,8 @@ host.on('message', (message: HostMessage) => {
 });
 const tellHost = (message: WorkerMessage) => host.postMessage(message);
 
-const { readlinkSync } = await import('node:fs');
 const { default: path } = await import('node:path');
-const { setPriority } = await import('node:os');
+const { setThreadNice } = await import('../adapters/thread-priority.js');
 const { createPorts } = await import('../adapters/index.js');
 const { loadConfig } = await import('../core/config.js');
 const { createLogger } = await import('../core/logger.js');
@@ -46,32 +45,15 @@ const { compileMjmlWith } = await import('../core/mjml-template.js');
 const { compileMjmlOnThread } = await import('./mjml-compile-thread.js');
 const { collectGarbageWhenGrown } = await import('./compact-heap.js');
 
-/**
- * Lowers this thread's priority (Linux: a nice value is per thread; the threads it starts later, such
- * as the synthesis pool's, inherit it). Elsewhere a priority is the whole process's, the chat
- * endpoint's too, so it is left alone. Their garbage collection runs at that priority only because
- * `npm start` passes --single-threaded-gc: V8's helper threads, shared by every thread of the process,
- * keep the priority they started with.
- */
-function lowerPriority(nice: number): void {
-  let thread: number;
-  try {
-    thread = Number(readlinkSync('/proc/thread-self').split('/').at(-1));
-  } catch {
-    return; // not Linux
-  }
-  try {
-    setPriority(thread, nice);
-  } catch {
-    // not permitted: the pipeline still runs
-  }
-}
-
 /** The worker's heap grows by this much at most before a full collection (16 MB: ~every 15 s under a backlog). */
 const HEAP_GROWTH_MB = 16;
 
 const config = loadConfig();
-lowerPriority(config.PIPELINE_NICE);
+// This thread's CPU priority (PIPELINE_NICE), inherited by the threads it starts (the synthesis pool's
+// lower theirs further: adapters/speech/espeak/espeak-worker.ts). Their garbage collection runs at that
+// priority only because `npm start` passes --single-threaded-gc: V8's helper threads, shared by every
+// thread of the process, keep the priority they started with.
+setThreadNice(config.PIPELINE_NICE);
 // As the host prints its log: a thread's stdout is no terminal of its own.
 const lines = (workerData as PipelineWorkerData).logLines;
 // Written at once (a thread's exit would drop what pino still buffers; it flushes only the main thread's).

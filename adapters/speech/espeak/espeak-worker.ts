@@ -6,6 +6,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import { isTalkbackError } from '../../../core/errors.js';
+import { lowerThreadNice } from '../../thread-priority.js';
 import { EspeakEngine } from './espeak-engine.js';
 import { renderSpeech, type RenderRequest } from './espeak-render.js';
 import { compileEspeak, type CompiledEspeak } from './espeak-wasm.js';
@@ -13,6 +14,15 @@ import { compileEspeak, type CompiledEspeak } from './espeak-wasm.js';
 export type WorkerResponse =
   | { data: Uint8Array; durationMs: number }
   | { error: { message: string; talkback?: { code: string; details?: Record<string, unknown> } } };
+
+/**
+ * Synthesis runs this many nice steps below the thread that starts the pool (`npm start`'s pipeline
+ * worker, at PIPELINE_NICE): what that thread does per message (the bus's import, records, mails,
+ * replies) is small and goes first, so that after a flood it catches up within seconds while synthesis
+ * takes every core left (README, "Benchmarks"). With nothing else to run, a lower priority costs synthesis nothing.
+ */
+const SYNTHESIS_NICE_STEPS = 5;
+lowerThreadNice(SYNTHESIS_NICE_STEPS);
 
 // The pool compiles the module once and gives it, with its layout, to every thread (tinypool: [its data, ours]).
 const shared = (workerData as [unknown, { compiled?: CompiledEspeak } | undefined] | undefined)?.[1]?.compiled;
