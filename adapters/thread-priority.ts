@@ -17,12 +17,7 @@ function threadId(): number | undefined {
  */
 export function setThreadNice(nice: number): void {
   const thread = threadId();
-  if (thread === undefined) return;
-  try {
-    setPriority(thread, Math.min(19, Math.max(-20, Math.round(nice))));
-  } catch {
-    // not permitted: the thread runs at the priority it has
-  }
+  if (thread !== undefined) setNice(thread, nice);
 }
 
 /** Lowers this thread's priority by `steps` below the one it started with (inherited from the thread that made it). */
@@ -35,5 +30,13 @@ export function lowerThreadNice(steps: number): void {
   } catch {
     return;
   }
-  setThreadNice(current + steps);
+  setNice(thread, current + steps);
+}
+
+function setNice(thread: number, nice: number): void {
+  try {
+    setPriority(thread, Math.min(19, Math.max(-20, Math.round(nice))));
+  } catch {
+    // not permitted: the thread runs at the priority it has
+  }
 }

@@ -30,6 +30,7 @@ export async function startPipeline(app: FunctionContext, options: PipelineOptio
   const { ports, config, logger } = app;
   // The chat channel (its SDK is ~45 MB) is built by the first reply, like every port the registry builds lazily.
   const [bus] = await Promise.all([ports.bus(), ports.store(), ports.audio(), ports.speech()]);
+  const { yielding } = options;
   const pumps: Pump[] = subscribers.map((fn) =>
     startPump({
       receiver: bus.receiver(fn.subscription),
@@ -39,7 +40,7 @@ export async function startPipeline(app: FunctionContext, options: PipelineOptio
       retryMaxDelayMs: config.RETRY_MAX_DELAY_MS,
       logger,
       name: fn.name,
-      yielding: options.yielding && (() => options.yielding!(fn === speech ? 'synthesis' : 'delivery')),
+      yielding: yielding && (() => yielding(fn === speech ? 'synthesis' : 'delivery')),
       handle: (message) =>
         runSubscriber(fn, message.body, {
           ...app,

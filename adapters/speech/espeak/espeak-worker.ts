@@ -18,8 +18,8 @@ export type WorkerResponse =
 /**
  * Synthesis runs this many nice steps below the thread that starts the pool (`npm start`'s pipeline
  * worker, at PIPELINE_NICE): what that thread does per message (the bus's import, records, mails,
- * replies) is small and goes first, so that after a flood it catches up within seconds while synthesis
- * takes every core left (README, "Benchmarks"). With nothing else to run, a lower priority costs synthesis nothing.
+ * replies) is small and goes first, so that after a flood it catches up before synthesis takes the
+ * cores (README, "Benchmarks"). With nothing else to run, synthesis still gets every core.
  */
 const SYNTHESIS_NICE_STEPS = 5;
 lowerThreadNice(SYNTHESIS_NICE_STEPS);

@@ -57,63 +57,53 @@ describe('PipelineYield', () => {
   });
 });
 
-const busyFor = async (ms: number) => {
+/** Keeps the event loop working for `ms`: bursts of `burstMs` of synchronous work, each followed by `rest`. */
+const workFor = async (ms: number, burstMs: number, rest: () => Promise<unknown>) => {
   const until = Date.now() + ms;
-  // Short synchronous bursts with barely a pause between them.
   while (Date.now() < until) {
-    const burst = Date.now() + 20;
+    const burst = Date.now() + burstMs;
     while (Date.now() < burst);
-    await new Promise((r) => setImmediate(r));
+    await rest();
   }
 };
-
+/** Short synchronous bursts with barely a pause between them. */
+const busyFor = (ms: number) => workFor(ms, 20, () => new Promise((r) => setImmediate(r)));
 /** 10 ms of work, then 10 ms of rest: the event loop ~50% in use. */
-const halfBusyFor = async (ms: number) => {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    const burst = Date.now() + 10;
-    while (Date.now() < burst);
-    await new Promise((r) => setTimeout(r, 10));
+const halfBusyFor = (ms: number) => workFor(ms, 10, () => new Promise((r) => setTimeout(r, 10)));
+
+/** Runs `during` while watchIntakeLoad records each change of level into the array it is given. */
+async function watching(during: (changes: IntakeLoad[]) => Promise<void>): Promise<void> {
+  const changes: IntakeLoad[] = [];
+  const stop = watchIntakeLoad((load) => changes.push(load));
+  try {
+    await during(changes);
+  } finally {
+    stop();
   }
-};
+}
 
 describe('watchIntakeLoad', () => {
-  it('does not count a short burst (under three samples) as busy', async () => {
-    const changes: IntakeLoad[] = [];
-    const stop = watchIntakeLoad((load) => changes.push(load));
-    try {
+  it('does not count a short burst (under three samples) as busy', () =>
+    watching(async (changes) => {
       await new Promise((r) => setTimeout(r, 250));
       await busyFor(100);
       await new Promise((r) => setTimeout(r, 600));
       expect(changes).toEqual([]);
-    } finally {
-      stop();
-    }
-  });
+    }));
 
-  it('reports saturated while the event loop is kept busy, and calm once it is idle again', async () => {
-    const changes: IntakeLoad[] = [];
-    const stop = watchIntakeLoad((load) => changes.push(load));
-    try {
+  it('reports saturated while the event loop is kept busy, and calm once it is idle again', () =>
+    watching(async (changes) => {
       await busyFor(1_200);
       expect(changes).toEqual(['saturated']);
       await new Promise((r) => setTimeout(r, 1_000));
       expect(changes).toEqual(['saturated', 'calm']);
-    } finally {
-      stop();
-    }
-  });
+    }));
 
-  it('reports busy, not saturated, while about half of the event loop is in use', async () => {
-    const changes: IntakeLoad[] = [];
-    const stop = watchIntakeLoad((load) => changes.push(load));
-    try {
+  it('reports busy, not saturated, while about half of the event loop is in use', () =>
+    watching(async (changes) => {
       await halfBusyFor(1_500);
       expect(changes).toEqual(['busy']);
       await new Promise((r) => setTimeout(r, 1_000));
       expect(changes).toEqual(['busy', 'calm']);
-    } finally {
-      stop();
-    }
-  });
+    }));
 });
