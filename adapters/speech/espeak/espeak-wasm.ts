@@ -156,10 +156,32 @@ async function instantiate(module: object): Promise<Instance> {
       return {};
     },
   };
-  await Promise.race([ESpeakNG(emscripten), failure]);
+  await withoutGlobalGetters(() => Promise.race([ESpeakNG(emscripten), failure]));
   const fs = emscripten.FS;
   if (exports === undefined || fs === undefined) throw new Error('the eSpeak NG runtime did not start');
   return { exports, fs, stderr };
+}
+
+/**
+ * Runs `start` and takes away the getters it defined on globalThis. The runtime (an Emscripten build
+ * with assertions) defines one per symbol it left out, to warn whoever reads it; their closures hold
+ * the instance's whole scope, its 32 MB linear memory included, for as long as the thread lives. An
+ * instance thrown away (the layout probe's, one replaced after a failure) was never collected.
+ */
+async function withoutGlobalGetters<T>(start: () => Promise<T>): Promise<T> {
+  const global = globalThis as Record<string, unknown>;
+  const before = new Map(Object.getOwnPropertyNames(global).map((name) => [name, Object.getOwnPropertyDescriptor(global, name)]));
+  try {
+    return await start();
+  } finally {
+    for (const name of Object.getOwnPropertyNames(global)) {
+      const now = Object.getOwnPropertyDescriptor(global, name);
+      const was = before.get(name);
+      if (now?.get === undefined || !now.configurable || now.get === was?.get) continue;
+      if (was === undefined) delete global[name];
+      else Object.defineProperty(global, name, was);
+    }
+  }
 }
 
 const memories = new WeakMap<EspeakProgram, () => Uint8Array>();

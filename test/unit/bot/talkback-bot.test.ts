@@ -114,6 +114,15 @@ describe.each(BOT_SDKS)('TalkbackBot on %s', (sdk) => {
     expect([...h.published, ...quiet.published]).toEqual([]);
   });
 
+  it('answers other activities without a reply or a publish: typing and a member leaving 200, an invoke it does not handle 501', async () => {
+    const h = harness(sdk);
+    expect(await h.send({ type: 'typing', text: undefined })).toBe(200);
+    expect(await h.send({ type: 'conversationUpdate', membersRemoved: [{ id: 'user-1', name: 'Ada' }] })).toBe(200);
+    expect(await h.send({ type: 'invoke', name: 'composeExtension/query', value: {} })).toBe(501);
+    expect(h.replies()).toEqual([]);
+    expect(h.published).toEqual([]);
+  });
+
   it('refuses an activity without the fields a reply needs, before the SDK sees it', async () => {
     const h = harness(sdk);
     expect(await h.send({ serviceUrl: '' })).toBe(400);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EspeakEngine } from '../../../../../adapters/speech/espeak/espeak-engine.js';
-import { compileEspeak } from '../../../../../adapters/speech/espeak/espeak-wasm.js';
+import { compileEspeak, loadEspeak, memoryOf } from '../../../../../adapters/speech/espeak/espeak-wasm.js';
 
 /** Text in the scripts a customer might mix in, each one a word or two. */
 const SCRIPTS = [
@@ -50,5 +50,27 @@ describe('the eSpeak NG module compiled for the voices talkback speaks with', ()
     const run = await trimmed.run(['-v', 'fr'], 'bonjour');
     expect(run.stderr.join(' ')).toMatch(/Can't read dictionary file: .*fr_dict/);
     expect((await full.run(['-v', 'fr'], 'bonjour')).stderr).toEqual([]);
+  });
+});
+
+describe('an eSpeak NG instance that is dropped', () => {
+  it('leaves nothing on globalThis, and its memory is collected', async () => {
+    const { setFlagsFromString } = await import('node:v8');
+    const { runInNewContext } = await import('node:vm');
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const compiled = await compileEspeak(['en-us']);
+    const globals = Object.getOwnPropertyNames(globalThis).sort();
+    let program: Awaited<ReturnType<typeof loadEspeak>> | undefined = await loadEspeak(compiled);
+    expect(program.run(['-v', 'en-us'], 'hello').status).toBe(0);
+    const memory = new WeakRef(memoryOf(program).buffer);
+    expect(Object.getOwnPropertyNames(globalThis).sort()).toEqual(globals);
+    program = undefined;
+    // A WeakRef holds its target until the job that read it ends, then a full collection may clear it.
+    for (let attempt = 0; attempt < 10 && memory.deref() !== undefined; attempt += 1) {
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+    }
+    expect(memory.deref()).toBeUndefined();
   });
 });
