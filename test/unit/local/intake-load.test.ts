@@ -96,7 +96,9 @@ describe('watchIntakeLoad', () => {
       await busyFor(1_200);
       expect(changes).toEqual(['saturated']);
       await new Promise((r) => setTimeout(r, 1_000));
-      expect(changes).toEqual(['saturated', 'calm']);
+      // Saturated ends first (two samples under 65%), busy after (two under 15%): when a sample that
+      // spans the end of the work, or a busy moment of the machine, reads 15% or more, busy shows between.
+      expect(['saturated calm', 'saturated busy calm']).toContain(changes.join(' '));
     }));
 
   it('reports busy, not saturated, while about half of the event loop is in use', () =>
