@@ -10,10 +10,26 @@ export interface SqliteGroupCommitOptions {
    * durable (SqliteWalSync). Callers then resolve once it has, not once COMMIT returned.
    */
   durable?: () => Promise<void>;
+  /**
+   * With `durable`: how long a commit of settlement writes only (`run(work, { durable: false })`) may
+   * stay unsynced before a sync of its own (default 1,000 ms); a durable batch before then syncs it too.
+   */
+  settlementSyncMs?: number;
+}
+
+export interface WriteOptions {
+  /**
+   * false (a settlement): resolve once committed, without waiting for a sync. The log is synced with
+   * the next durable batch, or `settlementSyncMs` later. For a write whose loss in a power cut only
+   * repeats work that is safe to repeat (a bus settlement: the message is delivered again); a kill -9
+   * loses nothing either way (the commit is in the operating system's cache). Default true.
+   */
+  durable?: boolean;
 }
 
 interface Job {
   work: () => unknown;
+  durable: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -24,6 +40,8 @@ interface Job {
  * rejects its caller), and share one COMMIT — one fsync under synchronous=FULL (with `durable`, one
  * shared sync of the log after it, off the event loop). Every caller
  * resolves only after that COMMIT returned, so what it wrote is as durable as a lone commit makes it.
+ * A settlement (`{ durable: false }`) resolves after COMMIT without waiting for the sync; a batch of
+ * settlements only is synced by the next durable batch or `settlementSyncMs` later.
  * better-sqlite3 turns a transaction function called inside an open transaction into a savepoint,
  * so the adapters' own transaction functions nest as they are.
  *
@@ -59,6 +77,9 @@ export class SqliteGroupCommit {
    * the disk, so no later batch commits on top of it and no read is told it is durable.
    */
   private syncFailure: Error | undefined;
+  private readonly settlementSyncMs: number;
+  /** Pending while settlement commits wait for their sync (cleared by any sync that covers them). */
+  private settlementSync: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -69,6 +90,7 @@ export class SqliteGroupCommit {
     this.lockWaitMs = Number(db.pragma('busy_timeout', { simple: true })) || 0;
     this.inSavepoint = db.transaction((work: () => unknown) => work());
     this.durable = options.durable;
+    this.settlementSyncMs = Math.max(0, options.settlementSyncMs ?? 1_000);
     this.statements = {
       begin: db.prepare('BEGIN IMMEDIATE'),
       totalChanges: db.prepare('SELECT total_changes()').pluck(),
@@ -77,10 +99,13 @@ export class SqliteGroupCommit {
     };
   }
 
-  /** Runs `work` inside the next shared transaction; resolves with its result once that transaction committed. */
-  run<T>(work: () => T): Promise<T> {
+  /**
+   * Runs `work` inside the next shared transaction; resolves with its result once that transaction
+   * committed (and, with `durable`, once it is synced, unless `options.durable` is false).
+   */
+  run<T>(work: () => T, options: WriteOptions = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ work, durable: options.durable !== false, resolve: resolve as (value: unknown) => void, reject });
       if (!this.scheduled && this.syncing === undefined) this.schedule(0);
     });
   }
@@ -91,6 +116,8 @@ export class SqliteGroupCommit {
    */
   whenDurable(): Promise<void> {
     if (this.syncFailure) return Promise.reject(this.syncFailure);
+    // Settlement commits not yet synced: a sync now (it covers the batch syncing, if any, too).
+    if (this.settlementSync !== undefined) return this.syncSettlements();
     return this.syncing ?? Promise.resolve();
   }
 
@@ -162,6 +189,13 @@ export class SqliteGroupCommit {
         else job.reject(outcome.error);
       });
     if (!this.durable || this.totalChanges() === changesBefore) return settle();
+    if (!batch.some((job) => job.durable)) {
+      settle();
+      this.settlementSync ??= setTimeout(() => void this.syncSettlements().catch(() => undefined), this.settlementSyncMs).unref();
+      return;
+    }
+    // This batch's sync covers every settlement committed before it.
+    this.clearSettlementSync();
     let synced: Promise<void>;
     try {
       synced = this.durable();
@@ -182,6 +216,27 @@ export class SqliteGroupCommit {
         if (this.syncing === syncing) this.syncing = undefined;
         if (this.queue.length > 0 && !this.scheduled) this.schedule(0);
       });
+  }
+
+  /** Syncs the settlement commits not yet synced; a failure is final, as a batch's. */
+  private syncSettlements(): Promise<void> {
+    this.clearSettlementSync();
+    if (!this.durable || !this.db.open) return Promise.resolve();
+    let synced: Promise<void>;
+    try {
+      synced = this.durable();
+    } catch (error) {
+      synced = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return synced.catch((error: unknown) => {
+      this.syncFailure ??= error instanceof Error ? error : new Error(String(error));
+      throw this.syncFailure;
+    });
+  }
+
+  private clearSettlementSync(): void {
+    clearTimeout(this.settlementSync);
+    this.settlementSync = undefined;
   }
 
   /** Rows inserted, updated or deleted on this connection since it opened. */

@@ -275,7 +275,7 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   /** Locks up to `max` deliverable messages in enqueue order; dead-letters those out of deliveries. */
   async lockBatch(subscription: string, max: number): Promise<LockedMessage[]> {
     let imported = new Set<string>();
-    const locked = await this.write('receive', () => {
+    const locked = await this.settlement('receive', () => {
       const now = this.now();
       imported = this.importInbox(now);
       const select = this.sql(
@@ -334,7 +334,7 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
 
   /** Applies `settle` to the row still held under the message's lock; throws LockLost when there is none. */
   settle(subscription: string, message: LockedMessage, action: string, settle: (seq: number, deliveryCount: number, now: number) => void): Promise<void> {
-    return this.write(action, () => {
+    return this.settlement(action, () => {
       const now = this.now();
       const row = this
         .sql(
@@ -412,6 +412,19 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   /** A write: shares one transaction and one fsync with the writes asked for in the same turn; resolves once durable. */
   private write<T>(action: string, work: () => T): Promise<T> {
     return this.guarded(action, () => this.commits.run(work));
+  }
+
+  /**
+   * A receive or a settlement (complete, abandon, dead-letter, lock renewal, and the inbox rows a
+   * receive imports): resolves once committed, synced with the next publish or within a second
+   * (SqliteGroupCommit). Lost in a power cut, it only delivers the message again, which every
+   * subscriber already expects (at-least-once: effects are guarded by the record's claims); a
+   * kill -9 loses nothing. Before the intake forgets an imported inbox row, the bus's log is synced.
+   * This keeps the pipeline from syncing the disk several times per message, which the intake's
+   * own syncs (every acknowledged publish) wait behind.
+   */
+  private settlement<T>(action: string, work: () => T): Promise<T> {
+    return this.guarded(action, () => this.commits.run(work, { durable: false }));
   }
 
   /** An asynchronous write (the bus's, or the inbox's): refused once closed, its error translated. */

@@ -87,6 +87,35 @@ describe('commits synced off the event loop', () => {
     }
   });
 
+  it('a receive and a complete resolve once committed, without waiting for the disk; the bus syncs them within a second', async () => {
+    const path = join(dir, 'bus.sqlite');
+    const bus = new SqliteEventBus({ path, subscriptions });
+    const receiver = bus.receiver('speech');
+    try {
+      await bus.publish(messageReceivedEvent());
+      disk.hold = true;
+      const received = receiver.receive(1, 1_000);
+      expect(await settledWithin(received, 200)).toBe(true);
+      const [message] = await received;
+      const completed = receiver.complete(message!);
+      expect(await settledWithin(completed, 200)).toBe(true);
+      await completed;
+      expect(count(path, 'SELECT COUNT(*) FROM messages')).toBe(0);
+      expect(disk.held).toHaveLength(0); // no sync asked for yet
+      await sleep(1_200);
+      expect(disk.held.length).toBeGreaterThan(0); // the settlements' own sync, a second later
+      // A publish still waits for its sync.
+      const published = bus.publish(messageReceivedEvent());
+      expect(await settledWithin(published, 100)).toBe(false);
+      disk.release();
+      await published;
+    } finally {
+      disk.release();
+      await receiver.close();
+      await bus.close();
+    }
+  });
+
   it('a store update resolves once synced, and a read of it waits for that sync too', async () => {
     const store = new SqliteInteractionStore({ path: join(dir, 'records.sqlite') });
     const key = { conversationId: 'conv-1', id: 'rec-1' };
@@ -148,7 +177,8 @@ describe('commits synced off the event loop', () => {
       await intake.publish(messageReceivedEvent());
       disk.hold = true;
       const receiver = worker.receiver('speech');
-      const received = receiver.receive(1, 1_000); // imports the row; its sync is held
+      const received = receiver.receive(1, 1_000); // imports the row: committed, but its sync is held
+      expect(await settledWithin(received, 500)).toBe(true); // a receive does not wait for the disk
       await sleep(2_500); // the intake prunes once a second
       expect(inboxRows()).toBe(1);
       disk.release();

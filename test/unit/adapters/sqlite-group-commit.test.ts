@@ -161,4 +161,49 @@ describe('SqliteGroupCommit', () => {
     await commits.run(() => db.prepare('UPDATE t SET n = 2 WHERE n = 1').run().changes);
     expect(syncs).toBe(2);
   });
+
+  it('a settlement resolves once committed; its sync comes with the next durable batch, or settlementSyncMs later', async () => {
+    let syncs = 0;
+    const commits = new SqliteGroupCommit(db, { durable: async () => void (syncs += 1), settlementSyncMs: 50 });
+    await commits.run(insert(1), { durable: false });
+    expect(count()).toBe(1);
+    expect(syncs).toBe(0);
+    // A durable write in the same batch as settlements syncs the batch (and the settlement before it) once.
+    await Promise.all([commits.run(insert(2), { durable: false }), commits.run(insert(3))]);
+    expect(syncs).toBe(1);
+    await new Promise((r) => setTimeout(r, 120));
+    expect(syncs).toBe(1); // nothing was left unsynced
+    // Settlements alone: one sync of their own, settlementSyncMs after the first.
+    await commits.run(insert(4), { durable: false });
+    await commits.run(insert(5), { durable: false });
+    expect(syncs).toBe(1);
+    await new Promise((r) => setTimeout(r, 120));
+    expect(syncs).toBe(2);
+  });
+
+  it('whenDurable syncs the settlements not yet synced, and a failed settlement sync is final', async () => {
+    const syncs: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+    const commits = new SqliteGroupCommit(db, {
+      durable: () => new Promise<void>((resolve, reject) => syncs.push({ resolve, reject })),
+      settlementSyncMs: 60_000,
+    });
+    await commits.run(insert(1), { durable: false });
+    expect(syncs).toHaveLength(0);
+    let durable = false;
+    const read = commits.whenDurable().then(() => (durable = true));
+    expect(syncs).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(durable).toBe(false);
+    syncs[0]!.resolve();
+    await read;
+    // Nothing unsynced left: at once.
+    await commits.whenDurable();
+    expect(syncs).toHaveLength(1);
+    await commits.run(insert(2), { durable: false });
+    const failed = commits.whenDurable();
+    syncs[1]!.reject(new Error('fdatasync failed'));
+    await expect(failed).rejects.toThrow('fdatasync failed');
+    await expect(commits.run(insert(3), { durable: false })).rejects.toThrow('fdatasync failed');
+    expect(count()).toBe(2);
+  });
 });
