@@ -80,6 +80,8 @@ export class SqliteGroupCommit {
   private readonly settlementSyncMs: number;
   /** Pending while settlement commits wait for their sync (cleared by any sync that covers them). */
   private settlementSync: NodeJS.Timeout | undefined;
+  /** The settlements' own sync in flight, which whenDurable() waits for as well. */
+  private settlementSyncing: Promise<void> | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -118,7 +120,7 @@ export class SqliteGroupCommit {
     if (this.syncFailure) return Promise.reject(this.syncFailure);
     // Settlement commits not yet synced: a sync now (it covers the batch syncing, if any, too).
     if (this.settlementSync !== undefined) return this.syncSettlements();
-    return this.syncing ?? Promise.resolve();
+    return Promise.all([this.syncing, this.settlementSyncing]).then(() => undefined);
   }
 
   /** Commits what is queued now, before the database is closed (waiting for the write lock as SQLite does). */
@@ -188,10 +190,13 @@ export class SqliteGroupCommit {
         if (outcome.ok) job.resolve(outcome.value);
         else job.reject(outcome.error);
       });
-    if (!this.durable || this.totalChanges() === changesBefore) return settle();
-    if (!batch.some((job) => job.durable)) {
+    const wroteLog = this.durable !== undefined && this.totalChanges() !== changesBefore;
+    if (!wroteLog || !batch.some((job) => job.durable)) {
       settle();
-      this.settlementSync ??= setTimeout(() => void this.syncSettlements().catch(() => undefined), this.settlementSyncMs).unref();
+      // Settlements only: their own sync comes later, unless a durable batch's comes first.
+      if (wroteLog) this.settlementSync ??= setTimeout(() => void this.syncSettlements().catch(() => undefined), this.settlementSyncMs).unref();
+      // No sync to wait for: what queued beyond this batch goes next.
+      if (this.queue.length > 0 && !this.scheduled) this.schedule(0);
       return;
     }
     // This batch's sync covers every settlement committed before it.
@@ -228,10 +233,17 @@ export class SqliteGroupCommit {
     } catch (error) {
       synced = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    return synced.catch((error: unknown) => {
+    const syncing = synced.catch((error: unknown) => {
       this.syncFailure ??= error instanceof Error ? error : new Error(String(error));
       throw this.syncFailure;
     });
+    this.settlementSyncing = syncing;
+    syncing
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.settlementSyncing === syncing) this.settlementSyncing = undefined;
+      });
+    return syncing;
   }
 
   private clearSettlementSync(): void {

@@ -13,7 +13,8 @@ export interface OffThreadCommits {
  * COMMIT only writes the log, into the page cache) and every batch resolves its callers once
  * SqliteWalSync has synced the log on libuv's thread pool. Each caller is as durable when it resolves
  * as under synchronous=FULL; the thread only stops waiting for the disk, and batches gather while a
- * sync is in flight, so several commits share one fsync.
+ * sync is in flight, so several commits share one fsync. (A settlement, `run(work, { durable: false })`,
+ * resolves once committed: see SqliteGroupCommit.)
  *
  * What changes is visibility: another connection (or a read outside the group commit) sees a commit
  * before it is durable. A reader that acts on what it read in a way a power loss could contradict

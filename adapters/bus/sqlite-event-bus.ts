@@ -45,8 +45,9 @@ const lockLost = (message: LockedMessage) =>
 /**
  * The embedded topic with Service Bus semantics: fan-out to filtered subscriptions, peek-lock,
  * delivery count, dead-lettering after maxDeliveryCount, duplicate detection on the message id.
- * Every write resolves once durable (group commit, its log synced off the event loop): once publish
- * resolves the message survives kill -9 and power loss.
+ * A publish resolves once durable (group commit, its log synced off the event loop): once it resolves
+ * the message survives kill -9 and power loss. Receives and settlements resolve once committed (see
+ * `settlement`); dead-lettering and the console's redrive, purge and erase wait for the sync too.
  * Receivers on this connection wake on publish at once; other connections (another thread or process) find work by polling.
  */
 export class SqliteEventBus implements EventBus, SqliteSubscriptions {
@@ -275,7 +276,7 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   /** Locks up to `max` deliverable messages in enqueue order; dead-letters those out of deliveries. */
   async lockBatch(subscription: string, max: number): Promise<LockedMessage[]> {
     let imported = new Set<string>();
-    const locked = await this.settlement('receive', () => {
+    const locked = await this.settlement('receive', {}, () => {
       const now = this.now();
       imported = this.importInbox(now);
       const select = this.sql(
@@ -333,8 +334,14 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   }
 
   /** Applies `settle` to the row still held under the message's lock; throws LockLost when there is none. */
-  settle(subscription: string, message: LockedMessage, action: string, settle: (seq: number, deliveryCount: number, now: number) => void): Promise<void> {
-    return this.settlement(action, () => {
+  settle(
+    subscription: string,
+    message: LockedMessage,
+    action: string,
+    settle: (seq: number, deliveryCount: number, now: number) => void,
+    options: { durable?: boolean } = {},
+  ): Promise<void> {
+    return this.settlement(action, options, () => {
       const now = this.now();
       const row = this
         .sql(
@@ -366,10 +373,20 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
     if (delayMs <= 0) this.wake(subscription);
   }
 
+  /**
+   * Durable, unlike the other settlements: a dead letter lost in a power cut would come back as a
+   * first delivery (its receive unsynced too) and have its permanent failure tried again.
+   */
   deadLetter(subscription: string, message: LockedMessage, reason: string, description: string): Promise<void> {
-    return this.settle(subscription, message, 'dead-letter', (seq, _count, now) => {
-      this.deadLetterRow(seq, reason, description, now);
-    });
+    return this.settle(
+      subscription,
+      message,
+      'dead-letter',
+      (seq, _count, now) => {
+        this.deadLetterRow(seq, reason, description, now);
+      },
+      { durable: true },
+    );
   }
 
   async renewLock(subscription: string, message: LockedMessage): Promise<Date> {
@@ -415,16 +432,16 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   }
 
   /**
-   * A receive or a settlement (complete, abandon, dead-letter, lock renewal, and the inbox rows a
-   * receive imports): resolves once committed, synced with the next publish or within a second
+   * A receive or a settlement (complete, abandon, lock renewal, and the inbox rows a receive
+   * imports; a dead-letter passes `durable: true`): resolves once committed, synced with the next publish or within a second
    * (SqliteGroupCommit). Lost in a power cut, it only delivers the message again, which every
    * subscriber already expects (at-least-once: effects are guarded by the record's claims); a
    * kill -9 loses nothing. Before the intake forgets an imported inbox row, the bus's log is synced.
    * This keeps the pipeline from syncing the disk several times per message, which the intake's
    * own syncs (every acknowledged publish) wait behind.
    */
-  private settlement<T>(action: string, work: () => T): Promise<T> {
-    return this.guarded(action, () => this.commits.run(work, { durable: false }));
+  private settlement<T>(action: string, options: { durable?: boolean }, work: () => T): Promise<T> {
+    return this.guarded(action, () => this.commits.run(work, { durable: options.durable ?? false }));
   }
 
   /** An asynchronous write (the bus's, or the inbox's): refused once closed, its error translated. */

@@ -116,6 +116,25 @@ describe('commits synced off the event loop', () => {
     }
   });
 
+  it('a dead-letter still resolves only once synced (lost, it would come back as a first delivery)', async () => {
+    const path = join(dir, 'bus.sqlite');
+    const bus = new SqliteEventBus({ path, subscriptions });
+    const receiver = bus.receiver('speech');
+    try {
+      await bus.publish(messageReceivedEvent());
+      const [message] = await receiver.receive(1, 1_000);
+      disk.hold = true;
+      const deadLettered = receiver.deadLetter(message!, 'BadRequest', 'permanent failure');
+      expect(await settledWithin(deadLettered, 100)).toBe(false);
+      disk.release();
+      await deadLettered;
+    } finally {
+      disk.release();
+      await receiver.close();
+      await bus.close();
+    }
+  });
+
   it('a store update resolves once synced, and a read of it waits for that sync too', async () => {
     const store = new SqliteInteractionStore({ path: join(dir, 'records.sqlite') });
     const key = { conversationId: 'conv-1', id: 'rec-1' };

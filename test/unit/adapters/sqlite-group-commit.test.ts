@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDurableDatabase } from '../../../adapters/sqlite-database.js';
 import { SqliteGroupCommit } from '../../../adapters/sqlite-group-commit.js';
 
@@ -163,22 +163,60 @@ describe('SqliteGroupCommit', () => {
   });
 
   it('a settlement resolves once committed; its sync comes with the next durable batch, or settlementSyncMs later', async () => {
+    // Only setTimeout is faked (the settlements' timer); batches still start on setImmediate.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let syncs = 0;
+      const commits = new SqliteGroupCommit(db, { durable: async () => void (syncs += 1), settlementSyncMs: 1_000 });
+      await commits.run(insert(1), { durable: false });
+      expect(count()).toBe(1);
+      expect(syncs).toBe(0);
+      // A durable write in the same batch as settlements syncs the batch (and the settlement before it) once…
+      await Promise.all([commits.run(insert(2), { durable: false }), commits.run(insert(3))]);
+      expect(syncs).toBe(1);
+      // …and the settlements' own sync is no longer due.
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(syncs).toBe(1);
+      // Settlements alone: one sync of their own, settlementSyncMs after the first of them.
+      await commits.run(insert(4), { durable: false });
+      await vi.advanceTimersByTimeAsync(600);
+      await commits.run(insert(5), { durable: false });
+      expect(syncs).toBe(1);
+      await vi.advanceTimersByTimeAsync(400);
+      expect(syncs).toBe(2);
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(syncs).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('settlements beyond one batch commit in the next ones without waiting for another write', async () => {
     let syncs = 0;
-    const commits = new SqliteGroupCommit(db, { durable: async () => void (syncs += 1), settlementSyncMs: 50 });
-    await commits.run(insert(1), { durable: false });
-    expect(count()).toBe(1);
+    const commits = new SqliteGroupCommit(db, { durable: async () => void (syncs += 1), maxBatch: 2, settlementSyncMs: 60_000 });
+    await Promise.all([1, 2, 3, 4, 5].map((n) => commits.run(insert(n), { durable: false })));
+    expect(count()).toBe(5);
     expect(syncs).toBe(0);
-    // A durable write in the same batch as settlements syncs the batch (and the settlement before it) once.
-    await Promise.all([commits.run(insert(2), { durable: false }), commits.run(insert(3))]);
-    expect(syncs).toBe(1);
-    await new Promise((r) => setTimeout(r, 120));
-    expect(syncs).toBe(1); // nothing was left unsynced
-    // Settlements alone: one sync of their own, settlementSyncMs after the first.
-    await commits.run(insert(4), { durable: false });
-    await commits.run(insert(5), { durable: false });
-    expect(syncs).toBe(1);
-    await new Promise((r) => setTimeout(r, 120));
-    expect(syncs).toBe(2);
+  });
+
+  it('whenDurable waits for the settlements\' own sync while it is in flight', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const syncs: Array<() => void> = [];
+      const commits = new SqliteGroupCommit(db, { durable: () => new Promise<void>((resolve) => syncs.push(resolve)), settlementSyncMs: 1_000 });
+      await commits.run(insert(1), { durable: false });
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(syncs).toHaveLength(1); // the settlements' sync, in flight
+      let durable = false;
+      const read = commits.whenDurable().then(() => (durable = true));
+      await vi.advanceTimersByTimeAsync(10);
+      expect(durable).toBe(false);
+      syncs[0]!();
+      await read;
+      expect(syncs).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('whenDurable syncs the settlements not yet synced, and a failed settlement sync is final', async () => {
