@@ -201,14 +201,7 @@ export class SqliteGroupCommit {
     }
     // This batch's sync covers every settlement committed before it.
     this.clearSettlementSync();
-    let synced: Promise<void>;
-    try {
-      synced = this.durable();
-    } catch (error) {
-      synced = Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
-    const syncing = synced.then(settle, (error: unknown) => {
-      this.syncFailure ??= error instanceof Error ? error : new Error(String(error));
+    const syncing = this.sync().then(settle, (error: unknown) => {
       for (const job of batch) job.reject(error);
       throw error;
     });
@@ -227,15 +220,8 @@ export class SqliteGroupCommit {
   private syncSettlements(): Promise<void> {
     this.clearSettlementSync();
     if (!this.durable || !this.db.open) return Promise.resolve();
-    let synced: Promise<void>;
-    try {
-      synced = this.durable();
-    } catch (error) {
-      synced = Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
-    const syncing = synced.catch((error: unknown) => {
-      this.syncFailure ??= error instanceof Error ? error : new Error(String(error));
-      throw this.syncFailure;
+    const syncing = this.sync().catch((error: unknown) => {
+      throw this.syncFailure ?? error;
     });
     this.settlementSyncing = syncing;
     syncing
@@ -244,6 +230,21 @@ export class SqliteGroupCommit {
         if (this.settlementSyncing === syncing) this.settlementSyncing = undefined;
       });
     return syncing;
+  }
+
+  /** One sync of the log (`durable`); its failure, the first one, is kept as final (syncFailure). */
+  private sync(): Promise<void> {
+    let synced: Promise<void>;
+    try {
+      synced = this.durable!();
+    } catch (error) {
+      synced = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return synced.catch((error: unknown) => {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      this.syncFailure ??= failure;
+      throw failure;
+    });
   }
 
   private clearSettlementSync(): void {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { closeQuietly, openDurableDatabase } from '../sqlite-database.js';
-import type { SqliteGroupCommit } from '../sqlite-group-commit.js';
+import type { SqliteGroupCommit, WriteOptions } from '../sqlite-group-commit.js';
 import { closeDurably, offThreadCommits } from '../sqlite-off-thread-commits.js';
 import { statementCache } from '../sqlite-statements.js';
 import type { SqliteWalSync } from '../sqlite-wal-sync.js';
@@ -276,7 +276,7 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
   /** Locks up to `max` deliverable messages in enqueue order; dead-letters those out of deliveries. */
   async lockBatch(subscription: string, max: number): Promise<LockedMessage[]> {
     let imported = new Set<string>();
-    const locked = await this.settlement('receive', {}, () => {
+    const locked = await this.settlement('receive', () => {
       const now = this.now();
       imported = this.importInbox(now);
       const select = this.sql(
@@ -339,9 +339,9 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
     message: LockedMessage,
     action: string,
     settle: (seq: number, deliveryCount: number, now: number) => void,
-    options: { durable?: boolean } = {},
+    options: WriteOptions = {},
   ): Promise<void> {
-    return this.settlement(action, options, () => {
+    return this.settlement(action, () => {
       const now = this.now();
       const row = this
         .sql(
@@ -351,7 +351,7 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
         .get(message.lockToken, subscription, now) as { seq: number; delivery_count: number } | undefined;
       if (row === undefined) throw lockLost(message);
       settle(row.seq, row.delivery_count, now);
-    });
+    }, options);
   }
 
   complete(subscription: string, message: LockedMessage): Promise<void> {
@@ -440,8 +440,8 @@ export class SqliteEventBus implements EventBus, SqliteSubscriptions {
    * This keeps the pipeline from syncing the disk several times per message, which the intake's
    * own syncs (every acknowledged publish) wait behind.
    */
-  private settlement<T>(action: string, options: { durable?: boolean }, work: () => T): Promise<T> {
-    return this.guarded(action, () => this.commits.run(work, { durable: options.durable ?? false }));
+  private settlement<T>(action: string, work: () => T, { durable = false }: WriteOptions = {}): Promise<T> {
+    return this.guarded(action, () => this.commits.run(work, { durable }));
   }
 
   /** An asynchronous write (the bus's, or the inbox's): refused once closed, its error translated. */

@@ -60,6 +60,20 @@ function count(file: string, sql: string): number {
   }
 }
 
+/** A bus on bus.sqlite in the test's folder and its 'speech' receiver, both closed (and the disk answering) afterwards. */
+async function withReceiver(run: (opened: { path: string; bus: SqliteEventBus; receiver: ReturnType<SqliteEventBus['receiver']> }) => Promise<void>): Promise<void> {
+  const path = join(dir, 'bus.sqlite');
+  const bus = new SqliteEventBus({ path, subscriptions });
+  const receiver = bus.receiver('speech');
+  try {
+    await run({ path, bus, receiver });
+  } finally {
+    disk.release();
+    await receiver.close();
+    await bus.close();
+  }
+}
+
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'talkback-off-thread-'));
@@ -88,10 +102,7 @@ describe('commits synced off the event loop', () => {
   });
 
   it('a receive and a complete resolve once committed, without waiting for the disk; the bus syncs them within a second', async () => {
-    const path = join(dir, 'bus.sqlite');
-    const bus = new SqliteEventBus({ path, subscriptions });
-    const receiver = bus.receiver('speech');
-    try {
+    await withReceiver(async ({ path, bus, receiver }) => {
       await bus.publish(messageReceivedEvent());
       disk.hold = true;
       const received = receiver.receive(1, 1_000);
@@ -109,18 +120,11 @@ describe('commits synced off the event loop', () => {
       expect(await settledWithin(published, 100)).toBe(false);
       disk.release();
       await published;
-    } finally {
-      disk.release();
-      await receiver.close();
-      await bus.close();
-    }
+    });
   });
 
   it('a dead-letter still resolves only once synced (lost, it would come back as a first delivery)', async () => {
-    const path = join(dir, 'bus.sqlite');
-    const bus = new SqliteEventBus({ path, subscriptions });
-    const receiver = bus.receiver('speech');
-    try {
+    await withReceiver(async ({ bus, receiver }) => {
       await bus.publish(messageReceivedEvent());
       const [message] = await receiver.receive(1, 1_000);
       disk.hold = true;
@@ -128,11 +132,7 @@ describe('commits synced off the event loop', () => {
       expect(await settledWithin(deadLettered, 100)).toBe(false);
       disk.release();
       await deadLettered;
-    } finally {
-      disk.release();
-      await receiver.close();
-      await bus.close();
-    }
+    });
   });
 
   it('a store update resolves once synced, and a read of it waits for that sync too', async () => {
