@@ -38,6 +38,8 @@ export interface PortsOptions {
   hostUrl?: (() => Promise<string>) | undefined;
   /** 'inbox': the local host's intake while its pipeline runs on a worker thread (BuildDeps.publishVia). */
   publishVia?: 'bus' | 'inbox' | undefined;
+  /** The local host's pipeline: pauses synthesis under way while the chat endpoint is busy (BuildDeps.synthesisPause). */
+  synthesisPause?: BuildDeps['synthesisPause'];
   /** Replaces an implementation that is already built (tests: counting or failing doubles). */
   overrides?: Partial<{ [K in PortName]: PortTypes[K] }>;
 }
@@ -117,6 +119,7 @@ export function createPorts(config: Config, options: PortsOptions): Ports {
     inDataDir: inDataDir(config),
     hostUrl: options.hostUrl,
     publishVia: options.publishVia,
+    synthesisPause: options.synthesisPause,
     bus: () => get('bus')() as Promise<EventBus>,
     sendLimits,
     botAuthOverrides: options.botAuthOverrides,

@@ -16,17 +16,19 @@ interface Level {
 }
 
 /**
- * Busy: a flood, not a burst (a burst's messages are better handled at once by both). At 200 msg/s on
+ * Busy: a flood, noticed within 0.1 s (two samples), and over once 0.2 s stayed quiet. At 200 msg/s on
  * 2 cores the intake's event loop was 40–50% in use, at 50 msg/s 10–20%, at saturation ~100%.
  */
-const BUSY: Level = { from: 0.3, samples: 3, below: 0.15, calmSamples: 2 };
+const BUSY: Level = { from: 0.3, samples: 2, below: 0.15, calmSamples: 4 };
 /** Saturated: the acknowledgements wait for the cores; at 200 msg/s the loop was at most ~60% in use. */
-const SATURATED: Level = { from: 0.85, samples: 3, below: 0.65, calmSamples: 2 };
+const SATURATED: Level = { from: 0.85, samples: 3, below: 0.65, calmSamples: 4 };
 /**
- * Short samples, so that a flood is noticed within ~0.3 s: until then synthesis shares the cores with
- * it, and measured at 200 msg/s the acknowledgements of that first moment were most of the slow ones.
+ * Short samples, so that a flood is noticed at once: until then synthesis shares the cores with it,
+ * and measured at 200 msg/s the acknowledgements of a flood's first second were most of the slow ones
+ * (noticed after 0.3 s, as before, a window's p99 read 26–93 ms; after 0.1 s, with the syntheses under
+ * way paused too, 16–23 ms in two windows of three: README, "Benchmarks").
  */
-const SAMPLE_MS = 100;
+const SAMPLE_MS = 50;
 
 /** One level's state: whether it holds, and how many samples in a row spoke for a change. */
 class Hysteresis {
@@ -73,8 +75,9 @@ export function watchIntakeLoad(onChange: (load: IntakeLoad) => void): () => voi
 export type PumpWork = 'synthesis' | 'delivery';
 
 /**
- * The pipeline worker's side. While the intake is busy, the speech pump takes no new messages: synthesis
- * is what competes with acknowledging customers for the cores. While it is saturated, no pump does:
+ * The pipeline worker's side. While the intake is busy, the speech pump takes no new messages, and the
+ * syntheses under way pause (onSynthesisYield): synthesis is what competes with acknowledging customers
+ * for the cores. While it is saturated, no pump does:
  * the bus's import, records, mails and replies of every accepted message took a third of a core at
  * saturation, and the intake waited for the cores 1.2–2 s in 10 (README, "Benchmarks"). What runs
  * finishes; the timers go on; the backlog is durable and waits. So that a long flood cannot starve the
@@ -84,6 +87,10 @@ export type PumpWork = 'synthesis' | 'delivery';
 export class PipelineYield {
   private busySince: number | undefined;
   private saturatedSince: number | undefined;
+  private synthesisListener: ((yielding: boolean) => void) | undefined;
+  private synthesisYielding = false;
+  /** When synthesis's yield next starts or ends by the clock (maxYieldMs, minRunMs) rather than by a change of load. */
+  private synthesisTurn: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly maxYieldMs = 10_000,
@@ -96,6 +103,22 @@ export class PipelineYield {
     else this.busySince ??= this.now();
     if (load !== 'saturated') this.saturatedSince = undefined;
     else this.saturatedSince ??= this.now();
+    this.tellSynthesis();
+  }
+
+  /**
+   * Tells `listener` each time synthesis starts or stops yielding, on a change of load and when a
+   * stretch ends by the clock, so that what is under way can pause with the pump (SynthesisPause).
+   */
+  onSynthesisYield(listener: (yielding: boolean) => void): void {
+    this.synthesisListener = listener;
+    this.tellSynthesis();
+  }
+
+  /** Stops telling onSynthesisYield's listener anything. */
+  close(): void {
+    this.synthesisListener = undefined;
+    this.stopClock();
   }
 
   /** Whether a pump doing this kind of work should hold off taking messages now. */
@@ -104,5 +127,25 @@ export class PipelineYield {
     if (since === undefined || this.maxYieldMs <= 0) return false;
     const cycle = this.maxYieldMs + this.minRunMs;
     return (this.now() - since) % cycle < this.maxYieldMs;
+  }
+
+  private tellSynthesis(): void {
+    if (!this.synthesisListener) return;
+    this.stopClock();
+    const yielding = this.yielding('synthesis');
+    if (yielding !== this.synthesisYielding) {
+      this.synthesisYielding = yielding;
+      this.synthesisListener(yielding);
+    }
+    if (this.busySince === undefined || this.maxYieldMs <= 0) return;
+    const cycle = this.maxYieldMs + this.minRunMs;
+    const into = (this.now() - this.busySince) % cycle;
+    this.synthesisTurn = setTimeout(() => this.tellSynthesis(), (into < this.maxYieldMs ? this.maxYieldMs : cycle) - into);
+    this.synthesisTurn.unref();
+  }
+
+  private stopClock(): void {
+    clearTimeout(this.synthesisTurn);
+    this.synthesisTurn = undefined;
   }
 }

@@ -22,10 +22,11 @@ export const speechSynthesizers: readonly Implementation<SpeechSynthesizer>[] = 
     id: 'espeak-ng',
     selectedBy: (config) => !azurePorts(config).speech,
     describe: (config) => `eSpeak NG (WASM, offline, up to ${config.SPEECH_WORKERS || availableParallelism()} threads)`,
-    async build(config) {
+    async build(config, deps) {
       const { EspeakSpeechSynthesizer } = await import('./espeak/espeak-speech-synthesizer.js');
       return new EspeakSpeechSynthesizer({
         idleTimeoutMs: config.SPEECH_IDLE_MS,
+        pause: deps.synthesisPause,
         ...(config.SPEECH_WORKERS > 0 ? { threads: config.SPEECH_WORKERS } : {}),
       });
     },

@@ -4,6 +4,7 @@ import { TalkbackError, type ErrorCode } from '../../../core/errors.js';
 import type { RenderRequest, RenderedSpeech } from './espeak-render.js';
 import { compileEspeak } from './espeak-wasm.js';
 import { threadEntry } from '../../thread-entry.js';
+import type { SynthesisPause } from './synthesis-pause.js';
 import type { WorkerResponse } from './espeak-worker.js';
 
 export interface EspeakPoolOptions {
@@ -16,6 +17,8 @@ export interface EspeakPoolOptions {
   idleTimeoutMs?: number;
   /** The voices the pool speaks with: the module embeds only their data. Default: every voice. */
   voices?: readonly string[];
+  /** A pause its owner may put on the renders under way (synthesis-pause.ts). Default: none. */
+  pause?: SynthesisPause | undefined;
 }
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
@@ -40,11 +43,13 @@ export class EspeakPool {
   readonly threads: number;
   private readonly idleTimeoutMs: number;
   private readonly voices: readonly string[] | undefined;
+  private readonly pause: SynthesisPause | undefined;
 
   constructor(options: EspeakPoolOptions = {}) {
     this.threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.voices = options.voices;
+    this.pause = options.pause;
   }
 
   /** Threads alive now (0 before the first synthesis and once they have been idle for the idle timeout). */
@@ -70,7 +75,7 @@ export class EspeakPool {
           maxThreads: this.threads,
           idleTimeout: this.idleTimeoutMs,
           resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-          workerData: { compiled },
+          workerData: { compiled, ...(this.pause ? { pause: this.pause.shared } : {}) },
         })),
     );
     this.pool.catch(() => (this.pool = undefined));

@@ -16,9 +16,13 @@ export interface RenderedSpeech {
   durationMs: number;
 }
 
-/** eSpeak NG text → WAV → MP3. Throws TalkbackError when eSpeak refuses the input (not retryable). */
-export async function renderSpeech(engine: EspeakEngine, request: RenderRequest): Promise<RenderedSpeech> {
+/**
+ * eSpeak NG text → WAV → MP3. Throws TalkbackError when eSpeak refuses the input (not retryable).
+ * `pausePoint` is called before eSpeak starts and between the encoder's chunks (synthesis-pause.ts).
+ */
+export async function renderSpeech(engine: EspeakEngine, request: RenderRequest, pausePoint?: () => void): Promise<RenderedSpeech> {
   const { voice } = request;
+  pausePoint?.();
   const run = await engine.run(['-v', voice, ...request.options], request.text);
   if (run.status !== 0 || run.output === undefined) {
     // eSpeak itself refused (unknown voice, bad setting): the same input fails the same way again.
@@ -32,6 +36,6 @@ export async function renderSpeech(engine: EspeakEngine, request: RenderRequest)
     throw new TalkbackError('SpeechRejected', `eSpeak NG wrote ${pcm.channels} channels, expected mono`);
   }
   if (pcm.samples.length === 0) throw new TalkbackError('SpeechRejected', 'nothing to speak: eSpeak produced no audio');
-  const data = await encodeMp3(pcm.samples, { sampleRate: pcm.sampleRate, bitrateKbps: request.bitrateKbps });
+  const data = await encodeMp3(pcm.samples, { sampleRate: pcm.sampleRate, bitrateKbps: request.bitrateKbps, ...(pausePoint ? { between: pausePoint } : {}) });
   return { data, durationMs: Math.round((pcm.samples.length * 1000) / pcm.sampleRate) };
 }

@@ -2,6 +2,7 @@ import { isTalkbackError, TalkbackError } from '../../../core/errors.js';
 import type { Language } from '../../../core/language.js';
 import type { SpeechSynthesizer, SynthesisRequest, SynthesizedAudio } from '../../ports.js';
 import { EspeakPool } from './espeak-pool.js';
+import type { SynthesisPause } from './synthesis-pause.js';
 
 export interface EspeakSpeechSynthesizerOptions {
   /** eSpeak NG voice per language (`espeak-ng --voices`); defaults: ko → 'ko', en → 'en-us'. */
@@ -19,6 +20,8 @@ export interface EspeakSpeechSynthesizerOptions {
   threads?: number;
   /** A synthesis thread idle this long ends (default 30 s); the next message starts one again. */
   idleTimeoutMs?: number;
+  /** Pauses the syntheses under way while set (the local host's, while its chat endpoint is busy). */
+  pause?: SynthesisPause | undefined;
 }
 
 const DEFAULT_VOICES: Record<Language, string> = { ko: 'ko', en: 'en-us' };
@@ -77,6 +80,7 @@ export class EspeakSpeechSynthesizer implements SpeechSynthesizer {
       voices: Object.values(this.voices),
       ...(options.threads === undefined ? {} : { threads: options.threads }),
       ...(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.idleTimeoutMs }),
+      pause: options.pause,
     });
   }
 

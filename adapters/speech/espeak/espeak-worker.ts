@@ -10,6 +10,7 @@ import { lowerThreadNice } from '../../thread-priority.js';
 import { EspeakEngine } from './espeak-engine.js';
 import { renderSpeech, type RenderRequest } from './espeak-render.js';
 import { compileEspeak, type CompiledEspeak } from './espeak-wasm.js';
+import { pausePoints, type SharedPause } from './synthesis-pause.js';
 
 export type WorkerResponse =
   | { data: Uint8Array; durationMs: number }
@@ -24,13 +25,15 @@ export type WorkerResponse =
 const SYNTHESIS_NICE_STEPS = 5;
 lowerThreadNice(SYNTHESIS_NICE_STEPS);
 
-// The pool compiles the module once and gives it, with its layout, to every thread (tinypool: [its data, ours]).
-const shared = (workerData as [unknown, { compiled?: CompiledEspeak } | undefined] | undefined)?.[1]?.compiled;
+// The pool compiles the module once and gives it, with its layout, to every thread (tinypool: [its data,
+// ours]), with the pause the host may put on synthesis under way, if any.
+const given = (workerData as [unknown, { compiled?: CompiledEspeak; pause?: SharedPause } | undefined] | undefined)?.[1];
+const shared = given?.compiled;
 const engine = new EspeakEngine(shared ? () => Promise.resolve(shared) : () => compileEspeak());
 
 export default async function render(request: RenderRequest): Promise<WorkerResponse> {
   try {
-    const { data, durationMs } = await renderSpeech(engine, request);
+    const { data, durationMs } = await renderSpeech(engine, request, pausePoints(given?.pause));
     return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), durationMs };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -4,6 +4,8 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 export interface Mp3EncodeOptions {
   sampleRate: number;
   bitrateKbps: number;
+  /** Called between chunks, after the turn given to the event loop (a pool thread's pause point). */
+  between?: () => void;
 }
 
 /** Samples per encoder call: whole 1152-sample MP3 frames, about one second at 22.05 kHz. */
@@ -20,7 +22,10 @@ export async function encodeMp3(samples: Int16Array, options: Mp3EncodeOptions):
   // lamejs returns Int8Array views, which Buffer.concat refuses: wrap their bytes.
   const keep = (frames: Uint8Array) => parts.push(Buffer.from(frames.buffer, frames.byteOffset, frames.byteLength));
   for (let at = 0; at < samples.length; at += CHUNK_SAMPLES) {
-    if (at > 0) await nextTurn();
+    if (at > 0) {
+      await nextTurn();
+      options.between?.();
+    }
     keep(encoder.encodeBuffer(samples.subarray(at, at + CHUNK_SAMPLES)));
   }
   keep(encoder.flush());

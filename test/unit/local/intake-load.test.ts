@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PipelineYield, watchIntakeLoad, type IntakeLoad } from '../../../local/intake-load.js';
 
 describe('PipelineYield', () => {
@@ -49,6 +49,50 @@ describe('PipelineYield', () => {
     expect(y.yielding('synthesis')).toBe(false);
   });
 
+  describe('onSynthesisYield', () => {
+    afterEach(() => vi.useRealTimers());
+
+    it('tells when synthesis starts and stops yielding: on a change of load, and when a stretch ends by the clock', () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+      const y = new PipelineYield(10_000, 2_000);
+      const told: boolean[] = [];
+      y.onSynthesisYield((yielding) => told.push(yielding));
+      expect(told).toEqual([]); // calm: nothing to say
+      y.intakeLoad('busy');
+      expect(told).toEqual([true]);
+      y.intakeLoad('saturated'); // still yielding: not said again
+      expect(told).toEqual([true]);
+      vi.advanceTimersByTime(9_999);
+      expect(told).toEqual([true]);
+      vi.advanceTimersByTime(1); // the stretch of 10 s is over: synthesis runs for 2 s
+      expect(told).toEqual([true, false]);
+      vi.advanceTimersByTime(2_000);
+      expect(told).toEqual([true, false, true]);
+      y.intakeLoad('calm');
+      expect(told).toEqual([true, false, true, false]);
+      vi.advanceTimersByTime(60_000); // calm: no clock runs
+      expect(told).toEqual([true, false, true, false]);
+      y.intakeLoad('busy');
+      y.close();
+      vi.advanceTimersByTime(60_000);
+      y.intakeLoad('calm'); // closed: nothing more is said
+      expect(told).toEqual([true, false, true, false, true]);
+    });
+
+    it('says yielding at once to a listener that comes while the intake is busy, and nothing with PIPELINE_YIELD_MS=0', () => {
+      const busy = new PipelineYield(10_000, 2_000);
+      busy.intakeLoad('busy');
+      const told: boolean[] = [];
+      busy.onSynthesisYield((yielding) => told.push(yielding));
+      busy.close();
+      expect(told).toEqual([true]);
+      const never = new PipelineYield(0);
+      never.onSynthesisYield((yielding) => told.push(yielding));
+      never.intakeLoad('saturated');
+      expect(told).toEqual([true]);
+    });
+  });
+
   it('never yields with PIPELINE_YIELD_MS=0', () => {
     const y = new PipelineYield(0);
     y.intakeLoad('saturated');
@@ -83,10 +127,10 @@ async function watching(during: (changes: IntakeLoad[]) => Promise<void>): Promi
 }
 
 describe('watchIntakeLoad', () => {
-  it('does not count a short burst (under three samples) as busy', () =>
+  it('does not count a burst shorter than two samples at 30% (30 ms) as busy', () =>
     watching(async (changes) => {
       await new Promise((r) => setTimeout(r, 250));
-      await busyFor(100);
+      await busyFor(20);
       await new Promise((r) => setTimeout(r, 600));
       expect(changes).toEqual([]);
     }));
@@ -94,11 +138,12 @@ describe('watchIntakeLoad', () => {
   it('reports saturated while the event loop is kept busy, and calm once it is idle again', () =>
     watching(async (changes) => {
       await busyFor(1_200);
-      expect(changes).toEqual(['saturated']);
+      // Busy is noticed a sample before saturated (two samples against three).
+      expect(changes).toEqual(['busy', 'saturated']);
       await new Promise((r) => setTimeout(r, 1_000));
-      // Saturated ends first (two samples under 65%), busy after (two under 15%): when a sample that
-      // spans the end of the work, or a busy moment of the machine, reads 15% or more, busy shows between.
-      expect(['saturated calm', 'saturated busy calm']).toContain(changes.join(' '));
+      // Saturated ends after four samples under 65%, busy after four under 15%: when a sample that spans
+      // the end of the work, or a busy moment of the machine, reads 15% or more, busy shows between.
+      expect(['busy saturated calm', 'busy saturated busy calm']).toContain(changes.join(' '));
     }));
 
   it('reports busy, not saturated, while about half of the event loop is in use', () =>

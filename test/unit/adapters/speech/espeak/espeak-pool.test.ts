@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EspeakPool, type EspeakPoolOptions } from '../../../../../adapters/speech/espeak/espeak-pool.js';
+import { SynthesisPause } from '../../../../../adapters/speech/espeak/synthesis-pause.js';
 
 const pools: EspeakPool[] = [];
 const open = (threads?: number, options: EspeakPoolOptions = {}) => {
@@ -55,5 +56,31 @@ describe('EspeakPool', () => {
     // The next synthesis starts a thread again, from the module compiled already.
     expect((await speak('three')).data.length).toBeGreaterThan(0);
     expect(pool.liveThreads).toBe(1);
+  });
+
+  it('holds a render while its owner pauses synthesis, and finishes it once the pause is lifted', async () => {
+    const pause = new SynthesisPause(60_000);
+    const pool = open(1, { voices: ['en-us'], pause });
+    const speak = () => pool.render({ voice: 'en-us', options: [], text: 'Where is my order? I ordered it last week.', bitrateKbps: 64 });
+    await speak(); // the thread is up and warm: unpaused, the next render takes a fraction of a second
+    pause.set(true);
+    let doneAt: number | undefined;
+    const rendering = speak().then((result) => ((doneAt = performance.now()), result));
+    await sleep(1_500);
+    expect(doneAt).toBeUndefined();
+    const liftedAt = performance.now();
+    pause.set(false);
+    const { data } = await rendering;
+    expect(doneAt).toBeGreaterThanOrEqual(liftedAt);
+    expect(data.length).toBeGreaterThan(0);
+  });
+
+  it('finishes a render that has waited its budget even while the pause stays on', async () => {
+    const pause = new SynthesisPause(200);
+    const pool = open(1, { voices: ['en-us'], pause });
+    pause.set(true);
+    const { data } = await pool.render({ voice: 'en-us', options: [], text: 'Still paused.', bitrateKbps: 64 });
+    expect(data.length).toBeGreaterThan(0);
+    expect(pause.paused).toBe(true);
   });
 });
