@@ -6,6 +6,9 @@
  *  - rate: an open loop at `rate` messages per second for `durationMs`; each latency counts from
  *    the moment the message was due, so a server that falls behind is charged for the wait.
  * Every message is a distinct activity (its own conversation and id), ⅓ of them Korean.
+ * The window starts `settleMs` after this process has loaded (default 1 s): a new node process with
+ * tsx takes most of a core for its first few hundred ms, and measured from its first request that
+ * start-up shared the 2 cores with whichever server it measured (README, "Benchmarks").
  */
 import { Agent, request } from 'node:http';
 
@@ -18,6 +21,8 @@ export interface LoadSpec {
   durationMs: number;
   /** Makes ids unique across runs against the same data folder. */
   prefix: string;
+  /** How long to wait, once loaded, before the window starts (default 1,000 ms). */
+  settleMs?: number;
 }
 
 export interface LoadResult {
@@ -60,6 +65,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function run(spec: LoadSpec): Promise<LoadResult> {
+  await new Promise((r) => setTimeout(r, spec.settleMs ?? 1_000));
   const target = new URL('/api/messages', spec.url);
   const agent = new Agent({ keepAlive: true, maxSockets: spec.mode === 'saturate' ? (spec.connections ?? 16) : 64 });
   const latencies: number[] = [];
