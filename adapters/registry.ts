@@ -8,7 +8,7 @@ import { TalkbackError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { ConnectorBounds } from './chat/bounded-connector.js';
 import type { EventBus, SendLimits, SubscriptionSpec } from './ports.js';
-import type { SynthesisPause } from './speech/espeak/synthesis-pause.js';
+import type { SynthesisPause } from './speech/synthesis-pause.js';
 
 /** What an implementation may need besides the config: given by the composition root. */
 export interface BuildDeps {
@@ -27,7 +27,7 @@ export interface BuildDeps {
   publishVia?: 'bus' | 'inbox' | undefined;
   /** The local host's own URL, once it listens (the folder audio store's links point there); absent: CONSOLE_BASE_URL. */
   hostUrl?: (() => Promise<string>) | undefined;
-  /** The local host's pipeline: pauses the embedded synthesizer's renders under way while its chat endpoint is busy. */
+  /** The local host's pipeline: pauses the embedded synthesizer (eSpeak NG) under way while its chat endpoint is busy. */
   synthesisPause?: SynthesisPause | undefined;
   /** The per-conversation send limits shared by the inbound endpoint's in-turn replies and the ChatChannel. */
   sendLimits: SendLimits;

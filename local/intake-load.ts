@@ -23,10 +23,9 @@ const BUSY: Level = { from: 0.3, samples: 2, below: 0.15, calmSamples: 4 };
 /** Saturated: the acknowledgements wait for the cores; at 200 msg/s the loop was at most ~60% in use. */
 const SATURATED: Level = { from: 0.85, samples: 3, below: 0.65, calmSamples: 4 };
 /**
- * Short samples, so that a flood is noticed at once: until then synthesis shares the cores with it,
- * and measured at 200 msg/s the acknowledgements of a flood's first second were most of the slow ones
- * (noticed after 0.3 s, as before, a window's p99 read 26–93 ms; after 0.1 s, with the syntheses under
- * way paused too, 16–23 ms in two windows of three: README, "Benchmarks").
+ * Short samples, so that a flood is noticed at once (100–150 ms): until then synthesis shares the cores
+ * with it, and measured at 200 msg/s the acknowledgements of a flood's first second were most of the
+ * slow ones (README, "Benchmarks": stop 26).
  */
 const SAMPLE_MS = 50;
 
@@ -123,24 +122,27 @@ export class PipelineYield {
 
   /** Whether a pump doing this kind of work should hold off taking messages now. */
   yielding(work: PumpWork): boolean {
-    const since = work === 'synthesis' ? this.busySince : this.saturatedSince;
-    if (since === undefined || this.maxYieldMs <= 0) return false;
+    return this.stretch(work === 'synthesis' ? this.busySince : this.saturatedSince).yielding;
+  }
+
+  /** A level that began at `since`: whether it yields now, and in how many ms that turns (by one reading of the clock). */
+  private stretch(since: number | undefined): { yielding: boolean; turnsInMs?: number } {
+    if (since === undefined || this.maxYieldMs <= 0) return { yielding: false };
     const cycle = this.maxYieldMs + this.minRunMs;
-    return (this.now() - since) % cycle < this.maxYieldMs;
+    const into = (this.now() - since) % cycle;
+    return into < this.maxYieldMs ? { yielding: true, turnsInMs: this.maxYieldMs - into } : { yielding: false, turnsInMs: cycle - into };
   }
 
   private tellSynthesis(): void {
     if (!this.synthesisListener) return;
     this.stopClock();
-    const yielding = this.yielding('synthesis');
+    const { yielding, turnsInMs } = this.stretch(this.busySince);
     if (yielding !== this.synthesisYielding) {
       this.synthesisYielding = yielding;
       this.synthesisListener(yielding);
     }
-    if (this.busySince === undefined || this.maxYieldMs <= 0) return;
-    const cycle = this.maxYieldMs + this.minRunMs;
-    const into = (this.now() - this.busySince) % cycle;
-    this.synthesisTurn = setTimeout(() => this.tellSynthesis(), (into < this.maxYieldMs ? this.maxYieldMs : cycle) - into);
+    if (turnsInMs === undefined) return;
+    this.synthesisTurn = setTimeout(() => this.tellSynthesis(), turnsInMs);
     this.synthesisTurn.unref();
   }
 

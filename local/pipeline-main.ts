@@ -44,7 +44,7 @@ const { PipelineYield } = await import('./intake-load.js');
 const { compileMjmlWith } = await import('../core/mjml-template.js');
 const { compileMjmlOnThread } = await import('./mjml-compile-thread.js');
 const { collectGarbageWhenGrown } = await import('./compact-heap.js');
-const { SynthesisPause } = await import('../adapters/speech/espeak/synthesis-pause.js');
+const { SynthesisPause } = await import('../adapters/speech/synthesis-pause.js');
 
 /**
  * The worker's heap grows by this much at most before a full collection (~every 8 s under a backlog).
@@ -66,9 +66,10 @@ const logger = createLogger(config.LOG_LEVEL, lines ? lineDestination() : pino.d
 const dataDir = path.resolve(config.TALKBACK_DATA_DIR);
 // Email templates are compiled on a passing thread: mjml never stays in this one's heap.
 compileMjmlWith(compileMjmlOnThread);
-// While the intake is busy, the syntheses under way pause too, each at most a third of its call timeout
-// (or one yield, if shorter), so that a paused one is not timed out and synthesized again from the start.
-const synthesisPause = new SynthesisPause(Math.min(config.PIPELINE_YIELD_MS, Math.floor(config.OUTBOUND_TIMEOUT_MS / 3)));
+// While the intake is busy, the syntheses under way pause too, each until a third of its call timeout
+// (or one yield, if shorter) after its call began, so that a paused one is not timed out and
+// synthesized again from the start.
+const synthesisPause = new SynthesisPause({ budgetMs: Math.min(config.PIPELINE_YIELD_MS, Math.floor(config.OUTBOUND_TIMEOUT_MS / 3)) });
 const ports = createPorts(config, { subscriptions, logger, hostUrl: () => hostUrl, synthesisPause });
 // This thread owns the claims it takes (this pid, its own nonce): should it die, the restarted worker takes them over at once.
 const claimOwner = localClaimOwner(`local:${dataDir}`);

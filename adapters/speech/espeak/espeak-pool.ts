@@ -4,7 +4,7 @@ import { TalkbackError, type ErrorCode } from '../../../core/errors.js';
 import type { RenderRequest, RenderedSpeech } from './espeak-render.js';
 import { compileEspeak } from './espeak-wasm.js';
 import { threadEntry } from '../../thread-entry.js';
-import type { SynthesisPause } from './synthesis-pause.js';
+import type { SynthesisPause } from '../synthesis-pause.js';
 import type { WorkerResponse } from './espeak-worker.js';
 
 export interface EspeakPoolOptions {
@@ -17,7 +17,7 @@ export interface EspeakPoolOptions {
   idleTimeoutMs?: number;
   /** The voices the pool speaks with: the module embeds only their data. Default: every voice. */
   voices?: readonly string[];
-  /** A pause its owner may put on the renders under way (synthesis-pause.ts). Default: none. */
+  /** A pause its owner may put on the renders under way (../synthesis-pause.ts). Default: none. */
   pause?: SynthesisPause | undefined;
 }
 
@@ -85,7 +85,9 @@ export class EspeakPool {
   async render(request: RenderRequest): Promise<RenderedSpeech> {
     let response: WorkerResponse;
     try {
-      response = (await (await this.started()).run(request)) as WorkerResponse;
+      // A render may wait for the pause until its budget after this call began, time in the queue included.
+      const pauseUntil = this.pause?.deadlineFromNow();
+      response = (await (await this.started()).run(pauseUntil === undefined ? request : { ...request, pauseUntil })) as WorkerResponse;
     } catch (error) {
       const cause = error instanceof Error ? error : new Error(String(error));
       throw new TalkbackError('SpeechFailed', `an eSpeak thread stopped: ${cause.message}`, { cause });

@@ -9,6 +9,8 @@ export interface RenderRequest {
   options: readonly string[];
   text: string;
   bitrateKbps: number;
+  /** Until when (epoch ms) the render may wait for its owner's pause (../synthesis-pause.ts); absent: never waits. */
+  pauseUntil?: number;
 }
 
 export interface RenderedSpeech {
@@ -18,9 +20,13 @@ export interface RenderedSpeech {
 
 /**
  * eSpeak NG text → WAV → MP3. Throws TalkbackError when eSpeak refuses the input (not retryable).
- * `pausePoint` is called before eSpeak starts and between the encoder's chunks (synthesis-pause.ts).
+ * `pausePoint` is called before eSpeak starts and between the encoder's chunks (../synthesis-pause.ts).
  */
-export async function renderSpeech(engine: EspeakEngine, request: RenderRequest, pausePoint?: () => void): Promise<RenderedSpeech> {
+export async function renderSpeech(
+  engine: EspeakEngine,
+  request: RenderRequest,
+  pausePoint?: () => void,
+): Promise<RenderedSpeech> {
   const { voice } = request;
   pausePoint?.();
   const run = await engine.run(['-v', voice, ...request.options], request.text);
@@ -36,6 +42,10 @@ export async function renderSpeech(engine: EspeakEngine, request: RenderRequest,
     throw new TalkbackError('SpeechRejected', `eSpeak NG wrote ${pcm.channels} channels, expected mono`);
   }
   if (pcm.samples.length === 0) throw new TalkbackError('SpeechRejected', 'nothing to speak: eSpeak produced no audio');
-  const data = await encodeMp3(pcm.samples, { sampleRate: pcm.sampleRate, bitrateKbps: request.bitrateKbps, ...(pausePoint ? { between: pausePoint } : {}) });
+  const data = await encodeMp3(pcm.samples, {
+    sampleRate: pcm.sampleRate,
+    bitrateKbps: request.bitrateKbps,
+    ...(pausePoint ? { between: pausePoint } : {}),
+  });
   return { data, durationMs: Math.round((pcm.samples.length * 1000) / pcm.sampleRate) };
 }

@@ -2,7 +2,7 @@ import { isTalkbackError, TalkbackError } from '../../../core/errors.js';
 import type { Language } from '../../../core/language.js';
 import type { SpeechSynthesizer, SynthesisRequest, SynthesizedAudio } from '../../ports.js';
 import { EspeakPool } from './espeak-pool.js';
-import type { SynthesisPause } from './synthesis-pause.js';
+import type { SynthesisPause } from '../synthesis-pause.js';
 
 export interface EspeakSpeechSynthesizerOptions {
   /** eSpeak NG voice per language (`espeak-ng --voices`); defaults: ko → 'ko', en → 'en-us'. */

@@ -10,7 +10,7 @@ import { lowerThreadNice } from '../../thread-priority.js';
 import { EspeakEngine } from './espeak-engine.js';
 import { renderSpeech, type RenderRequest } from './espeak-render.js';
 import { compileEspeak, type CompiledEspeak } from './espeak-wasm.js';
-import { pausePoints, type SharedPause } from './synthesis-pause.js';
+import { pausePointFor, type SharedPause } from '../synthesis-pause.js';
 
 export type WorkerResponse =
   | { data: Uint8Array; durationMs: number }
@@ -33,7 +33,7 @@ const engine = new EspeakEngine(shared ? () => Promise.resolve(shared) : () => c
 
 export default async function render(request: RenderRequest): Promise<WorkerResponse> {
   try {
-    const { data, durationMs } = await renderSpeech(engine, request, pausePoints(given?.pause));
+    const { data, durationMs } = await renderSpeech(engine, request, pausePointFor(given?.pause, request.pauseUntil));
     return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), durationMs };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

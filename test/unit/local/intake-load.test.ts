@@ -127,7 +127,7 @@ async function watching(during: (changes: IntakeLoad[]) => Promise<void>): Promi
 }
 
 describe('watchIntakeLoad', () => {
-  it('does not count a burst shorter than two samples at 30% (30 ms) as busy', () =>
+  it('does not count one short burst (within one sample) as busy', () =>
     watching(async (changes) => {
       await new Promise((r) => setTimeout(r, 250));
       await busyFor(20);

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EspeakPool, type EspeakPoolOptions } from '../../../../../adapters/speech/espeak/espeak-pool.js';
-import { SynthesisPause } from '../../../../../adapters/speech/espeak/synthesis-pause.js';
+import { SynthesisPause } from '../../../../../adapters/speech/synthesis-pause.js';
 
 const pools: EspeakPool[] = [];
 const open = (threads?: number, options: EspeakPoolOptions = {}) => {
@@ -59,7 +59,7 @@ describe('EspeakPool', () => {
   });
 
   it('holds a render while its owner pauses synthesis, and finishes it once the pause is lifted', async () => {
-    const pause = new SynthesisPause(60_000);
+    const pause = new SynthesisPause({ budgetMs: 10_000 });
     const pool = open(1, { voices: ['en-us'], pause });
     const speak = () => pool.render({ voice: 'en-us', options: [], text: 'Where is my order? I ordered it last week.', bitrateKbps: 64 });
     await speak(); // the thread is up and warm: unpaused, the next render takes a fraction of a second
@@ -75,11 +75,15 @@ describe('EspeakPool', () => {
     expect(data.length).toBeGreaterThan(0);
   });
 
-  it('finishes a render that has waited its budget even while the pause stays on', async () => {
-    const pause = new SynthesisPause(200);
+  it('finishes a render once its budget from the call has passed, even while the pause stays on', async () => {
+    const pause = new SynthesisPause({ budgetMs: 700 });
     const pool = open(1, { voices: ['en-us'], pause });
+    const speak = () => pool.render({ voice: 'en-us', options: [], text: 'Still paused.', bitrateKbps: 64 });
+    await speak(); // the thread is up and warm
     pause.set(true);
-    const { data } = await pool.render({ voice: 'en-us', options: [], text: 'Still paused.', bitrateKbps: 64 });
+    const started = Date.now();
+    const { data } = await speak();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(700); // it waited: the pause reached the thread
     expect(data.length).toBeGreaterThan(0);
     expect(pause.paused).toBe(true);
   });
