@@ -35,6 +35,8 @@ export interface LoadResult {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** When the window started (epoch ms): its first message was due then. */
+  startedAt: number;
 }
 
 export function benchText(i: number): { text: string; locale: string } {
@@ -97,6 +99,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
       req.end(body);
     });
 
+  const startedAt = Date.now();
   const started = performance.now();
   const end = started + spec.durationMs;
   if (spec.mode === 'saturate') {
@@ -131,6 +134,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     failed: sent - sorted.length,
     statuses,
     seconds: round(seconds),
+    startedAt,
     rps: round(sorted.length / seconds),
     p50Ms: round(percentile(sorted, 50)),
     p99Ms: round(percentile(sorted, 99)),

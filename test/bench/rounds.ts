@@ -27,7 +27,7 @@ export function median(values: number[]): number {
   return Math.round(value * 100) / 100;
 }
 
-/** A window's rps, p50 and p99 as the medians of its rounds (each on its own); sent, ok, failed and seconds summed over the rounds, maxMs the largest; and the rounds themselves. */
+/** A window's rps, p50 and p99 as the medians of its rounds (each on its own); sent, ok, failed and seconds summed over the rounds, maxMs the largest, startedAt the first; and the rounds themselves. */
 export interface LoadRounds extends LoadResult {
   rounds: LoadResult[];
 }
@@ -46,6 +46,7 @@ export function medianOf(rounds: LoadResult[]): LoadRounds {
     p50Ms: median(rounds.map((r) => r.p50Ms)),
     p99Ms: median(rounds.map((r) => r.p99Ms)),
     maxMs: Math.max(...rounds.map((r) => r.maxMs)),
+    startedAt: Math.min(...rounds.map((r) => r.startedAt)),
     rounds,
   };
 }

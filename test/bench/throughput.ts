@@ -169,8 +169,8 @@ async function drainRounds(sink: Sink, base: { url: string; serviceUrl: string }
     log(`talkback ${tag}: drain ${DRAIN_MESSAGES} messages${of}`);
     const prefix = `${tag}-drain${k}`;
     const emlBefore = emlStats().count;
-    const drainStarted = Date.now();
-    await load({ ...base, mode: 'rate', rate: DRAIN_MESSAGES * 2, durationMs: 500, prefix });
+    // From the first message posted: not the load generator's own start (loading, then 1 s to settle).
+    const { startedAt: drainStarted } = await load({ ...base, mode: 'rate', rate: DRAIN_MESSAGES * 2, durationMs: 500, prefix });
     let emails = emlStats();
     await waitUntil(
       async () => (await sink.count(prefix)).proactive >= DRAIN_MESSAGES && (emails = emlStats()).count - emlBefore >= DRAIN_MESSAGES,
