@@ -5,6 +5,7 @@
  * other loads is what the bench compares, and every round is kept in the results.
  */
 import type { LoadResult } from './load-generator.js';
+import type { CpuReading } from './process-cpu.js';
 
 export const ROUNDS = rounds(process.env['BENCH_ROUNDS']);
 
@@ -27,12 +28,17 @@ export function median(values: number[]): number {
   return Math.round(value * 100) / 100;
 }
 
-/** A window's rps, p50 and p99 as the medians of its rounds (each on its own); sent, ok, failed and seconds summed over the rounds, maxMs the largest, startedAt the first; and the rounds themselves. */
-export interface LoadRounds extends LoadResult {
-  rounds: LoadResult[];
+/** A load window as the server measured saw it: with its CPU per acknowledged message where /proc tells it. */
+export interface MeasuredLoad extends LoadResult {
+  cpuPerAck?: CpuReading | undefined;
 }
 
-export function medianOf(rounds: LoadResult[]): LoadRounds {
+/** A window's rps, p50, p99 and CPU per ack as the medians of its rounds (each on its own); sent, ok, failed and seconds summed over the rounds, maxMs the largest, startedAt the first; and the rounds themselves. */
+export interface LoadRounds extends MeasuredLoad {
+  rounds: MeasuredLoad[];
+}
+
+export function medianOf(rounds: MeasuredLoad[]): LoadRounds {
   const sum = (pick: (r: LoadResult) => number) => rounds.reduce((total, r) => total + pick(r), 0);
   const statuses: Record<string, number> = {};
   for (const r of rounds) for (const [status, n] of Object.entries(r.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
@@ -47,8 +53,16 @@ export function medianOf(rounds: LoadResult[]): LoadRounds {
     p99Ms: median(rounds.map((r) => r.p99Ms)),
     maxMs: Math.max(...rounds.map((r) => r.maxMs)),
     startedAt: Math.min(...rounds.map((r) => r.startedAt)),
+    cpuPerAck: medianCpu(rounds.map((r) => r.cpuPerAck)),
     rounds,
   };
+}
+
+/** Each figure's median over the readings; undefined if any reading is missing. */
+export function medianCpu(readings: (CpuReading | undefined)[]): CpuReading | undefined {
+  if (readings.length === 0 || readings.some((r) => r === undefined)) return undefined;
+  const known = readings as CpuReading[];
+  return { processMs: median(known.map((r) => r.processMs)), mainThreadMs: median(known.map((r) => r.mainThreadMs)) };
 }
 
 /** "a (lo–hi)": a median with the spread of its rounds, for the printed table. */

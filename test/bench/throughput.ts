@@ -21,7 +21,8 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { startCommand } from '../support/host-process.js';
 import type { LoadResult, LoadSpec } from './load-generator.js';
-import { type LoadRounds, median, medianOf, ROUNDS, roundOf, spread } from './rounds.js';
+import { type LoadRounds, type MeasuredLoad, median, medianCpu, medianOf, ROUNDS, roundOf, spread } from './rounds.js';
+import { cpuOf, cpuPerMessage, type CpuReading } from './process-cpu.js';
 import { treeRssMb } from './process-tree.js';
 
 const DURATION_MS = Number(process.env['BENCH_DURATION_MS'] ?? 10_000);
@@ -70,6 +71,13 @@ async function runJson<T>(script: string, args: string[], nodeFlags: string[] = 
 
 const load = (spec: LoadSpec) => runJson<LoadResult>('load-generator.ts', [JSON.stringify(spec)]);
 
+/** A load window with the CPU the server `pid` used per acknowledged message meanwhile (the generator's settling second included: the server idles through it). */
+async function measuredLoad(pid: number, spec: LoadSpec): Promise<MeasuredLoad> {
+  const before = cpuOf(pid);
+  const result = await load(spec);
+  return { ...result, cpuPerAck: cpuPerMessage(before, cpuOf(pid), result.ok) };
+}
+
 interface Sink {
   url: string;
   count(prefix: string): Promise<{ replies: number; proactive: number; lastProactiveAt: number }>;
@@ -85,17 +93,17 @@ interface Windows {
  * The three loads, BENCH_ROUNDS times in turn (saturation, 50, 200 msg/s; again), each summarised by
  * the median of its rounds. `label` names the server in the progress lines, `tag` in the activities' ids.
  */
-async function windows(label: string, tag: string, url: string, serviceUrl: string): Promise<Windows> {
-  const rounds: Record<keyof Windows, LoadResult[]> = { saturation: [], rate50: [], rate200: [] };
+async function windows(label: string, tag: string, url: string, serviceUrl: string, pid: number): Promise<Windows> {
+  const rounds: Record<keyof Windows, MeasuredLoad[]> = { saturation: [], rate50: [], rate200: [] };
   const base = { url, serviceUrl, durationMs: DURATION_MS };
   for (let k = 1; k <= ROUNDS; k++) {
     const of = roundOf(k);
     log(`${label}: saturation${of}`);
-    rounds.saturation.push(await load({ ...base, mode: 'saturate', connections: 16, prefix: `${tag}-sat${k}` }));
+    rounds.saturation.push(await measuredLoad(pid, { ...base, mode: 'saturate', connections: 16, prefix: `${tag}-sat${k}` }));
     log(`${label}: 50 msg/s${of}`);
-    rounds.rate50.push(await load({ ...base, mode: 'rate', rate: 50, prefix: `${tag}-r50-${k}` }));
+    rounds.rate50.push(await measuredLoad(pid, { ...base, mode: 'rate', rate: 50, prefix: `${tag}-r50-${k}` }));
     log(`${label}: 200 msg/s${of}`);
-    rounds.rate200.push(await load({ ...base, mode: 'rate', rate: 200, prefix: `${tag}-r200-${k}` }));
+    rounds.rate200.push(await measuredLoad(pid, { ...base, mode: 'rate', rate: 200, prefix: `${tag}-r200-${k}` }));
   }
   return { saturation: medianOf(rounds.saturation), rate50: medianOf(rounds.rate50), rate200: medianOf(rounds.rate200) };
 }
@@ -104,7 +112,7 @@ async function peers(sink: Sink) {
   const results: Record<string, Windows> = {};
   for (const kind of ['node-http', 'cloud-adapter']) {
     const server = await startServer([...TSX, path.resolve('test/bench/echo-servers.ts'), kind]);
-    results[kind] = await windows(kind, kind, server.url, sink.url);
+    results[kind] = await windows(kind, kind, server.url, sink.url, server.child.pid!);
     await stop(server.child);
   }
   return results;
@@ -149,6 +157,8 @@ async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: num
 interface SpeechAlone {
   perSecond: number;
   seconds: number;
+  /** CPU (all its threads) per message spoken. */
+  cpuMsPerMessage: number;
 }
 
 /**
@@ -156,19 +166,21 @@ interface SpeechAlone {
  * BENCH_ROUNDS times, one batch after the other. With `speechAlone`, the speech engine alone runs just
  * before each batch (the host idle meanwhile), so that each pair meets the machine as it is then.
  */
-async function drainRounds(sink: Sink, base: { url: string; serviceUrl: string }, tag: string, outbox: string, speechAlone?: () => Promise<SpeechAlone>) {
+async function drainRounds(sink: Sink, base: { url: string; serviceUrl: string }, pid: number, tag: string, outbox: string, speechAlone?: () => Promise<SpeechAlone>) {
   const emlStats = outboxWatcher(outbox);
   const drains: number[] = [];
-  const alone: number[] = [];
+  const cpu: (CpuReading | undefined)[] = [];
+  const alone: SpeechAlone[] = [];
   for (let k = 1; k <= ROUNDS; k++) {
     const of = roundOf(k);
     if (speechAlone) {
       log(`speech alone: ${DRAIN_MESSAGES} messages on ${SPEECH_WORKERS} threads${of}`);
-      alone.push((await speechAlone()).perSecond);
+      alone.push(await speechAlone());
     }
     log(`talkback ${tag}: drain ${DRAIN_MESSAGES} messages${of}`);
     const prefix = `${tag}-drain${k}`;
     const emlBefore = emlStats().count;
+    const cpuBefore = cpuOf(pid);
     // From the first message posted: not the load generator's own start (loading, then 1 s to settle).
     const { startedAt: drainStarted } = await load({ ...base, mode: 'rate', rate: DRAIN_MESSAGES * 2, durationMs: 500, prefix });
     let emails = emlStats();
@@ -177,12 +189,16 @@ async function drainRounds(sink: Sink, base: { url: string; serviceUrl: string }
       20 * 60_000,
       'the drain messages to be emailed and replied',
     );
+    // The whole host's CPU (intake, pipeline, synthesis threads) per message, read within ~0.2 s of the drain's end.
+    cpu.push(cpuPerMessage(cpuBefore, cpuOf(pid), DRAIN_MESSAGES));
     const drainEnded = Math.max((await sink.count(prefix)).lastProactiveAt, emails.newestMs);
     drains.push(Math.round((DRAIN_MESSAGES / ((drainEnded - drainStarted) / 1000)) * 100) / 100);
   }
   return {
-    drain: { messages: DRAIN_MESSAGES, perSecond: median(drains), rounds: drains },
-    speechAlone: speechAlone ? { perSecond: median(alone), rounds: alone } : undefined,
+    drain: { messages: DRAIN_MESSAGES, perSecond: median(drains), rounds: drains, cpuMsPerMessage: medianCpu(cpu)?.processMs },
+    speechAlone: speechAlone
+      ? { perSecond: median(alone.map((a) => a.perSecond)), rounds: alone.map((a) => a.perSecond), cpuMsPerMessage: median(alone.map((a) => a.cpuMsPerMessage)) }
+      : undefined,
   };
 }
 
@@ -209,7 +225,7 @@ async function talkback(sink: Sink, tag: string, dataDir: string, speechAlone?: 
     // ...and idle again just after its first messages (synthesis threads still alive).
     const rssWarmMb = treeRssMb(pid);
 
-    const { drain, speechAlone: alone } = await drainRounds(sink, base, tag, outbox, speechAlone);
+    const { drain, speechAlone: alone } = await drainRounds(sink, base, pid, tag, outbox, speechAlone);
 
     log(`talkback ${tag}: a ${BACKLOG}-message backlog`);
     let rssBacklogMb = 0;
@@ -220,7 +236,7 @@ async function talkback(sink: Sink, tag: string, dataDir: string, speechAlone?: 
     let rssMaxMb = rssBacklogMb;
     const maxSampler = setInterval(() => (rssMaxMb = Math.max(rssMaxMb, treeRssMb(pid))), 250);
     // The loads while the pipeline works through the backlog (and what each saturation window adds to it).
-    const loads = await windows(`talkback ${tag}`, tag, base.url, base.serviceUrl);
+    const loads = await windows(`talkback ${tag}`, tag, base.url, base.serviceUrl, pid);
     clearInterval(maxSampler);
     return {
       ...loads,
@@ -237,6 +253,7 @@ async function talkback(sink: Sink, tag: string, dataDir: string, speechAlone?: 
 }
 
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+const ratioOf = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || b === 0 ? null : ratio(a, b));
 
 async function main() {
   const started = Date.now();
@@ -280,6 +297,16 @@ async function main() {
       rssIdleMb: { value: empty.rssIdleMb, target: '<= 250' },
       rssBacklogMb: { value: empty.rssBacklogMb, target: '<= 400' },
     };
+    // CPU per message: what a message costs, read from /proc, which the neighbours on a shared machine move far less than a latency or a rate.
+    const intake = (x: LoadRounds) => x.cpuPerAck?.mainThreadMs;
+    const costs = {
+      intakeCpuPerAckVsEchoBotAtSaturation: ratioOf(intake(empty.saturation), intake(echo.saturation)),
+      intakeCpuPerAckVsEchoBotAt200: ratioOf(intake(empty.rate200), intake(echo.rate200)),
+      drainCpuPerMessageVsSpeechAlone: ratioOf(empty.drain.cpuMsPerMessage, alone.cpuMsPerMessage),
+      intakeCpuPerAckWithHistoryAt200: ratioOf(intake(history.rate200), intake(empty.rate200)),
+      intakeCpuPerAckWithHistoryAtSaturation: ratioOf(intake(history.saturation), intake(empty.saturation)),
+      drainCpuPerMessageWithHistory: ratioOf(history.drain.cpuMsPerMessage, empty.drain.cpuMsPerMessage),
+    };
     const result = {
       date: new Date().toISOString(),
       machine: { ...machine, loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
@@ -288,6 +315,7 @@ async function main() {
       speechAlone: { ...alone, nodeFlags: startFlags },
       talkback: { empty, history },
       targets,
+      costs,
       totalSeconds: Math.round((Date.now() - started) / 1000),
     };
     await mkdir('bench-results', { recursive: true });
@@ -302,9 +330,10 @@ async function main() {
 function table(r: {
   machine: { cpu: string; cores: number; memoryGb: number; node: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
   peers: Record<string, Windows>;
-  speechAlone: { perSecond: number; rounds: number[] };
+  speechAlone: { perSecond: number; rounds: number[]; cpuMsPerMessage: number };
   talkback: Record<'empty' | 'history', Awaited<ReturnType<typeof talkback>>>;
   targets: Record<string, { value: number; target: string }>;
+  costs: Record<string, number | null>;
   settings: { speechWorkers: number; history: number; rounds: number };
 }): string {
   const node = r.peers['node-http']!;
@@ -315,6 +344,8 @@ function table(r: {
   const sat = (x: LoadRounds) => `${rps(x)} rps, p99 ${p99(x)} ms`;
   const fixed = (x: LoadRounds) => `${x.rps} rps, p50 ${x.p50Ms} / p99 ${p99(x)} ms`;
   const drain = (x: { perSecond: number; rounds: number[] }) => `${spread(x.perSecond, x.rounds)} msg/s`;
+  const ms = (value: number | undefined) => (value === undefined ? '—' : `${value}`);
+  const cpu = (w: Windows) => `${ms(w.saturation.cpuPerAck?.mainThreadMs)} / ${ms(w.rate50.cpuPerAck?.mainThreadMs)} / ${ms(w.rate200.cpuPerAck?.mainThreadMs)}`;
   const rows = [
     `| load | bare node:http JSON echo | botbuilder CloudAdapter echo bot | talkback \`npm start\` | talkback, ${r.settings.history.toLocaleString('en-US')} stored |`,
     '|---|---|---|---|---|',
@@ -322,9 +353,12 @@ function table(r: {
     `| fixed 50 msg/s, 10 s | ${fixed(node.rate50)} | ${fixed(echo.rate50)} | ${fixed(empty.rate50)} | ${fixed(history.rate50)} |`,
     `| fixed 200 msg/s, 10 s | ${fixed(node.rate200)} | ${fixed(echo.rate200)} | ${fixed(empty.rate200)} | ${fixed(history.rate200)} |`,
     `| pipeline drain, posted → emailed and replied | — | — | ${drain(empty.drain)} (speech alone, ${r.settings.speechWorkers} threads: ${drain(r.speechAlone)} = ${ratio(empty.drain.perSecond, r.speechAlone.perSecond)}×) | ${drain(history.drain)} |`,
+    `| CPU ms per ack, main thread (talkback: the chat endpoint): saturation / 50 / 200 msg/s | ${cpu(node)} | ${cpu(echo)} | ${cpu(empty)} | ${cpu(history)} |`,
+    `| CPU ms per drained message, whole process | — | — | ${ms(empty.drain.cpuMsPerMessage)} (speech alone: ${ms(r.speechAlone.cpuMsPerMessage)}) | ${ms(history.drain.cpuMsPerMessage)} |`,
     `| RSS idle after start / 3 s after the first messages / under backlog / max | — | — | ${empty.rssIdleMb} / ${empty.rssWarmMb} / ${empty.rssBacklogMb} / ${empty.rssMaxMb} MB | ${history.rssIdleMb} / ${history.rssWarmMb} / ${history.rssBacklogMb} / ${history.rssMaxMb} MB |`,
   ];
   const targets = Object.entries(r.targets).map(([name, t]) => `- ${name}: ${t.value} (target ${t.target})`);
+  const costs = Object.entries(r.costs).map(([name, value]) => `- ${name}: ${value ?? '— (no /proc)'}`);
   const m = r.machine;
   return [
     ...rows,
@@ -334,6 +368,9 @@ function table(r: {
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}; load average ${m.loadAverageAtStart.join(' ')} at start, ${m.loadAverageAtEnd.join(' ')} at end.`,
     '',
     ...targets,
+    '',
+    'CPU per message, as ratios (not targets of their own: what the figures above cost, read from /proc):',
+    ...costs,
   ].join('\n');
 }
 
