@@ -6,7 +6,7 @@
  *    achieved rps), from a load generator in its own process; talkback while its pipeline works
  *    through a backlog;
  *  - talkback's pipeline drain rate (120 messages, ⅓ Korean, posted → emailed and replied) next to
- *    the speech engine alone with the same number of synthesis threads;
+ *    the speech engine alone with the same number of synthesis threads, warmed with as many messages;
  *  - RSS (the host's whole process tree: one process since the pipeline became a thread) idle after start, just after the first messages, and under a
  *    2,000-message backlog;
  *  - talkback again on a data folder seeded with BENCH_HISTORY (20,000) finished interactions.
@@ -275,7 +275,8 @@ async function main() {
     const peerResults = await peers(sink);
     // Under `npm start`'s V8 flags (each thread collecting its own garbage), as the engine runs in the host (only flags without a separate value).
     const startFlags = (await startCommand()).filter((arg) => arg.startsWith('--') && arg !== '--expose-gc');
-    const speechAlone = () => runJson<SpeechAlone>('speech-alone.ts', [String(DRAIN_MESSAGES), String(SPEECH_WORKERS)], startFlags);
+    // Warmed with a drain's worth of other messages first, as the host's threads are for the drains the median picks.
+    const speechAlone = () => runJson<SpeechAlone>('speech-alone.ts', [String(DRAIN_MESSAGES), String(SPEECH_WORKERS), String(DRAIN_MESSAGES)], startFlags);
     const empty = await talkback(sink, 'empty', path.join(work, 'empty'), speechAlone);
     const alone = empty.speechAlone!;
     log(`seeding ${HISTORY} finished interactions`);
