@@ -28,7 +28,11 @@ export function median(values: number[]): number {
   return Math.round(value * 100) / 100;
 }
 
-/** A load window as the server measured saw it: with its CPU per acknowledged message where /proc tells it. */
+/**
+ * A load window as the server measured saw it: with its CPU per acknowledged message where /proc tells
+ * it. The main thread's share is the endpoint's cost; the process's includes whatever else ran meanwhile
+ * (for talkback, its pipeline working through the backlog), so it is a per-ack figure only for the peers.
+ */
 export interface MeasuredLoad extends LoadResult {
   cpuPerAck?: CpuReading | undefined;
 }
