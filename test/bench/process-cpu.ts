@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { statFields } from './proc-stat.js';
 
 /**
  * CPU time a process has used so far, in ms: all its threads, and its main thread alone (Linux /proc;
  * undefined elsewhere or once it has ended). In the local host the main thread is the chat endpoint
  * (intake) and the pipeline runs on worker threads, so the main thread's share is what intake costs.
- * Unlike a latency on this shared machine, a CPU time per message hardly moves with the neighbours.
+ * A CPU time per message moves less with the neighbours on this shared machine than a latency does, but
+ * it moves: the same host's drains read 100–166 ms per message across one stop's runs.
  */
 export interface CpuReading {
   processMs: number;
@@ -14,10 +15,9 @@ export interface CpuReading {
 /** /proc reports clock ticks of USER_HZ, which Linux fixes at 100 for user space. */
 const MS_PER_TICK = 10;
 
+/** utime + stime, in ticks. */
 function ticksOf(statFile: string): number {
-  const stat = readFileSync(statFile, 'utf8');
-  // Fields after "pid (comm) ": state is the 1st, utime the 12th, stime the 13th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const fields = statFields(statFile);
   return Number(fields[11]) + Number(fields[12]);
 }
 

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { statFields } from './proc-stat.js';
 
 /** Resident memory in MB of a process and all its descendants (Linux /proc; 0 elsewhere). */
 export function treeRssMb(rootPid: number): number {
@@ -11,8 +12,7 @@ export function treeRssMb(rootPid: number): number {
   const children = new Map<number, number[]>();
   for (const name of entries) {
     try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const ppid = Number(statFields(`/proc/${name}/stat`)[1]);
       const list = children.get(ppid) ?? [];
       list.push(Number(name));
       children.set(ppid, list);

@@ -298,7 +298,7 @@ async function main() {
       rssIdleMb: { value: empty.rssIdleMb, target: '<= 250' },
       rssBacklogMb: { value: empty.rssBacklogMb, target: '<= 400' },
     };
-    // CPU per message: what a message costs, read from /proc, which the neighbours on a shared machine move far less than a latency or a rate.
+    // CPU per message: what a message costs, read from /proc (the neighbours on this shared machine move it less than a latency or a rate, but they move it).
     const intake = (x: LoadRounds) => x.cpuPerAck?.mainThreadMs;
     const costs = {
       intakeCpuPerAckVsEchoBotAtSaturation: ratioOf(intake(empty.saturation), intake(echo.saturation)),
