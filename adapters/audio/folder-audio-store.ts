@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TalkbackError } from '../../core/errors.js';
+import { syncFolder, writeNewFileDurably } from '../durable-files.js';
 import { fileExists } from '../file-exists.js';
 import type { AudioStore, StoredAudio } from '../ports.js';
 import type { AudioLinkSignature } from './audio-link-signature.js';
@@ -40,6 +42,8 @@ interface Header {
  * blobs are stored, unlike Azurite, which rewrites its whole blob index to make one blob durable.
  * putIfAbsent is If-None-Match: the file is written whole under tmp/ and linked into place, which
  * fails when the name exists, so a blob is never seen half-written and the first writer wins.
+ * Calls that only touch the kernel's caches run synchronously, the syncs and the reads of whole
+ * blobs (which the host's audio route serves) on libuv's pool (adapters/durable-files.ts).
  */
 export class FolderAudioStore implements AudioStore {
   constructor(private readonly options: FolderAudioStoreOptions) {}
@@ -51,24 +55,37 @@ export class FolderAudioStore implements AudioStore {
 
   async putIfAbsent(name: string, data: Uint8Array, contentType: string, metadata: Record<string, string> = {}): Promise<{ created: boolean }> {
     const file = this.file(name);
-    const present = await fileExists(file).catch((error: unknown) => {
+    let present: boolean;
+    try {
+      present = fileExists(file);
+    } catch (error) {
       throw storageError(`stat ${file}`, error);
-    });
+    }
     if (present) return { created: false };
     const header: Header = { contentType, metadata: Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k.toLowerCase(), v])) };
     const line = Buffer.from(`${JSON.stringify(header)}\n`);
     if (line.length > MAX_HEADER_BYTES) throw new TalkbackError('StorageRejected', `the metadata of ${name} is too large`);
-    const temp = await this.writeTemp([line, data]);
+    const temp = await this.writeTemp([line, data]).catch((error: unknown) => {
+      throw storageError(`store ${name}`, error);
+    });
     try {
-      await mkdir(path.dirname(file), { recursive: true });
-      await link(temp, file);
+      mkdirSync(path.dirname(file), { recursive: true });
     } catch (error) {
+      removeQuietly(temp);
+      throw storageError(`store ${name}`, error);
+    }
+    try {
+      linkSync(temp, file);
+    } catch (error) {
+      // The name exists: another put won the race (If-None-Match).
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return { created: false };
       throw storageError(`store ${name}`, error);
     } finally {
-      await unlink(temp).catch(() => undefined);
+      removeQuietly(temp);
     }
-    await syncFolder(path.dirname(file));
+    await syncFolder(path.dirname(file)).catch((error: unknown) => {
+      throw storageError(`sync the folder of ${name}`, error);
+    });
     return { created: true };
   }
 
@@ -92,22 +109,26 @@ export class FolderAudioStore implements AudioStore {
 
   async stat(name: string): Promise<StoredAudio | undefined> {
     const file = this.file(name);
-    let handle;
+    let fd: number;
     try {
-      handle = await open(file, 'r');
+      fd = openSync(file, 'r');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw storageError(`stat ${name}`, error);
     }
+    let size: number;
+    let head: Buffer;
     try {
-      const { size } = await handle.stat();
-      const head = Buffer.alloc(Math.min(size, MAX_HEADER_BYTES));
-      await handle.read(head, 0, head.length, 0);
-      const { header, offset } = parseHeader(head, name);
-      return { name, contentType: header.contentType, bytes: size - offset, metadata: header.metadata };
+      size = fstatSync(fd).size;
+      head = Buffer.alloc(Math.min(size, MAX_HEADER_BYTES));
+      head = head.subarray(0, readSync(fd, head, 0, head.length, 0));
+    } catch (error) {
+      throw storageError(`stat ${name}`, error);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
+    const { header, offset } = parseHeader(head, name);
+    return { name, contentType: header.contentType, bytes: size - offset, metadata: header.metadata };
   }
 
   async readLink(name: string, ttlMs: number): Promise<{ url: string; expiresAt: Date }> {
@@ -126,28 +147,29 @@ export class FolderAudioStore implements AudioStore {
   async delete(name: string): Promise<boolean> {
     const file = this.file(name);
     try {
-      await unlink(file);
+      unlinkSync(file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
       throw storageError(`delete ${name}`, error);
     }
-    await syncFolder(path.dirname(file));
+    await syncFolder(path.dirname(file)).catch((error: unknown) => {
+      throw storageError(`sync the folder of ${name}`, error);
+    });
     return true;
   }
 
   async close(): Promise<void> {}
 
-  /** Writes the parts to a new file under tmp/ and fsyncs it; returns its path. */
+  /** Writes the parts to a new file under tmp/ and fsyncs it; returns its path (none is left behind when that fails). */
   private async writeTemp(parts: readonly Uint8Array[]): Promise<string> {
     const folder = path.join(this.options.root, 'tmp');
-    await mkdir(folder, { recursive: true });
     const file = path.join(folder, `${process.pid}-${randomBytes(8).toString('hex')}`);
-    const handle = await open(file, 'wx', 0o600);
+    mkdirSync(folder, { recursive: true });
     try {
-      await handle.writev([...parts]);
-      await handle.sync();
-    } finally {
-      await handle.close();
+      await writeNewFileDurably(file, parts, 0o600);
+    } catch (error) {
+      removeQuietly(file);
+      throw error;
     }
     return file;
   }
@@ -165,13 +187,12 @@ function parseHeader(bytes: Buffer, name: string): { header: Header; offset: num
   }
 }
 
-/** A new name in a folder is durable once the folder itself is fsynced. */
-async function syncFolder(folder: string): Promise<void> {
-  const handle = await open(folder, 'r');
+/** Removes a temporary file if it is there: one left behind is only space. */
+function removeQuietly(file: string): void {
   try {
-    await handle.sync();
-  } finally {
-    await handle.close();
+    unlinkSync(file);
+  } catch {
+    // nothing to do
   }
 }
 

@@ -1,8 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { TalkbackError } from '../../core/errors.js';
+import { syncFolder, writeNewFileDurably } from '../durable-files.js';
 import { fileExists } from '../file-exists.js';
 import type { Mailer, OutgoingMail } from '../ports.js';
 
@@ -18,6 +20,8 @@ const RETRYABLE_FS_CODES = new Set(['ENOSPC', 'EMFILE', 'ENFILE', 'EBUSY', 'EAGA
  * The embedded Mailer: each email becomes `<idempotencyKey>.eml` (RFC 5322, composed by nodemailer)
  * in a folder any mail client opens. A file appears whole or not at all (temp file, fsync, rename),
  * and a key that was already sent is not written again, so redelivery leaves exactly one file.
+ * Calls that only touch the kernel's caches run synchronously, the syncs on libuv's pool
+ * (adapters/durable-files.ts).
  */
 export class OutboxMailer implements Mailer {
   private readonly directory: string;
@@ -31,8 +35,8 @@ export class OutboxMailer implements Mailer {
     const messageId = `<${name}@talkback.local>`;
     const target = join(this.directory, `${name}.eml`);
     try {
-      await mkdir(this.directory, { recursive: true });
-      if (await fileExists(target)) return { messageId };
+      mkdirSync(this.directory, { recursive: true });
+      if (fileExists(target)) return { messageId };
       const raw = await compose(mail, messageId);
       await writeAtomically(this.directory, target, raw);
       return { messageId };
@@ -99,21 +103,18 @@ async function writeAtomically(directory: string, target: string, data: Buffer):
   // A dot-prefixed name without the .eml extension: readers of the outbox never pick it up.
   const temp = join(directory, `.${randomUUID()}.tmp`);
   try {
-    const file = await open(temp, 'wx');
-    try {
-      await file.writeFile(data);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(temp, target);
+    await writeNewFileDurably(temp, [data]);
+    renameSync(temp, target);
   } catch (error) {
-    await rm(temp, { force: true }).catch(() => undefined);
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // the write's error is the one to report
+    }
     throw error;
   }
   // Persist the rename itself; a folder that cannot be opened for fsync (some platforms) is not an error.
-  const dir = await open(directory, 'r').catch(() => undefined);
-  if (dir) await dir.sync().catch(() => undefined).finally(() => dir.close().catch(() => undefined));
+  await syncFolder(directory).catch(() => undefined);
 }
 
 function translate(error: unknown, target: string): TalkbackError {

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -89,5 +89,22 @@ describe('FolderAudioStore: files, links and the route', () => {
     const winner = results.findIndex((r) => r.created) + 1;
     expect(await served.store.stat(name)).toMatchObject({ bytes: 1, metadata: { voice: `v${winner}` } });
     expect(await readdir(path.join(folder, 'talkback', 'tmp'))).toEqual([]);
+  });
+
+  it.each([
+    ['a file where its folder should be', (blobs: string) => writeFile(path.join(blobs, 'audio'), 'not a folder')],
+    ['a link to nowhere as its folder (the failure comes after the temporary file)', (blobs: string) => symlink(path.join(blobs, 'nowhere'), path.join(blobs, 'audio'))],
+  ])('says a store that cannot write is failing (retryable), and leaves no file behind: %s', async (_, breakIt) => {
+    const broken = await mkdtemp(path.join(tmpdir(), 'talkback-audio-broken-'));
+    try {
+      const store = await openFolderAudioStore(broken, 'talkback', () => Promise.resolve(served.url));
+      const blobs = path.join(broken, 'talkback', 'blobs');
+      await mkdir(blobs, { recursive: true });
+      await breakIt(blobs);
+      await expect(store.putIfAbsent('audio/x.mp3', new Uint8Array([1]), 'audio/mpeg')).rejects.toMatchObject({ code: 'StorageFailed', retryable: true });
+      expect(await readdir(path.join(broken, 'talkback', 'tmp')).catch(() => [])).toEqual([]);
+    } finally {
+      await rm(broken, { recursive: true, force: true });
+    }
   });
 });
