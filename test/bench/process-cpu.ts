@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { statFields } from './proc-stat.js';
 
 /**
@@ -34,4 +35,61 @@ export function cpuPerMessage(before: CpuReading | undefined, after: CpuReading 
   if (!before || !after || messages <= 0) return undefined;
   const per = (ms: number) => Math.round((ms / messages) * 100) / 100;
   return { processMs: per(after.processMs - before.processMs), mainThreadMs: per(after.mainThreadMs - before.mainThreadMs) };
+}
+
+/** One thread of a process, as /proc tells it. */
+export interface ThreadInfo {
+  comm: string;
+  nice: number;
+  /** The process's first thread (its id is the pid). */
+  main: boolean;
+}
+
+/** CPU ms so far per group of a process's threads (`groupOf` names each thread's group); `process` is all of them. */
+export interface ThreadGroupsReading {
+  processMs: number;
+  groups: Record<string, number>;
+}
+
+/**
+ * Reads every thread of `pid` (/proc/<pid>/task; undefined elsewhere or once it has ended). A thread
+ * that ends between two readings takes its CPU out of the groups, not out of `processMs` (the kernel
+ * keeps an ended thread's time in the process's): threadCpuPerMessage names that part 'ended'.
+ */
+export function threadCpuOf(pid: number, groupOf: (thread: ThreadInfo) => string): ThreadGroupsReading | undefined {
+  try {
+    const processMs = ticksOf(`/proc/${pid}/stat`) * MS_PER_TICK;
+    const groups: Record<string, number> = {};
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      let fields: string[];
+      let comm: string;
+      try {
+        fields = statFields(`/proc/${pid}/task/${tid}/stat`);
+        comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      } catch {
+        continue; // it ended while we read
+      }
+      const group = groupOf({ comm, nice: Number(fields[16]), main: Number(tid) === pid });
+      groups[group] = (groups[group] ?? 0) + (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK;
+    }
+    return { processMs, groups };
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU ms per message of each group between two readings (to 0.01 ms), and 'ended': threads gone meanwhile. */
+export function threadCpuPerMessage(before: ThreadGroupsReading | undefined, after: ThreadGroupsReading | undefined, messages: number): Record<string, number> | undefined {
+  if (!before || !after || messages <= 0) return undefined;
+  const per = (ms: number) => Math.round((ms / messages) * 100) / 100;
+  const out: Record<string, number> = {};
+  let counted = 0;
+  for (const [group, ms] of Object.entries(after.groups)) {
+    // A group's threads may have started after the first reading (0 then) or ended before the second.
+    const spent = Math.max(0, ms - (before.groups[group] ?? 0));
+    out[group] = per(spent);
+    counted += spent;
+  }
+  out['ended'] = per(Math.max(0, after.processMs - before.processMs - counted));
+  return out;
 }

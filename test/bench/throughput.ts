@@ -22,7 +22,7 @@ import path from 'node:path';
 import { startCommand } from '../support/host-process.js';
 import type { LoadResult, LoadSpec } from './load-generator.js';
 import { type LoadRounds, type MeasuredLoad, median, medianCpu, medianOf, ROUNDS, roundOf, spread } from './rounds.js';
-import { cpuOf, cpuPerMessage, type CpuReading } from './process-cpu.js';
+import { cpuOf, cpuPerMessage, threadCpuOf, threadCpuPerMessage, type CpuReading, type ThreadInfo } from './process-cpu.js';
 import { treeRssMb } from './process-tree.js';
 
 const DURATION_MS = Number(process.env['BENCH_DURATION_MS'] ?? 10_000);
@@ -162,6 +162,28 @@ interface SpeechAlone {
 }
 
 /**
+ * The host's threads by what they do, told apart by their CPU priority (the host's defaults: the
+ * pipeline worker at PIPELINE_NICE 10, its synthesis threads 5 steps lower, adapters/speech/espeak/
+ * espeak-worker.ts): the chat endpoint is the main thread; libuv's pool runs the syncs and file reads;
+ * 'v8 and other' is V8's platform threads (compilation) and Node's own.
+ */
+function hostThreadGroup(thread: ThreadInfo): string {
+  if (thread.main) return 'endpoint';
+  if (thread.comm.startsWith('libuv-worker')) return 'libuv';
+  if (thread.nice === 15) return 'synthesis';
+  if (thread.nice === 10) return 'pipeline';
+  return 'v8 and other';
+}
+
+/** The median of each group over the rounds that read it. */
+function medianGroups(readings: (Record<string, number> | undefined)[]): Record<string, number> | undefined {
+  const read = readings.filter((r): r is Record<string, number> => r !== undefined);
+  if (read.length === 0) return undefined;
+  const groups = [...new Set(read.flatMap((r) => Object.keys(r)))];
+  return Object.fromEntries(groups.map((g) => [g, median(read.map((r) => r[g] ?? 0))]));
+}
+
+/**
  * The pipeline's drain: DRAIN_MESSAGES posted at once, timed until every one is emailed and replied;
  * BENCH_ROUNDS times, one batch after the other. With `speechAlone`, the speech engine alone runs just
  * before each batch (the host idle meanwhile), so that each pair meets the machine as it is then.
@@ -170,6 +192,7 @@ async function drainRounds(sink: Sink, base: { url: string; serviceUrl: string }
   const emlStats = outboxWatcher(outbox);
   const drains: number[] = [];
   const cpu: (CpuReading | undefined)[] = [];
+  const byThread: (Record<string, number> | undefined)[] = [];
   const alone: SpeechAlone[] = [];
   for (let k = 1; k <= ROUNDS; k++) {
     const of = roundOf(k);
@@ -181,6 +204,7 @@ async function drainRounds(sink: Sink, base: { url: string; serviceUrl: string }
     const prefix = `${tag}-drain${k}`;
     const emlBefore = emlStats().count;
     const cpuBefore = cpuOf(pid);
+    const threadsBefore = threadCpuOf(pid, hostThreadGroup);
     // From the first message posted: not the load generator's own start (loading, then 1 s to settle).
     const { startedAt: drainStarted } = await load({ ...base, mode: 'rate', rate: DRAIN_MESSAGES * 2, durationMs: 500, prefix });
     let emails = emlStats();
@@ -191,11 +215,12 @@ async function drainRounds(sink: Sink, base: { url: string; serviceUrl: string }
     );
     // The whole host's CPU (intake, pipeline, synthesis threads) per message, read within ~0.2 s of the drain's end.
     cpu.push(cpuPerMessage(cpuBefore, cpuOf(pid), DRAIN_MESSAGES));
+    byThread.push(threadCpuPerMessage(threadsBefore, threadCpuOf(pid, hostThreadGroup), DRAIN_MESSAGES));
     const drainEnded = Math.max((await sink.count(prefix)).lastProactiveAt, emails.newestMs);
     drains.push(Math.round((DRAIN_MESSAGES / ((drainEnded - drainStarted) / 1000)) * 100) / 100);
   }
   return {
-    drain: { messages: DRAIN_MESSAGES, perSecond: median(drains), rounds: drains, cpuMsPerMessage: medianCpu(cpu)?.processMs },
+    drain: { messages: DRAIN_MESSAGES, perSecond: median(drains), rounds: drains, cpuMsPerMessage: medianCpu(cpu)?.processMs, cpuMsPerMessageByThread: medianGroups(byThread) },
     speechAlone: speechAlone
       ? { perSecond: median(alone.map((a) => a.perSecond)), rounds: alone.map((a) => a.perSecond), cpuMsPerMessage: median(alone.map((a) => a.cpuMsPerMessage)) }
       : undefined,
@@ -346,6 +371,8 @@ function table(r: {
   const fixed = (x: LoadRounds) => `${x.rps} rps, p50 ${x.p50Ms} / p99 ${p99(x)} ms`;
   const drain = (x: { perSecond: number; rounds: number[] }) => `${spread(x.perSecond, x.rounds)} msg/s`;
   const ms = (value: number | undefined) => (value === undefined ? '—' : `${value}`);
+  const threads = (t: Record<string, number> | undefined) =>
+    t ? `${['synthesis', 'pipeline', 'libuv', 'v8 and other', 'endpoint'].map((g) => ms(t[g])).join(' / ')}${t['ended'] ? ` (${t['ended']} in threads that ended)` : ''}` : '—';
   const cpu = (w: Windows) => `${ms(w.saturation.cpuPerAck?.mainThreadMs)} / ${ms(w.rate50.cpuPerAck?.mainThreadMs)} / ${ms(w.rate200.cpuPerAck?.mainThreadMs)}`;
   const rows = [
     `| load | bare node:http JSON echo | botbuilder CloudAdapter echo bot | talkback \`npm start\` | talkback, ${r.settings.history.toLocaleString('en-US')} stored |`,
@@ -356,6 +383,7 @@ function table(r: {
     `| pipeline drain, posted → emailed and replied | — | — | ${drain(empty.drain)} (speech alone, ${r.settings.speechWorkers} threads: ${drain(r.speechAlone)} = ${ratio(empty.drain.perSecond, r.speechAlone.perSecond)}×) | ${drain(history.drain)} |`,
     `| CPU ms per ack, main thread (talkback: the chat endpoint): saturation / 50 / 200 msg/s | ${cpu(node)} | ${cpu(echo)} | ${cpu(empty)} | ${cpu(history)} |`,
     `| CPU ms per drained message, whole process | — | — | ${ms(empty.drain.cpuMsPerMessage)} (speech alone: ${ms(r.speechAlone.cpuMsPerMessage)}) | ${ms(history.drain.cpuMsPerMessage)} |`,
+    `| CPU ms per drained message by thread: synthesis / pipeline / libuv's pool / V8 and other / chat endpoint | — | — | ${threads(empty.drain.cpuMsPerMessageByThread)} | ${threads(history.drain.cpuMsPerMessageByThread)} |`,
     `| RSS idle after start / 3 s after the first messages / under backlog / max | — | — | ${empty.rssIdleMb} / ${empty.rssWarmMb} / ${empty.rssBacklogMb} / ${empty.rssMaxMb} MB | ${history.rssIdleMb} / ${history.rssWarmMb} / ${history.rssBacklogMb} / ${history.rssMaxMb} MB |`,
   ];
   const targets = Object.entries(r.targets).map(([name, t]) => `- ${name}: ${t.value} (target ${t.target})`);
