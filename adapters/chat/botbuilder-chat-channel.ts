@@ -1,6 +1,7 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions, type ConversationReference } from 'botbuilder';
-import type { ClaimsIdentity, ConnectorClient, ConnectorFactory, ServiceClientCredentialsFactory } from 'botframework-connector';
-import { boundConnector, type ConnectorBounds } from './bounded-connector.js';
+import { CloudAdapter, type ConfigurationBotFrameworkAuthenticationOptions, type ConversationReference } from 'botbuilder';
+import type { ServiceClientCredentialsFactory } from 'botframework-connector';
+import type { ConnectorBounds } from './bounded-connector.js';
+import { ReusedClientsAuthentication } from './reused-clients-authentication.js';
 import type { OutgoingActivity } from '../../core/audio-reply.js';
 import type { StoredConversationReference } from '../../core/events.js';
 import type { ChatChannel } from '../ports.js';
@@ -26,7 +27,7 @@ export class BotbuilderChatChannel implements ChatChannel {
 
   constructor(options: BotbuilderChatChannelOptions) {
     this.appId = options.appId ?? '';
-    const auth = new BoundedAuthentication(
+    const auth = new ReusedClientsAuthentication(
       {
         MicrosoftAppId: this.appId,
         MicrosoftAppPassword: options.appPassword ?? '',
@@ -35,8 +36,8 @@ export class BotbuilderChatChannel implements ChatChannel {
         ...options.authOverrides,
       },
       options.credentialsFactory,
+      options.connectorBounds,
     );
-    auth.bounds = options.connectorBounds;
     this.adapter = new CloudAdapter(auth);
   }
 
@@ -53,18 +54,4 @@ export class BotbuilderChatChannel implements ChatChannel {
   }
 
   async close(): Promise<void> {}
-}
-
-/** Gives every connector client it creates our bounds (timeout, no hidden retries, per-endpoint limits). */
-class BoundedAuthentication extends ConfigurationBotFrameworkAuthentication {
-  bounds: ConnectorBounds | undefined;
-
-  override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
-    const inner = super.createConnectorFactory(claimsIdentity);
-    const bounds = this.bounds;
-    if (!bounds) return inner;
-    return {
-      create: async (serviceUrl: string, audience?: string): Promise<ConnectorClient> => boundConnector(await inner.create(serviceUrl, audience), bounds),
-    };
-  }
 }
