@@ -11,6 +11,7 @@ import { chatEndpoints } from '../bot/chat-endpoints.js';
 import type { ChatEndpoint } from '../bot/chat-endpoint.js';
 import { azurePorts, type Config } from '../core/config.js';
 import { withCallTimeout } from './call-timeout.js';
+import { blockingFileCalls } from './file-calls.js';
 import { EndpointGuard } from '../core/endpoint-guard.js';
 import type { Logger } from '../core/logger.js';
 import { audioStores } from './audio/audio-stores.js';
@@ -40,6 +41,12 @@ export interface PortsOptions {
   publishVia?: 'bus' | 'inbox' | undefined;
   /** The local host's pipeline: pauses synthesis under way while the chat endpoint is busy (BuildDeps.synthesisPause). */
   synthesisPause?: BuildDeps['synthesisPause'];
+  /**
+   * The embedded file adapters (folder audio store, outbox) make their file calls on the calling
+   * thread instead of libuv's pool: for the local host's pipeline worker, which answers no request
+   * (adapters/file-calls.ts). Never for the chat endpoint's event loop.
+   */
+  blockingFileCalls?: boolean;
   /** Replaces an implementation that is already built (tests: counting or failing doubles). */
   overrides?: Partial<{ [K in PortName]: PortTypes[K] }>;
 }
@@ -120,6 +127,7 @@ export function createPorts(config: Config, options: PortsOptions): Ports {
     hostUrl: options.hostUrl,
     publishVia: options.publishVia,
     synthesisPause: options.synthesisPause,
+    fileCalls: options.blockingFileCalls ? blockingFileCalls : undefined,
     bus: () => get('bus')() as Promise<EventBus>,
     sendLimits,
     botAuthOverrides: options.botAuthOverrides,

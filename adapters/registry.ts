@@ -1,3 +1,4 @@
+import type { FileCalls } from './file-calls.js';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { AuthConfiguration, AuthProvider } from '@microsoft/agents-hosting';
@@ -29,6 +30,8 @@ export interface BuildDeps {
   hostUrl?: (() => Promise<string>) | undefined;
   /** The local host's pipeline: pauses the embedded synthesizer (eSpeak NG) under way while its chat endpoint is busy. */
   synthesisPause?: SynthesisPause | undefined;
+  /** How the embedded file adapters make their file calls (adapters/file-calls.ts; default on libuv's pool). */
+  fileCalls?: FileCalls | undefined;
   /** The per-conversation send limits shared by the inbound endpoint's in-turn replies and the ChatChannel. */
   sendLimits: SendLimits;
   /** Extra Bot Framework auth settings (tests: a local OpenID metadata URL). */

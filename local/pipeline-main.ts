@@ -70,7 +70,8 @@ compileMjmlWith(compileMjmlOnThread);
 // (or one yield, if shorter) after its call began, so that a paused one is not timed out and
 // synthesized again from the start.
 const synthesisPause = new SynthesisPause({ budgetMs: Math.min(config.PIPELINE_YIELD_MS, Math.floor(config.OUTBOUND_TIMEOUT_MS / 3)) });
-const ports = createPorts(config, { subscriptions, logger, hostUrl: () => hostUrl, synthesisPause });
+// This thread answers no request: its folder audio store and outbox make their file calls on it (adapters/file-calls.ts).
+const ports = createPorts(config, { subscriptions, logger, hostUrl: () => hostUrl, synthesisPause, blockingFileCalls: true });
 // This thread owns the claims it takes (this pid, its own nonce): should it die, the restarted worker takes them over at once.
 const claimOwner = localClaimOwner(`local:${dataDir}`);
 const app: import('../functions/context.js').FunctionContext = {

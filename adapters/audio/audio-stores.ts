@@ -22,7 +22,7 @@ export const audioStores: readonly Implementation<AudioStore>[] = [
     describe: (config) => `files in the data folder (audio/${config.AUDIO_CONTAINER}), links served by this host at /audio/`,
     async build(config, deps) {
       const { openFolderAudioStore } = await import('./folder-audio-files.js');
-      return openFolderAudioStore(deps.inDataDir('audio'), config.AUDIO_CONTAINER, deps.hostUrl ?? (() => Promise.resolve(config.CONSOLE_BASE_URL)));
+      return openFolderAudioStore(deps.inDataDir('audio'), config.AUDIO_CONTAINER, deps.hostUrl ?? (() => Promise.resolve(config.CONSOLE_BASE_URL)), deps.fileCalls);
     },
   },
   {

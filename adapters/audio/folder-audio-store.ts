@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, linkSync, mkdirSync, openSync, readSync, unlinkSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TalkbackError } from '../../core/errors.js';
 import { syncFolder, writeNewFileDurably } from '../durable-files.js';
-import { fileExists } from '../file-exists.js';
+import { pooledFileCalls, type FileCalls } from '../file-calls.js';
 import type { AudioStore, StoredAudio } from '../ports.js';
 import type { AudioLinkSignature } from './audio-link-signature.js';
 
@@ -15,6 +13,8 @@ export interface FolderAudioStoreOptions {
   signature: AudioLinkSignature;
   /** Where the host serves the links (`<base>/audio/<name>?se=…&sig=…`, local/audio-route.ts): known once it listens. */
   linkBase: () => Promise<string>;
+  /** How the file calls are made (default on libuv's pool; the pipeline worker's store makes them on its thread). */
+  files?: FileCalls;
 }
 
 /** The path under the host's URL where it serves the links (local/audio-route.ts): `<base>/audio/<name>?se=…&sig=…`. */
@@ -42,11 +42,14 @@ interface Header {
  * blobs are stored, unlike Azurite, which rewrites its whole blob index to make one blob durable.
  * putIfAbsent is If-None-Match: the file is written whole under tmp/ and linked into place, which
  * fails when the name exists, so a blob is never seen half-written and the first writer wins.
- * Calls that only touch the kernel's caches run synchronously, the syncs and the reads of whole
- * blobs (which the host's audio route serves) on libuv's pool (adapters/durable-files.ts).
+ * Its file calls are made as it was given (adapters/file-calls.ts), its syncs on libuv's pool.
  */
 export class FolderAudioStore implements AudioStore {
-  constructor(private readonly options: FolderAudioStoreOptions) {}
+  private readonly files: FileCalls;
+
+  constructor(private readonly options: FolderAudioStoreOptions) {
+    this.files = options.files ?? pooledFileCalls;
+  }
 
   private file(name: string): string {
     if (!isAudioName(name)) throw new TalkbackError('StorageRejected', `not a valid audio name: ${JSON.stringify(name.slice(0, 100))}`);
@@ -55,12 +58,9 @@ export class FolderAudioStore implements AudioStore {
 
   async putIfAbsent(name: string, data: Uint8Array, contentType: string, metadata: Record<string, string> = {}): Promise<{ created: boolean }> {
     const file = this.file(name);
-    let present: boolean;
-    try {
-      present = fileExists(file);
-    } catch (error) {
+    const present = await this.files.exists(file).catch((error: unknown) => {
       throw storageError(`stat ${file}`, error);
-    }
+    });
     if (present) return { created: false };
     const header: Header = { contentType, metadata: Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k.toLowerCase(), v])) };
     const line = Buffer.from(`${JSON.stringify(header)}\n`);
@@ -69,21 +69,21 @@ export class FolderAudioStore implements AudioStore {
       throw storageError(`store ${name}`, error);
     });
     try {
-      mkdirSync(path.dirname(file), { recursive: true });
+      await this.files.makeFolder(path.dirname(file));
     } catch (error) {
-      removeQuietly(temp);
+      await this.removeQuietly(temp);
       throw storageError(`store ${name}`, error);
     }
     try {
-      linkSync(temp, file);
+      await this.files.link(temp, file);
     } catch (error) {
       // The name exists: another put won the race (If-None-Match).
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return { created: false };
       throw storageError(`store ${name}`, error);
     } finally {
-      removeQuietly(temp);
+      await this.removeQuietly(temp);
     }
-    await syncFolder(path.dirname(file)).catch((error: unknown) => {
+    await syncFolder(this.files, path.dirname(file)).catch((error: unknown) => {
       throw storageError(`sync the folder of ${name}`, error);
     });
     return { created: true };
@@ -97,7 +97,7 @@ export class FolderAudioStore implements AudioStore {
   async read(name: string): Promise<{ stored: StoredAudio; data: Buffer } | undefined> {
     let whole: Buffer;
     try {
-      whole = await readFile(this.file(name));
+      whole = await this.files.readWhole(this.file(name));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw storageError(`read ${name}`, error);
@@ -111,7 +111,7 @@ export class FolderAudioStore implements AudioStore {
     const file = this.file(name);
     let fd: number;
     try {
-      fd = openSync(file, 'r');
+      fd = await this.files.open(file, 'r');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw storageError(`stat ${name}`, error);
@@ -119,13 +119,13 @@ export class FolderAudioStore implements AudioStore {
     let size: number;
     let head: Buffer;
     try {
-      size = fstatSync(fd).size;
+      size = await this.files.size(fd);
       head = Buffer.alloc(Math.min(size, MAX_HEADER_BYTES));
-      head = head.subarray(0, readSync(fd, head, 0, head.length, 0));
+      head = head.subarray(0, await this.files.read(fd, head, 0));
     } catch (error) {
       throw storageError(`stat ${name}`, error);
     } finally {
-      closeSync(fd);
+      await this.files.close(fd).catch(() => undefined);
     }
     const { header, offset } = parseHeader(head, name);
     return { name, contentType: header.contentType, bytes: size - offset, metadata: header.metadata };
@@ -147,12 +147,12 @@ export class FolderAudioStore implements AudioStore {
   async delete(name: string): Promise<boolean> {
     const file = this.file(name);
     try {
-      unlinkSync(file);
+      await this.files.unlink(file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
       throw storageError(`delete ${name}`, error);
     }
-    await syncFolder(path.dirname(file)).catch((error: unknown) => {
+    await syncFolder(this.files, path.dirname(file)).catch((error: unknown) => {
       throw storageError(`sync the folder of ${name}`, error);
     });
     return true;
@@ -164,14 +164,19 @@ export class FolderAudioStore implements AudioStore {
   private async writeTemp(parts: readonly Uint8Array[]): Promise<string> {
     const folder = path.join(this.options.root, 'tmp');
     const file = path.join(folder, `${process.pid}-${randomBytes(8).toString('hex')}`);
-    mkdirSync(folder, { recursive: true });
+    await this.files.makeFolder(folder);
     try {
-      await writeNewFileDurably(file, parts, 0o600);
+      await writeNewFileDurably(this.files, file, parts, 0o600);
     } catch (error) {
-      removeQuietly(file);
+      await this.removeQuietly(file);
       throw error;
     }
     return file;
+  }
+
+  /** Removes a temporary file if it is there: one left behind is only space. */
+  private async removeQuietly(file: string): Promise<void> {
+    await this.files.unlink(file).catch(() => undefined);
   }
 }
 
@@ -184,15 +189,6 @@ function parseHeader(bytes: Buffer, name: string): { header: Header; offset: num
     return { header, offset: end + 1 };
   } catch (error) {
     throw new TalkbackError('StorageRejected', `the stored audio ${name} is damaged (${(error as Error).message})`, { cause: error });
-  }
-}
-
-/** Removes a temporary file if it is there: one left behind is only space. */
-function removeQuietly(file: string): void {
-  try {
-    unlinkSync(file);
-  } catch {
-    // nothing to do
   }
 }
 

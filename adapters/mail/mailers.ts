@@ -39,7 +39,7 @@ export const mailers: readonly Implementation<Mailer>[] = [
     describe: (config) => `outbox folder (${path.join(dataDirOf(config), 'outbox')})`,
     async build(_config, deps) {
       const { OutboxMailer } = await import('./outbox-mailer.js');
-      return new OutboxMailer({ directory: deps.inDataDir('outbox') });
+      return new OutboxMailer({ directory: deps.inDataDir('outbox'), ...(deps.fileCalls && { files: deps.fileCalls }) });
     },
   },
 ];

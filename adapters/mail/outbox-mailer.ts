@@ -1,16 +1,17 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { TalkbackError } from '../../core/errors.js';
-import { syncFolder, writeNewFileDurably } from '../durable-files.js';
-import { fileExists } from '../file-exists.js';
+import { syncDescriptor, writeNewFileDurably } from '../durable-files.js';
+import { pooledFileCalls, type FileCalls } from '../file-calls.js';
 import type { Mailer, OutgoingMail } from '../ports.js';
 
 export interface OutboxMailerOptions {
   /** Folder the .eml files are written to (created if missing). */
   directory: string;
+  /** How the file calls are made (default on libuv's pool; the pipeline worker's outbox makes them on its thread). */
+  files?: FileCalls;
 }
 
 /** Errors a later attempt can get past: a full disk, too many open files, a busy file. */
@@ -20,14 +21,15 @@ const RETRYABLE_FS_CODES = new Set(['ENOSPC', 'EMFILE', 'ENFILE', 'EBUSY', 'EAGA
  * The embedded Mailer: each email becomes `<idempotencyKey>.eml` (RFC 5322, composed by nodemailer)
  * in a folder any mail client opens. A file appears whole or not at all (temp file, fsync, rename),
  * and a key that was already sent is not written again, so redelivery leaves exactly one file.
- * Calls that only touch the kernel's caches run synchronously, the syncs on libuv's pool
- * (adapters/durable-files.ts).
+ * Its file calls are made as it was given (adapters/file-calls.ts), its syncs on libuv's pool.
  */
 export class OutboxMailer implements Mailer {
   private readonly directory: string;
+  private readonly files: FileCalls;
 
   constructor(options: OutboxMailerOptions) {
     this.directory = options.directory;
+    this.files = options.files ?? pooledFileCalls;
   }
 
   async send(mail: OutgoingMail): Promise<{ messageId: string }> {
@@ -35,10 +37,10 @@ export class OutboxMailer implements Mailer {
     const messageId = `<${name}@talkback.local>`;
     const target = join(this.directory, `${name}.eml`);
     try {
-      mkdirSync(this.directory, { recursive: true });
-      if (fileExists(target)) return { messageId };
+      await this.files.makeFolder(this.directory);
+      if (await this.files.exists(target)) return { messageId };
       const raw = await compose(mail, messageId);
-      await writeAtomically(this.directory, target, raw);
+      await writeAtomically(this.files, this.directory, target, raw);
       return { messageId };
     } catch (error) {
       throw translate(error, target);
@@ -99,22 +101,30 @@ function compose(mail: OutgoingMail, messageId: string): Promise<Buffer> {
     .build();
 }
 
-async function writeAtomically(directory: string, target: string, data: Buffer): Promise<void> {
+async function writeAtomically(files: FileCalls, directory: string, target: string, data: Buffer): Promise<void> {
   // A dot-prefixed name without the .eml extension: readers of the outbox never pick it up.
   const temp = join(directory, `.${randomUUID()}.tmp`);
   try {
-    await writeNewFileDurably(temp, [data]);
-    renameSync(temp, target);
+    await writeNewFileDurably(files, temp, [data]);
+    await files.rename(temp, target);
   } catch (error) {
-    try {
-      rmSync(temp, { force: true });
-    } catch {
-      // the write's error is the one to report
-    }
+    // The write's error is the one to report.
+    await files.unlink(temp).catch(() => undefined);
     throw error;
   }
-  // Persist the rename itself; a folder that cannot be opened for fsync (some platforms) is not an error.
-  await syncFolder(directory).catch(() => undefined);
+  // Persist the rename itself. A folder that cannot be opened for fsync (some platforms) is not an
+  // error; a sync that fails is (the email may not survive a power loss): it is sent again.
+  let folder: number;
+  try {
+    folder = await files.open(directory, 'r');
+  } catch {
+    return;
+  }
+  try {
+    await syncDescriptor(folder);
+  } finally {
+    await files.close(folder);
+  }
 }
 
 function translate(error: unknown, target: string): TalkbackError {

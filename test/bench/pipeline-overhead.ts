@@ -95,7 +95,8 @@ const config = loadConfig({ TALKBACK_DATA_DIR: dir, STAFF_EMAILS: 'a@example.tes
 const logger = createLogger(config.LOG_LEVEL, pino.destination({ dest: 2, sync: true }));
 const speech = new PresynthesizedSpeech();
 await speech.prepareTexts();
-const ports = createPorts(config, { subscriptions, logger, overrides: { speech, chat: new MemoryChatChannel() } });
+// As the pipeline worker (local/pipeline-main.ts) makes them: its file calls on its own thread.
+const ports = createPorts(config, { subscriptions, logger, blockingFileCalls: true, overrides: { speech, chat: new MemoryChatChannel() } });
 const app: FunctionContext = { ports, config, logger, now: () => new Date(), settlement: 'pump', workerId: 'bench-pipeline' };
 const pipeline = await startPipeline(app);
 const bus = await ports.bus();

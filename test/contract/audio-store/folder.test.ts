@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,31 +7,36 @@ import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFolderAudioStore } from '../../../adapters/audio/folder-audio-files.js';
-import type { FolderAudioStore } from '../../../adapters/audio/folder-audio-store.js';
+import { FolderAudioStore } from '../../../adapters/audio/folder-audio-store.js';
+import { audioLinkSignature } from '../../../adapters/audio/audio-link-signature.js';
+import { blockingFileCalls, type FileCalls } from '../../../adapters/file-calls.js';
 import { AUDIO_ROUTE, audioRoute } from '../../../local/audio-route.js';
 import { runAudioStoreContract } from './audio-store.contract.js';
 
 /** The folder store with its links served by the local host's own route, on a server of the test's own. */
-async function folderStoreServed(folder: string): Promise<{ store: FolderAudioStore; url: string; close: () => Promise<void> }> {
+async function folderStoreServed(folder: string, files?: FileCalls): Promise<{ store: FolderAudioStore; url: string; close: () => Promise<void> }> {
   const opened: { store?: FolderAudioStore } = {};
   const app = new Hono();
   app.all(AUDIO_ROUTE, audioRoute(() => Promise.resolve(opened.store!)));
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const store = await openFolderAudioStore(folder, 'talkback', () => Promise.resolve(url));
+  const store = await openFolderAudioStore(folder, 'talkback', () => Promise.resolve(url), files);
   opened.store = store;
   return { store, url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-runAudioStoreContract({
-  name: 'FolderAudioStore served by the local host',
-  create: async () => {
-    const folder = await mkdtemp(path.join(tmpdir(), 'talkback-audio-'));
-    const { store, close } = await folderStoreServed(folder);
-    return { store, cleanup: async () => (await close(), await rm(folder, { recursive: true, force: true })) };
-  },
-});
+// Its file calls on libuv's pool (the chat endpoint's store) and on the calling thread (the pipeline worker's).
+for (const [how, files] of [['pooled', undefined], ['blocking', blockingFileCalls]] as const) {
+  runAudioStoreContract({
+    name: `FolderAudioStore served by the local host (${how} file calls)`,
+    create: async () => {
+      const folder = await mkdtemp(path.join(tmpdir(), 'talkback-audio-'));
+      const { store, close } = await folderStoreServed(folder, files);
+      return { store, cleanup: async () => (await close(), await rm(folder, { recursive: true, force: true })) };
+    },
+  });
+}
 
 describe('FolderAudioStore: files, links and the route', () => {
   let folder: string;
@@ -92,17 +97,21 @@ describe('FolderAudioStore: files, links and the route', () => {
   });
 
   it.each([
-    ['a file where its folder should be', (blobs: string) => writeFile(path.join(blobs, 'audio'), 'not a folder')],
-    ['a link to nowhere as its folder (the failure comes after the temporary file)', (blobs: string) => symlink(path.join(blobs, 'nowhere'), path.join(blobs, 'audio'))],
-  ])('says a store that cannot write is failing (retryable), and leaves no file behind: %s', async (_, breakIt) => {
+    ['its folder cannot be made (another writer made a file of that name meanwhile)', { makeFolder: (folder: string) => folder.endsWith(`blobs${path.sep}audio`) }],
+    ['the disk is full while the bytes are written', { writeAll: true }],
+  ])('says a store that cannot write is failing (retryable), and leaves no file behind: %s', async (_, failing) => {
+    const fail = (code: string) => Promise.reject(Object.assign(new Error(code), { code }));
+    const files: FileCalls = {
+      ...blockingFileCalls,
+      makeFolder: (folder) => ('makeFolder' in failing && failing.makeFolder(folder) ? fail('EEXIST') : blockingFileCalls.makeFolder(folder)),
+      writeAll: (fd, parts) => ('writeAll' in failing ? fail('ENOSPC') : blockingFileCalls.writeAll(fd, parts)),
+    };
     const broken = await mkdtemp(path.join(tmpdir(), 'talkback-audio-broken-'));
     try {
-      const store = await openFolderAudioStore(broken, 'talkback', () => Promise.resolve(served.url));
-      const blobs = path.join(broken, 'talkback', 'blobs');
-      await mkdir(blobs, { recursive: true });
-      await breakIt(blobs);
+      const store = new FolderAudioStore({ root: broken, signature: audioLinkSignature(path.join(broken, 'link.key')), linkBase: () => Promise.resolve(served.url), files });
       await expect(store.putIfAbsent('audio/x.mp3', new Uint8Array([1]), 'audio/mpeg')).rejects.toMatchObject({ code: 'StorageFailed', retryable: true });
-      expect(await readdir(path.join(broken, 'talkback', 'tmp')).catch(() => [])).toEqual([]);
+      expect(await readdir(path.join(broken, 'tmp'))).toEqual([]);
+      expect(await store.stat('audio/x.mp3')).toBeUndefined();
     } finally {
       await rm(broken, { recursive: true, force: true });
     }
