@@ -8,7 +8,7 @@ import type { FileCalls } from './file-calls.js';
  */
 
 /** Flushes a descriptor to the disk on libuv's pool. */
-export function syncDescriptor(fd: number): Promise<void> {
+function syncDescriptor(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fsync(fd, (error) => (error ? reject(error) : resolve())));
 }
 
@@ -23,9 +23,19 @@ export async function writeNewFileDurably(files: FileCalls, file: string, parts:
   }
 }
 
-/** A new name in a folder (a created, linked or renamed file) is durable once the folder itself is synced. */
-export async function syncFolder(files: FileCalls, folder: string): Promise<void> {
-  const fd = await files.open(folder, 'r');
+/**
+ * A new name in a folder (a created, linked or renamed file) is durable once the folder itself is
+ * synced. With `unopenedIsFine`, a folder that cannot be opened for it (some platforms) is not an
+ * error; a sync that fails always is.
+ */
+export async function syncFolder(files: FileCalls, folder: string, { unopenedIsFine = false } = {}): Promise<void> {
+  let fd: number;
+  try {
+    fd = await files.open(folder, 'r');
+  } catch (error) {
+    if (unopenedIsFine) return;
+    throw error;
+  }
   try {
     await syncDescriptor(fd);
   } finally {

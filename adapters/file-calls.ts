@@ -1,17 +1,23 @@
 import {
+  close,
   closeSync,
+  fstat,
   fstatSync,
   linkSync,
   mkdirSync,
+  open,
   openSync,
+  read,
   readFileSync,
   readSync,
   renameSync,
   statSync,
   unlinkSync,
+  writev,
   writevSync,
 } from 'node:fs';
 import * as pooled from 'node:fs/promises';
+import { promisify } from 'node:util';
 
 /**
  * The file calls of the embedded file adapters (the folder audio store, the outbox), made one of two ways:
@@ -65,7 +71,7 @@ export const blockingFileCalls: FileCalls = {
     return readSync(fd, buffer, 0, buffer.length, position);
   },
   async writeAll(fd, parts) {
-    writeWhole(parts, (rest) => writevSync(fd, rest));
+    await writeWhole(parts, (rest) => writevSync(fd, rest));
   },
   async close(fd) {
     closeSync(fd);
@@ -84,13 +90,12 @@ export const blockingFileCalls: FileCalls = {
   },
 };
 
-/** Descriptors opened here are numbers as the blocking calls' are: a FileHandle per descriptor is kept only while it is open. */
-const handles = new Map<number, pooled.FileHandle>();
-const handleOf = (fd: number): pooled.FileHandle => {
-  const handle = handles.get(fd);
-  if (!handle) throw Object.assign(new Error(`descriptor ${fd} is not open here`), { code: 'EBADF' });
-  return handle;
-};
+// node:fs's callback forms, which take and give plain descriptors as the blocking calls do (node:fs/promises wraps each in a FileHandle).
+const openPooled = promisify(open);
+const fstatPooled = promisify(fstat);
+const readPooled = promisify(read);
+const writevPooled = promisify(writev);
+const closePooled = promisify(close);
 
 export const pooledFileCalls: FileCalls = {
   async exists(path) {
@@ -106,29 +111,19 @@ export const pooledFileCalls: FileCalls = {
     await pooled.mkdir(path, { recursive: true });
   },
   async open(path, flags, mode) {
-    const handle = await pooled.open(path, flags, mode);
-    handles.set(handle.fd, handle);
-    return handle.fd;
+    return openPooled(path, flags, mode);
   },
   async size(fd) {
-    return (await handleOf(fd).stat()).size;
+    return (await fstatPooled(fd)).size;
   },
   async read(fd, buffer, position) {
-    return (await handleOf(fd).read(buffer, 0, buffer.length, position)).bytesRead;
+    return (await readPooled(fd, buffer, 0, buffer.length, position)).bytesRead;
   },
   async writeAll(fd, parts) {
-    const handle = handleOf(fd);
-    let rest = parts;
-    // writeWhole's loop, with an await between the writes.
-    while (rest.length > 0) {
-      const { bytesWritten } = await handle.writev([...rest]);
-      rest = remainderAfter(rest, bytesWritten);
-    }
+    await writeWhole(parts, async (rest) => (await writevPooled(fd, rest)).bytesWritten);
   },
   async close(fd) {
-    const handle = handleOf(fd);
-    handles.delete(fd);
-    await handle.close();
+    await closePooled(fd);
   },
   async readWhole(path) {
     return pooled.readFile(path);
@@ -145,9 +140,9 @@ export const pooledFileCalls: FileCalls = {
 };
 
 /** Writes the parts with `writev` until none is left: a write may take less than asked (a signal, a size limit). */
-export function writeWhole(parts: readonly Uint8Array[], writev: (parts: Uint8Array[]) => number): void {
+export async function writeWhole(parts: readonly Uint8Array[], writev: (parts: Uint8Array[]) => number | Promise<number>): Promise<void> {
   let rest = parts.filter((p) => p.length > 0);
-  while (rest.length > 0) rest = remainderAfter(rest, writev(rest));
+  while (rest.length > 0) rest = remainderAfter(rest, await writev(rest));
 }
 
 /** What is left of `parts` after `written` bytes; throws when a write made no progress (it would loop forever). */
@@ -156,7 +151,6 @@ function remainderAfter(parts: readonly Uint8Array[], written: number): Uint8Arr
   const rest: Uint8Array[] = [];
   let skip = written;
   for (const part of parts) {
-    if (part.length === 0) continue;
     if (skip >= part.length) skip -= part.length;
     else {
       rest.push(skip > 0 ? part.subarray(skip) : part);

@@ -1,4 +1,3 @@
-import type { FileCalls } from './file-calls.js';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { AuthConfiguration, AuthProvider } from '@microsoft/agents-hosting';
@@ -9,6 +8,7 @@ import { TalkbackError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { ConnectorBounds } from './chat/bounded-connector.js';
 import type { EventBus, SendLimits, SubscriptionSpec } from './ports.js';
+import type { FileCalls } from './file-calls.js';
 import type { SynthesisPause } from './speech/synthesis-pause.js';
 
 /** What an implementation may need besides the config: given by the composition root. */

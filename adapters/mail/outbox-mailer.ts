@@ -3,7 +3,7 @@ import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { TalkbackError } from '../../core/errors.js';
-import { syncDescriptor, writeNewFileDurably } from '../durable-files.js';
+import { syncFolder, writeNewFileDurably } from '../durable-files.js';
 import { pooledFileCalls, type FileCalls } from '../file-calls.js';
 import type { Mailer, OutgoingMail } from '../ports.js';
 
@@ -114,17 +114,7 @@ async function writeAtomically(files: FileCalls, directory: string, target: stri
   }
   // Persist the rename itself. A folder that cannot be opened for fsync (some platforms) is not an
   // error; a sync that fails is (the email may not survive a power loss): it is sent again.
-  let folder: number;
-  try {
-    folder = await files.open(directory, 'r');
-  } catch {
-    return;
-  }
-  try {
-    await syncDescriptor(folder);
-  } finally {
-    await files.close(folder);
-  }
+  await syncFolder(files, directory, { unopenedIsFine: true });
 }
 
 function translate(error: unknown, target: string): TalkbackError {
