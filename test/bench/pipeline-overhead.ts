@@ -15,7 +15,7 @@
  * (more frequent scavenges) and the data folder is the host's; run it with the flags of `npm start`
  * (the script does). Compare runs of the same moment: the machine's speed moves these figures too.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -30,8 +30,7 @@ import { subscriptions } from '../../functions/all.js';
 import type { FunctionContext } from '../../functions/context.js';
 import { startPipeline } from '../../local/pipeline.js';
 import { messageReceivedEvent } from '../support/events.js';
-import { cpuOf } from './process-cpu.js';
-import { statFields } from './proc-stat.js';
+import { cpuOf, cpuPerMessage, threadCpuOf, threadCpuPerMessage, type ThreadInfo } from './process-cpu.js';
 import { median } from './rounds.js';
 
 const MESSAGES = Number(process.env['BENCH_PIPELINE_MESSAGES'] ?? 300);
@@ -62,24 +61,8 @@ class PresynthesizedSpeech implements SpeechSynthesizer {
   async close(): Promise<void> {}
 }
 
-/** CPU ms of libuv's pool threads so far (named "libuv-worker"); undefined without /proc. */
-function libuvPoolMs(): number | undefined {
-  try {
-    let ticks = 0;
-    for (const tid of readdirSync('/proc/self/task')) {
-      try {
-        if (!readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').startsWith('libuv-worker')) continue;
-        const fields = statFields(`/proc/self/task/${tid}/stat`);
-        ticks += Number(fields[11]) + Number(fields[12]);
-      } catch {
-        // a thread that ended meanwhile
-      }
-    }
-    return ticks * 10;
-  } catch {
-    return undefined;
-  }
-}
+/** This process's threads for the figures: this one (the pumps, the stores, the mail) and libuv's pool (the syncs). */
+const threadGroup = (thread: ThreadInfo) => (thread.main ? 'this thread' : thread.comm.startsWith('libuv-worker') ? 'libuv' : 'other');
 
 interface Round {
   messages: number;
@@ -107,23 +90,22 @@ const countDead = peek.prepare("SELECT count(*) FROM messages WHERE state = 'dea
 async function round(count: number, tag: string): Promise<Round> {
   const started = performance.now();
   const cpu = cpuOf(process.pid);
-  const pool = libuvPoolMs();
+  const threads = threadCpuOf(process.pid, threadGroup);
   for (let i = 0; i < count; i++) {
     const t = TEXTS[i % TEXTS.length]!;
     await bus.publish(messageReceivedEvent({ data: { text: t.text, language: t.language, conversationId: `${tag}-${i % 40}` } }));
   }
   while ((countActive.get() as number) > 0) await new Promise((resolve) => setTimeout(resolve, 20));
   const seconds = (performance.now() - started) / 1000;
-  const cpuAfter = cpuOf(process.pid);
-  const poolAfter = libuvPoolMs();
-  const per = (ms: number) => Math.round((ms / count) * 100) / 100;
+  const perMessage = cpuPerMessage(cpu, cpuOf(process.pid), count);
+  const byThread = threadCpuPerMessage(threads, threadCpuOf(process.pid, threadGroup), count);
   const dead = countDead.get() as number;
   if (dead > 0) throw new Error(`${dead} messages were dead-lettered: the figures would not be of a working pipeline`);
   return {
     messages: count,
     seconds: Math.round(seconds * 100) / 100,
-    ...(cpu && cpuAfter && { processMs: per(cpuAfter.processMs - cpu.processMs), threadMs: per(cpuAfter.mainThreadMs - cpu.mainThreadMs) }),
-    ...(pool !== undefined && poolAfter !== undefined && { libuvMs: per(poolAfter - pool) }),
+    ...(perMessage && { processMs: perMessage.processMs, threadMs: perMessage.mainThreadMs }),
+    ...(byThread && { libuvMs: byThread['libuv'] ?? 0 }),
   };
 }
 

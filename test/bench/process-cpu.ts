@@ -16,15 +16,19 @@ export interface CpuReading {
 /** /proc reports clock ticks of USER_HZ, which Linux fixes at 100 for user space. */
 const MS_PER_TICK = 10;
 
-/** utime + stime, in ticks. */
-function ticksOf(statFile: string): number {
-  const fields = statFields(statFile);
-  return Number(fields[11]) + Number(fields[12]);
+/** utime + stime of a stat line's fields (statFields), in ms. */
+function cpuMsOf(fields: string[]): number {
+  return (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK;
+}
+
+/** CPU ms per message, to 0.01 ms. */
+function perMessage(ms: number, messages: number): number {
+  return Math.round((ms / messages) * 100) / 100;
 }
 
 export function cpuOf(pid: number): CpuReading | undefined {
   try {
-    return { processMs: ticksOf(`/proc/${pid}/stat`) * MS_PER_TICK, mainThreadMs: ticksOf(`/proc/${pid}/task/${pid}/stat`) * MS_PER_TICK };
+    return { processMs: cpuMsOf(statFields(`/proc/${pid}/stat`)), mainThreadMs: cpuMsOf(statFields(`/proc/${pid}/task/${pid}/stat`)) };
   } catch {
     return undefined;
   }
@@ -33,8 +37,7 @@ export function cpuOf(pid: number): CpuReading | undefined {
 /** CPU ms per message between two readings (each figure to 0.01 ms); undefined without both readings or messages. */
 export function cpuPerMessage(before: CpuReading | undefined, after: CpuReading | undefined, messages: number): CpuReading | undefined {
   if (!before || !after || messages <= 0) return undefined;
-  const per = (ms: number) => Math.round((ms / messages) * 100) / 100;
-  return { processMs: per(after.processMs - before.processMs), mainThreadMs: per(after.mainThreadMs - before.mainThreadMs) };
+  return { processMs: perMessage(after.processMs - before.processMs, messages), mainThreadMs: perMessage(after.mainThreadMs - before.mainThreadMs, messages) };
 }
 
 /** One thread of a process, as /proc tells it. */
@@ -58,7 +61,7 @@ export interface ThreadGroupsReading {
  */
 export function threadCpuOf(pid: number, groupOf: (thread: ThreadInfo) => string): ThreadGroupsReading | undefined {
   try {
-    const processMs = ticksOf(`/proc/${pid}/stat`) * MS_PER_TICK;
+    const processMs = cpuMsOf(statFields(`/proc/${pid}/stat`));
     const groups: Record<string, number> = {};
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
       let fields: string[];
@@ -70,7 +73,7 @@ export function threadCpuOf(pid: number, groupOf: (thread: ThreadInfo) => string
         continue; // it ended while we read
       }
       const group = groupOf({ comm, nice: Number(fields[16]), main: Number(tid) === pid });
-      groups[group] = (groups[group] ?? 0) + (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK;
+      groups[group] = (groups[group] ?? 0) + cpuMsOf(fields);
     }
     return { processMs, groups };
   } catch {
@@ -81,15 +84,14 @@ export function threadCpuOf(pid: number, groupOf: (thread: ThreadInfo) => string
 /** CPU ms per message of each group between two readings (to 0.01 ms), and 'ended': threads gone meanwhile. */
 export function threadCpuPerMessage(before: ThreadGroupsReading | undefined, after: ThreadGroupsReading | undefined, messages: number): Record<string, number> | undefined {
   if (!before || !after || messages <= 0) return undefined;
-  const per = (ms: number) => Math.round((ms / messages) * 100) / 100;
   const out: Record<string, number> = {};
   let counted = 0;
   for (const [group, ms] of Object.entries(after.groups)) {
     // A group's threads may have started after the first reading (0 then) or ended before the second.
     const spent = Math.max(0, ms - (before.groups[group] ?? 0));
-    out[group] = per(spent);
+    out[group] = perMessage(spent, messages);
     counted += spent;
   }
-  out['ended'] = per(Math.max(0, after.processMs - before.processMs - counted));
+  out['ended'] = perMessage(Math.max(0, after.processMs - before.processMs - counted), messages);
   return out;
 }
