@@ -1,8 +1,9 @@
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 /**
- * How loaded the intake's event loop is: `busy` (a flood: synthesis waits) or `saturated` (it cannot
- * keep up: every pump waits).
+ * How loaded the intake's event loop is: `busy` (a flood: synthesis leaves it a core) or `saturated`
+ * (it cannot keep up: every pump waits).
  */
 export type IntakeLoad = 'calm' | 'busy' | 'saturated';
 
@@ -70,31 +71,37 @@ export function watchIntakeLoad(onChange: (load: IntakeLoad) => void): () => voi
   return () => clearInterval(timer);
 }
 
-/** What a pump does: synthesis yields to a busy intake, the other pumps only to a saturated one. */
+/** What a pump does: synthesis yields to a busy intake (on a single core), the other pumps only to a saturated one. */
 export type PumpWork = 'synthesis' | 'delivery';
 
 /**
- * The pipeline worker's side. While the intake is busy, the speech pump takes no new messages, and the
- * syntheses under way pause (onSynthesisYield): synthesis is what competes with acknowledging customers
- * for the cores. While it is saturated, no pump does:
- * the bus's import, records, mails and replies of every accepted message took a third of a core at
- * saturation, and the intake waited for the cores 1.2–2 s in 10 (README, "Benchmarks"). What runs
- * finishes; the timers go on; the backlog is durable and waits. So that a long flood cannot starve the
- * pipeline, a yield lasts at most `maxYieldMs` (PIPELINE_YIELD_MS; 0: never yield), after which the
- * pumps run for `minRunMs` before they yield again.
+ * The pipeline worker's side. While the intake is busy, synthesis leaves it a core: at most the cores
+ * but one synthesize at once (onSynthesisLimit; SynthesisPause holds the syntheses over it), and on a
+ * single core the speech pump takes no new messages and every synthesis pauses. While it is saturated,
+ * no pump takes new messages and every synthesis pauses: the bus's import, records, mails and replies
+ * of every accepted message took a third of a core at saturation, and the intake waited for the cores
+ * 1.2–2 s in 10 (README, "Benchmarks"). What runs finishes; the timers go on; the backlog is durable
+ * and waits. So that a long flood cannot starve the pipeline, a yield lasts at most `maxYieldMs`
+ * (PIPELINE_YIELD_MS; 0: never yield), after which the pumps run for `minRunMs` before they yield again.
+ *
+ * Why a core and not every core while busy: a drain's first half-second, while its messages arrived,
+ * had synthesis paused and half the machine idle (6% of a 120-message drain); with one synthesis thread
+ * of two running the acknowledgements still have a core of their own.
  */
 export class PipelineYield {
   private busySince: number | undefined;
   private saturatedSince: number | undefined;
-  private synthesisListener: ((yielding: boolean) => void) | undefined;
-  private synthesisYielding = false;
-  /** When synthesis's yield next starts or ends by the clock (maxYieldMs, minRunMs) rather than by a change of load. */
+  private synthesisListener: ((limit: number | undefined) => void) | undefined;
+  private synthesisLimit: number | undefined;
+  /** When synthesis's limit next changes by the clock (maxYieldMs, minRunMs) rather than by a change of load. */
   private synthesisTurn: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly maxYieldMs = 10_000,
     private readonly minRunMs = 2_000,
     private readonly now: () => number = Date.now,
+    /** How many syntheses may run while the intake is busy: the cores but one. */
+    private readonly busySynthesisLimit = Math.max(0, availableParallelism() - 1),
   ) {}
 
   intakeLoad(load: IntakeLoad): void {
@@ -106,15 +113,15 @@ export class PipelineYield {
   }
 
   /**
-   * Tells `listener` each time synthesis starts or stops yielding, on a change of load and when a
-   * stretch ends by the clock, so that what is under way can pause with the pump (SynthesisPause).
+   * Tells `listener` how many syntheses may run (undefined: no limit) each time that changes, on a
+   * change of load and when a stretch ends by the clock, so that what is under way can pause (SynthesisPause).
    */
-  onSynthesisYield(listener: (yielding: boolean) => void): void {
+  onSynthesisLimit(listener: (limit: number | undefined) => void): void {
     this.synthesisListener = listener;
     this.tellSynthesis();
   }
 
-  /** Stops telling onSynthesisYield's listener anything. */
+  /** Stops telling onSynthesisLimit's listener anything. */
   close(): void {
     this.synthesisListener = undefined;
     this.stopClock();
@@ -122,7 +129,17 @@ export class PipelineYield {
 
   /** Whether a pump doing this kind of work should hold off taking messages now. */
   yielding(work: PumpWork): boolean {
-    return this.stretch(work === 'synthesis' ? this.busySince : this.saturatedSince).yielding;
+    if (work === 'synthesis') return this.synthesisNow().limit === 0;
+    return this.stretch(this.saturatedSince).yielding;
+  }
+
+  /** How many syntheses may run now (undefined: no limit), and in how many ms that changes by the clock. */
+  private synthesisNow(): { limit: number | undefined; turnsInMs?: number } {
+    const saturated = this.stretch(this.saturatedSince);
+    const busy = this.stretch(this.busySince);
+    const limit = saturated.yielding ? 0 : busy.yielding ? this.busySynthesisLimit : undefined;
+    const turns = [saturated.turnsInMs, busy.turnsInMs].filter((ms): ms is number => ms !== undefined);
+    return turns.length > 0 ? { limit, turnsInMs: Math.min(...turns) } : { limit };
   }
 
   /** A level that began at `since`: whether it yields now, and in how many ms that turns (by one reading of the clock). */
@@ -136,10 +153,10 @@ export class PipelineYield {
   private tellSynthesis(): void {
     if (!this.synthesisListener) return;
     this.stopClock();
-    const { yielding, turnsInMs } = this.stretch(this.busySince);
-    if (yielding !== this.synthesisYielding) {
-      this.synthesisYielding = yielding;
-      this.synthesisListener(yielding);
+    const { limit, turnsInMs } = this.synthesisNow();
+    if (limit !== this.synthesisLimit) {
+      this.synthesisLimit = limit;
+      this.synthesisListener(limit);
     }
     if (turnsInMs === undefined) return;
     this.synthesisTurn = setTimeout(() => this.tellSynthesis(), turnsInMs);

@@ -66,9 +66,9 @@ const logger = createLogger(config.LOG_LEVEL, lines ? lineDestination() : pino.d
 const dataDir = path.resolve(config.TALKBACK_DATA_DIR);
 // Email templates are compiled on a passing thread: mjml never stays in this one's heap.
 compileMjmlWith(compileMjmlOnThread);
-// While the intake is busy, the syntheses under way pause too, each until a third of its call timeout
-// (or one yield, if shorter) after its call began, so that a paused one is not timed out and
-// synthesized again from the start.
+// While the intake is busy, at most the cores but one synthesize (none while it is saturated): the
+// syntheses over that limit pause too, each until a third of its call timeout (or one yield, if
+// shorter) after its call began, so that a paused one is not timed out and synthesized again from the start.
 const synthesisPause = new SynthesisPause({ budgetMs: Math.min(config.PIPELINE_YIELD_MS, Math.floor(config.OUTBOUND_TIMEOUT_MS / 3)) });
 // This thread answers no request: its folder audio store and outbox make their file calls on it (adapters/file-calls.ts).
 const ports = createPorts(config, { subscriptions, logger, hostUrl: () => hostUrl, synthesisPause, blockingFileCalls: true });
@@ -95,7 +95,7 @@ if (stopAsked) {
 const yieldToIntake = new PipelineYield(config.PIPELINE_YIELD_MS);
 yieldToIntake.intakeLoad(intakeLoadNow);
 intakeLoad = (load) => yieldToIntake.intakeLoad(load);
-yieldToIntake.onSynthesisYield((yielding) => synthesisPause.set(yielding));
+yieldToIntake.onSynthesisLimit((limit) => synthesisPause.hold(limit));
 const pipeline = await startPipeline(app, { yielding: (work) => yieldToIntake.yielding(work) }).catch(async (error: unknown) => {
   logger.error({ err: (error as Error).message }, 'the pipeline could not start');
   await ports.close();

@@ -87,7 +87,9 @@ export class EspeakPool {
     try {
       // A render may wait for the pause until its budget after this call began, time in the queue included.
       const pauseUntil = this.pause?.deadlineFromNow();
-      response = (await (await this.started()).run(pauseUntil === undefined ? request : { ...request, pauseUntil })) as WorkerResponse;
+      const pool = await this.started();
+      const run = () => pool.run(pauseUntil === undefined ? request : { ...request, pauseUntil }) as Promise<WorkerResponse>;
+      response = await (this.pause ? this.pause.track(run) : run());
     } catch (error) {
       const cause = error instanceof Error ? error : new Error(String(error));
       throw new TalkbackError('SpeechFailed', `an eSpeak thread stopped: ${cause.message}`, { cause });

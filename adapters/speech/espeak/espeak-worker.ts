@@ -10,7 +10,7 @@ import { lowerThreadNice } from '../../thread-priority.js';
 import { EspeakEngine } from './espeak-engine.js';
 import { renderSpeech, type RenderRequest } from './espeak-render.js';
 import { compileEspeak, type CompiledEspeak } from './espeak-wasm.js';
-import { pausePointFor, type SharedPause } from '../synthesis-pause.js';
+import { synthesisTurn, type SharedPause } from '../synthesis-pause.js';
 
 export type WorkerResponse =
   | { data: Uint8Array; durationMs: number }
@@ -32,8 +32,10 @@ const shared = given?.compiled;
 const engine = new EspeakEngine(shared ? () => Promise.resolve(shared) : () => compileEspeak());
 
 export default async function render(request: RenderRequest): Promise<WorkerResponse> {
+  // Its place among the syntheses the host lets run (../synthesis-pause.ts), given up however it ends.
+  const turn = synthesisTurn(given?.pause, request.pauseUntil);
   try {
-    const { data, durationMs } = await renderSpeech(engine, request, pausePointFor(given?.pause, request.pauseUntil));
+    const { data, durationMs } = await renderSpeech(engine, request, turn.point);
     return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), durationMs };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -41,5 +43,7 @@ export default async function render(request: RenderRequest): Promise<WorkerResp
       ? { code: error.code, ...(error.details ? { details: error.details } : {}) }
       : undefined;
     return { error: { message, ...(talkback ? { talkback } : {}) } };
+  } finally {
+    turn.release();
   }
 }

@@ -1,100 +1,100 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PipelineYield, watchIntakeLoad, type IntakeLoad } from '../../../local/intake-load.js';
 
 describe('PipelineYield', () => {
-  it('yields synthesis while the intake is busy, at most maxYieldMs at a stretch, then runs minRunMs before yielding again', () => {
+  it('leaves a busy intake a core: the cores but one synthesize, at most maxYieldMs at a stretch, then all for minRunMs', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      // Two cores: one synthesizes while the intake is busy.
+      const y = new PipelineYield(10_000, 2_000, Date.now, 1);
+      const told: Array<number | undefined> = [];
+      y.onSynthesisLimit((limit) => told.push(limit));
+      expect(told).toEqual([]); // calm: nothing to say
+      y.intakeLoad('busy');
+      expect(told).toEqual([1]);
+      expect(y.yielding('synthesis')).toBe(false); // the speech pump goes on taking messages for the core left
+      expect(y.yielding('delivery')).toBe(false); // records, mails and replies go on while the intake keeps up
+      vi.advanceTimersByTime(10_000); // a long flood cannot starve the pipeline
+      expect(told).toEqual([1, undefined]);
+      vi.advanceTimersByTime(2_000);
+      expect(told).toEqual([1, undefined, 1]);
+      y.intakeLoad('busy'); // still busy: the stretch is not restarted, nothing said again
+      expect(told).toEqual([1, undefined, 1]);
+      y.intakeLoad('calm');
+      expect(told).toEqual([1, undefined, 1, undefined]);
+      vi.advanceTimersByTime(60_000); // calm: no clock runs
+      expect(told).toEqual([1, undefined, 1, undefined]);
+      y.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('on a single core, a busy intake pauses synthesis and the speech pump, at most maxYieldMs at a stretch', () => {
     let now = 0;
-    const y = new PipelineYield(10_000, 2_000, () => now);
+    const y = new PipelineYield(10_000, 2_000, () => now, 0);
     expect(y.yielding('synthesis')).toBe(false);
     y.intakeLoad('busy');
     expect(y.yielding('synthesis')).toBe(true);
-    expect(y.yielding('delivery')).toBe(false); // records, mails and replies go on while the intake keeps up
+    expect(y.yielding('delivery')).toBe(false);
     now = 9_999;
     expect(y.yielding('synthesis')).toBe(true);
     now = 10_000;
-    expect(y.yielding('synthesis')).toBe(false); // a long flood cannot starve the pipeline
+    expect(y.yielding('synthesis')).toBe(false);
     now = 12_000;
     expect(y.yielding('synthesis')).toBe(true);
-    y.intakeLoad('busy'); // still busy: the stretch is not restarted
-    now = 22_500;
-    expect(y.yielding('synthesis')).toBe(false);
     y.intakeLoad('calm');
     expect(y.yielding('synthesis')).toBe(false);
   });
 
-  it('yields every pump while the intake is saturated, each stretch counted from when its level began', () => {
+  it('pauses every synthesis and yields every pump while the intake is saturated, each stretch counted from when its level began', () => {
     let now = 0;
-    const y = new PipelineYield(10_000, 2_000, () => now);
+    const y = new PipelineYield(10_000, 2_000, () => now, 1);
+    const told: Array<number | undefined> = [];
+    y.onSynthesisLimit((limit) => told.push(limit));
     y.intakeLoad('busy');
     now = 4_000;
     y.intakeLoad('saturated');
+    expect(told).toEqual([1, 0]);
     expect(y.yielding('delivery')).toBe(true);
     expect(y.yielding('synthesis')).toBe(true);
-    now = 10_500; // synthesis has yielded 10 s, delivery 6.5 s
-    expect(y.yielding('synthesis')).toBe(false);
+    now = 10_500; // the busy stretch has run 10 s, the saturated one 6.5 s: the saturated one rules
+    expect(y.yielding('synthesis')).toBe(true);
     expect(y.yielding('delivery')).toBe(true);
-    now = 14_000;
+    now = 14_000; // the saturated stretch is over, the busy one yields again
     expect(y.yielding('delivery')).toBe(false);
-    expect(y.yielding('synthesis')).toBe(true);
+    expect(y.yielding('synthesis')).toBe(false);
     now = 16_000;
     expect(y.yielding('delivery')).toBe(true);
-    y.intakeLoad('busy'); // keeping up again: delivery goes on, synthesis still waits
+    y.intakeLoad('busy'); // keeping up again: delivery and the speech pump go on, synthesis leaves a core
+    expect(told.at(-1)).toBe(1);
     expect(y.yielding('delivery')).toBe(false);
-    expect(y.yielding('synthesis')).toBe(true);
+    expect(y.yielding('synthesis')).toBe(false);
     y.intakeLoad('saturated'); // a new stretch for delivery
     now = 25_999;
     expect(y.yielding('delivery')).toBe(true);
     y.intakeLoad('calm');
+    expect(told.at(-1)).toBeUndefined();
     expect(y.yielding('delivery')).toBe(false);
     expect(y.yielding('synthesis')).toBe(false);
+    y.close();
   });
 
-  describe('onSynthesisYield', () => {
-    afterEach(() => vi.useRealTimers());
-
-    it('tells when synthesis starts and stops yielding: on a change of load, and when a stretch ends by the clock', () => {
-      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-      const y = new PipelineYield(10_000, 2_000);
-      const told: boolean[] = [];
-      y.onSynthesisYield((yielding) => told.push(yielding));
-      expect(told).toEqual([]); // calm: nothing to say
-      y.intakeLoad('busy');
-      expect(told).toEqual([true]);
-      y.intakeLoad('saturated'); // still yielding: not said again
-      expect(told).toEqual([true]);
-      vi.advanceTimersByTime(9_999);
-      expect(told).toEqual([true]);
-      vi.advanceTimersByTime(1); // the stretch of 10 s is over: synthesis runs for 2 s
-      expect(told).toEqual([true, false]);
-      vi.advanceTimersByTime(2_000);
-      expect(told).toEqual([true, false, true]);
-      y.intakeLoad('calm');
-      expect(told).toEqual([true, false, true, false]);
-      vi.advanceTimersByTime(60_000); // calm: no clock runs
-      expect(told).toEqual([true, false, true, false]);
-      y.intakeLoad('busy');
-      y.close();
-      vi.advanceTimersByTime(60_000);
-      y.intakeLoad('calm'); // closed: nothing more is said
-      expect(told).toEqual([true, false, true, false, true]);
-    });
-
-    it('says yielding at once to a listener that comes while the intake is busy, and nothing with PIPELINE_YIELD_MS=0', () => {
-      const busy = new PipelineYield(10_000, 2_000);
-      busy.intakeLoad('busy');
-      const told: boolean[] = [];
-      busy.onSynthesisYield((yielding) => told.push(yielding));
-      busy.close();
-      expect(told).toEqual([true]);
-      const never = new PipelineYield(0);
-      never.onSynthesisYield((yielding) => told.push(yielding));
-      never.intakeLoad('saturated');
-      expect(told).toEqual([true]);
-    });
+  it('tells a listener that comes while the intake is busy at once, and nothing with PIPELINE_YIELD_MS=0', () => {
+    const busy = new PipelineYield(10_000, 2_000, Date.now, 3);
+    busy.intakeLoad('busy');
+    const told: Array<number | undefined> = [];
+    busy.onSynthesisLimit((limit) => told.push(limit));
+    busy.close();
+    expect(told).toEqual([3]);
+    const never = new PipelineYield(0);
+    never.onSynthesisLimit((limit) => told.push(limit));
+    never.intakeLoad('saturated');
+    expect(told).toEqual([3]);
   });
 
   it('never yields with PIPELINE_YIELD_MS=0', () => {
-    const y = new PipelineYield(0);
+    const y = new PipelineYield(0, 2_000, Date.now, 0);
     y.intakeLoad('saturated');
     expect(y.yielding('synthesis')).toBe(false);
     expect(y.yielding('delivery')).toBe(false);

@@ -87,4 +87,28 @@ describe('EspeakPool', () => {
     expect(data.length).toBeGreaterThan(0);
     expect(pause.paused).toBe(true);
   });
+  it('runs at most as many renders at once as the limit its owner holds, and every thread without one', async () => {
+    const pause = new SynthesisPause({ budgetMs: 30_000 });
+    const pool = open(2, { voices: ['en-us'], pause });
+    const text = 'Where is my order? I ordered it last week and it has not arrived yet. '.repeat(6);
+    const speak = () => pool.render({ voice: 'en-us', options: [], text, bitrateKbps: 64 });
+    await Promise.all([speak(), speak()]); // both threads up and warm
+    /** The most renders that held a place to run at once while `count` renders ran side by side. */
+    const mostAtOnce = async (count: number) => {
+      let most = 0;
+      let done = false;
+      const rendering = Promise.all(Array.from({ length: count }, speak)).finally(() => (done = true));
+      while (!done) {
+        most = Math.max(most, pause.running);
+        await sleep(2);
+      }
+      await rendering;
+      return most;
+    };
+    pause.hold(1);
+    expect(await mostAtOnce(4)).toBe(1);
+    expect(pause.running).toBe(0); // every render gave its place up
+    pause.hold(undefined);
+    expect(await mostAtOnce(4)).toBe(2);
+  });
 });
