@@ -7,7 +7,7 @@
  * answers with audio eSpeak synthesized once per text before the rounds (so synthesis costs nothing and
  * everything else is measured), and an in-memory chat channel (a reply's HTTP call to a channel costs
  * ~1 ms more, not counted here). Each round publishes BENCH_PIPELINE_MESSAGES (300) messages at once
- * (⅓ Korean, 40 conversations) and waits until every subscription is empty; CPU time comes from /proc
+ * (⅓ Korean, 40 conversations; or BENCH_PIPELINE_RATE a second, as a drain meets them) and waits until every subscription is empty; CPU time comes from /proc
  * (Linux): the whole process, this thread, and libuv's pool. BENCH_ROUNDS (5) rounds after a warm-up
  * of 60; prints each and the medians, writes bench-results/pipeline-overhead.json.
  *
@@ -35,6 +35,8 @@ import { median } from './rounds.js';
 
 const MESSAGES = Number(process.env['BENCH_PIPELINE_MESSAGES'] ?? 300);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
+/** Messages published per second (0: all at once). A host's drain meets them at its synthesis's pace, ~15 msg/s on 2 cores: each its own commits. */
+const RATE = Number(process.env['BENCH_PIPELINE_RATE'] ?? 0);
 const WARM = 60;
 const TEXTS: ReadonlyArray<{ text: string; language: 'en' | 'ko' }> = [
   { text: 'Hello, is my order ready?', language: 'en' },
@@ -92,6 +94,8 @@ async function round(count: number, tag: string): Promise<Round> {
   const cpu = cpuOf(process.pid);
   const threads = threadCpuOf(process.pid, threadGroup);
   for (let i = 0; i < count; i++) {
+    const dueIn = RATE > 0 ? started + (i * 1000) / RATE - performance.now() : 0;
+    if (dueIn > 0) await new Promise((resolve) => setTimeout(resolve, dueIn));
     const t = TEXTS[i % TEXTS.length]!;
     await bus.publish(messageReceivedEvent({ data: { text: t.text, language: t.language, conversationId: `${tag}-${i % 40}` } }));
   }
@@ -127,7 +131,7 @@ try {
     date: new Date().toISOString(),
     node: process.version,
     cpus: os.cpus()[0]?.model,
-    settings: { messages: MESSAGES, rounds: ROUNDS },
+    settings: { messages: MESSAGES, rounds: ROUNDS, ratePerSecond: RATE },
     median: { processMs: med((r) => r.processMs), threadMs: med((r) => r.threadMs), libuvMs: med((r) => r.libuvMs) },
     rounds,
   };
