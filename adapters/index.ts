@@ -39,7 +39,7 @@ export interface PortsOptions {
   hostUrl?: (() => Promise<string>) | undefined;
   /** 'inbox': the local host's intake while its pipeline runs on a worker thread (BuildDeps.publishVia). */
   publishVia?: 'bus' | 'inbox' | undefined;
-  /** The local host's pipeline: pauses synthesis under way while the chat endpoint is busy (BuildDeps.synthesisPause). */
+  /** The local host's pipeline: limits (or pauses) synthesis under way while the chat endpoint is busy (BuildDeps.synthesisPause). */
   synthesisPause?: BuildDeps['synthesisPause'];
   /**
    * The embedded file adapters (folder audio store, outbox) make their file calls on the calling

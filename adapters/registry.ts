@@ -28,7 +28,7 @@ export interface BuildDeps {
   publishVia?: 'bus' | 'inbox' | undefined;
   /** The local host's own URL, once it listens (the folder audio store's links point there); absent: CONSOLE_BASE_URL. */
   hostUrl?: (() => Promise<string>) | undefined;
-  /** The local host's pipeline: pauses the embedded synthesizer (eSpeak NG) under way while its chat endpoint is busy. */
+  /** The local host's pipeline: limits how many of the embedded synthesizer's (eSpeak NG's) syntheses run while its chat endpoint is busy (none while it is saturated). */
   synthesisPause?: SynthesisPause | undefined;
   /** How the embedded file adapters make their file calls (adapters/file-calls.ts; default on libuv's pool). */
   fileCalls?: FileCalls | undefined;

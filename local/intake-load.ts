@@ -92,7 +92,8 @@ export class PipelineYield {
   private busySince: number | undefined;
   private saturatedSince: number | undefined;
   private synthesisListener: ((limit: number | undefined) => void) | undefined;
-  private synthesisLimit: number | undefined;
+  /** The limit last told to onSynthesisLimit's listener. */
+  private toldLimit: number | undefined;
   /** When synthesis's limit next changes by the clock (maxYieldMs, minRunMs) rather than by a change of load. */
   private synthesisTurn: NodeJS.Timeout | undefined;
 
@@ -133,11 +134,25 @@ export class PipelineYield {
     return this.stretch(this.saturatedSince).yielding;
   }
 
-  /** How many syntheses may run now (undefined: no limit), and in how many ms that changes by the clock. */
+  /**
+   * How many syntheses may run now (undefined: no limit). The speech pump keeps no more messages under
+   * way than that: what it took beyond the limit would only queue, and pass its pause budget queued.
+   */
+  synthesisLimit(): number | undefined {
+    return this.synthesisNow().limit;
+  }
+
+  /**
+   * How many syntheses may run now (undefined: no limit), and in how many ms that changes by the clock.
+   * Synthesis keeps to the busy level's clock (a saturated intake is busy too, from earlier or as
+   * early): while that yields, the cores but one, or none while the saturated level yields as well;
+   * while it runs, every core. So synthesis runs `minRunMs` in every `maxYieldMs + minRunMs` however
+   * the two levels' stretches fall.
+   */
   private synthesisNow(): { limit: number | undefined; turnsInMs?: number } {
     const saturated = this.stretch(this.saturatedSince);
     const busy = this.stretch(this.busySince);
-    const limit = saturated.yielding ? 0 : busy.yielding ? this.busySynthesisLimit : undefined;
+    const limit = busy.yielding ? (saturated.yielding ? 0 : this.busySynthesisLimit) : undefined;
     const turns = [saturated.turnsInMs, busy.turnsInMs].filter((ms): ms is number => ms !== undefined);
     return turns.length > 0 ? { limit, turnsInMs: Math.min(...turns) } : { limit };
   }
@@ -154,8 +169,8 @@ export class PipelineYield {
     if (!this.synthesisListener) return;
     this.stopClock();
     const { limit, turnsInMs } = this.synthesisNow();
-    if (limit !== this.synthesisLimit) {
-      this.synthesisLimit = limit;
+    if (limit !== this.toldLimit) {
+      this.toldLimit = limit;
       this.synthesisListener(limit);
     }
     if (turnsInMs === undefined) return;

@@ -96,7 +96,7 @@ const yieldToIntake = new PipelineYield(config.PIPELINE_YIELD_MS);
 yieldToIntake.intakeLoad(intakeLoadNow);
 intakeLoad = (load) => yieldToIntake.intakeLoad(load);
 yieldToIntake.onSynthesisLimit((limit) => synthesisPause.hold(limit));
-const pipeline = await startPipeline(app, { yielding: (work) => yieldToIntake.yielding(work) }).catch(async (error: unknown) => {
+const pipeline = await startPipeline(app, { yielding: (work) => yieldToIntake.yielding(work), synthesisLimit: () => yieldToIntake.synthesisLimit() }).catch(async (error: unknown) => {
   logger.error({ err: (error as Error).message }, 'the pipeline could not start');
   await ports.close();
   process.exit(1);

@@ -15,10 +15,12 @@ export interface Pipeline {
 export interface PipelineOptions {
   /**
    * While this says so for its kind of work, a pump takes no new messages (local/intake-load.ts: the
-   * speech pump while the chat endpoint is busy, every pump while it is saturated). What runs
-   * finishes; the timers go on.
+   * speech pump while no synthesis may run, every pump while the chat endpoint is saturated). What
+   * runs finishes; the timers go on.
    */
   yielding?: (work: PumpWork) => boolean;
+  /** How many syntheses may run now (undefined: no limit): the speech pump keeps no more messages under way. */
+  synthesisLimit?: () => number | undefined;
 }
 
 /**
@@ -30,7 +32,7 @@ export async function startPipeline(app: FunctionContext, options: PipelineOptio
   const { ports, config, logger } = app;
   // The chat channel (its SDK is ~45 MB) is built by the first reply, like every port the registry builds lazily.
   const [bus] = await Promise.all([ports.bus(), ports.store(), ports.audio(), ports.speech()]);
-  const { yielding } = options;
+  const { yielding, synthesisLimit } = options;
   const pumps: Pump[] = subscribers.map((fn) =>
     startPump({
       receiver: bus.receiver(fn.subscription),
@@ -41,6 +43,7 @@ export async function startPipeline(app: FunctionContext, options: PipelineOptio
       logger,
       name: fn.name,
       yielding: yielding && (() => yielding(fn === speech ? 'synthesis' : 'delivery')),
+      ...(fn === speech && synthesisLimit ? { maxConcurrentNow: synthesisLimit } : {}),
       handle: (message) =>
         runSubscriber(fn, message.body, {
           ...app,

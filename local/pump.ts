@@ -32,6 +32,11 @@ export interface PumpOptions {
   random?: () => number;
   /** While this says so, no new messages are taken (running handlers go on): see local/intake-load.ts. */
   yielding?: () => boolean;
+  /**
+   * How many handlers may run at once now, when fewer than maxConcurrentCalls (undefined: that many);
+   * looked at before each receive, and every YIELD_CHECK_MS while it holds the pump back.
+   */
+  maxConcurrentNow?: () => number | undefined;
   onSettled?: (info: SettledInfo) => void;
 }
 
@@ -220,9 +225,18 @@ export function startPump(options: PumpOptions): Pump {
         await sleep(YIELD_CHECK_MS, pause);
         continue;
       }
-      const free = maxConcurrent - inFlight.size;
+      const allowedNow = options.maxConcurrentNow?.();
+      const limited = allowedNow !== undefined && allowedNow < maxConcurrent;
+      const free = (limited ? Math.max(0, allowedNow) : maxConcurrent) - inFlight.size;
       if (free <= 0) {
-        await new Promise<void>((resolve) => (slotFreed = resolve));
+        // A slot freed, or (held back by the limit of now) the limit raised meanwhile.
+        await new Promise<void>((resolve) => {
+          const recheck = limited ? setTimeout(resolve, YIELD_CHECK_MS) : undefined;
+          slotFreed = () => {
+            clearTimeout(recheck);
+            resolve();
+          };
+        });
         slotFreed = undefined;
         continue;
       }

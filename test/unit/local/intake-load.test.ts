@@ -58,11 +58,15 @@ describe('PipelineYield', () => {
     expect(told).toEqual([1, 0]);
     expect(y.yielding('delivery')).toBe(true);
     expect(y.yielding('synthesis')).toBe(true);
-    now = 10_500; // the busy stretch has run 10 s, the saturated one 6.5 s: the saturated one rules
-    expect(y.yielding('synthesis')).toBe(true);
+    now = 10_500; // the busy stretch has yielded 10 s: synthesis runs its 2 s, delivery still yields
+    expect(y.synthesisLimit()).toBeUndefined();
+    expect(y.yielding('synthesis')).toBe(false);
     expect(y.yielding('delivery')).toBe(true);
-    now = 14_000; // the saturated stretch is over, the busy one yields again
+    now = 12_500; // the busy stretch yields again, and the saturated one still does
+    expect(y.synthesisLimit()).toBe(0);
+    now = 14_000; // the saturated stretch is over, the busy one yields: synthesis leaves a core
     expect(y.yielding('delivery')).toBe(false);
+    expect(y.synthesisLimit()).toBe(1);
     expect(y.yielding('synthesis')).toBe(false);
     now = 16_000;
     expect(y.yielding('delivery')).toBe(true);
@@ -78,6 +82,43 @@ describe('PipelineYield', () => {
     expect(y.yielding('delivery')).toBe(false);
     expect(y.yielding('synthesis')).toBe(false);
     y.close();
+  });
+
+  it('keeps synthesis to the busy clock: it runs minRunMs in every cycle however the saturated stretches fall (single core)', () => {
+    let now = 0;
+    const y = new PipelineYield(10_000, 2_000, () => now, 0);
+    y.intakeLoad('busy');
+    now = 4_000;
+    y.intakeLoad('saturated');
+    expect(y.synthesisLimit()).toBe(0);
+    now = 10_000; // the busy stretch runs, while the saturated one still yields: synthesis runs
+    expect(y.synthesisLimit()).toBeUndefined();
+    expect(y.yielding('synthesis')).toBe(false);
+    expect(y.yielding('delivery')).toBe(true);
+    now = 12_000;
+    expect(y.synthesisLimit()).toBe(0);
+    now = 14_000; // the saturated stretch runs, the busy one yields: no synthesis (the other pumps run)
+    expect(y.yielding('synthesis')).toBe(true);
+    expect(y.yielding('delivery')).toBe(false);
+    now = 22_000;
+    expect(y.synthesisLimit()).toBeUndefined();
+  });
+
+  it('says nothing more once closed', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const y = new PipelineYield(10_000, 2_000, Date.now, 1);
+      const told: Array<number | undefined> = [];
+      y.onSynthesisLimit((limit) => told.push(limit));
+      y.intakeLoad('busy');
+      y.close();
+      vi.advanceTimersByTime(60_000);
+      y.intakeLoad('saturated');
+      y.intakeLoad('calm');
+      expect(told).toEqual([1]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('tells a listener that comes while the intake is busy at once, and nothing with PIPELINE_YIELD_MS=0', () => {

@@ -351,4 +351,35 @@ describe('startPump', () => {
     await p.stop(0);
     expect(Date.now() - stopping).toBeLessThan(1_000);
   });
+  it('keeps no more handlers running than maxConcurrentNow allows, and takes more once it allows more', async () => {
+    await publish(6);
+    let allowed: number | undefined = 1;
+    let running = 0;
+    let most = 0;
+    const releases: Array<() => void> = [];
+    const p = pump({
+      maxConcurrentCalls: 4,
+      maxConcurrentNow: () => allowed,
+      handle: async () => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise<void>((resolve) => releases.push(resolve));
+        running -= 1;
+      },
+    });
+    await until(() => expect(running).toBe(1));
+    await sleep(200); // held at one: the limit, not a slot freed, holds the others back
+    expect(running).toBe(1);
+    releases.shift()!();
+    await until(() => expect(settled).toHaveLength(1));
+    await until(() => expect(running).toBe(1));
+    allowed = undefined; // the limit lifted while one runs: up to maxConcurrentCalls, without a slot freeing
+    await until(() => expect(running).toBe(4));
+    expect(most).toBe(4);
+    while (settled.length < 6) {
+      releases.splice(0).forEach((release) => release());
+      await sleep(20);
+    }
+    await p.stop(0);
+  });
 });

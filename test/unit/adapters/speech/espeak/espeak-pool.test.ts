@@ -111,4 +111,19 @@ describe('EspeakPool', () => {
     pause.hold(undefined);
     expect(await mostAtOnce(4)).toBe(2);
   });
+  it('a render that fails gives its place back at once, while another still runs', async () => {
+    const pause = new SynthesisPause({ budgetMs: 30_000 });
+    const pool = open(2, { voices: ['en-us'], pause });
+    const long = 'Where is my order? I ordered it last week and it has not arrived yet. '.repeat(12);
+    await Promise.all([0, 1].map(() => pool.render({ voice: 'en-us', options: [], text: 'ready', bitrateKbps: 64 })));
+    let longDone = false;
+    const rendering = pool.render({ voice: 'en-us', options: [], text: long, bitrateKbps: 64 }).finally(() => (longDone = true));
+    await eventually(() => pause.running === 1);
+    await expect(pool.render({ voice: 'en-us', options: ['--no-such-option'], text: 'hello', bitrateKbps: 64 })).rejects.toMatchObject({ code: 'SpeechRejected' });
+    // The long render is still under way (the count is not reset while a call is in flight): only its place is counted.
+    expect(longDone).toBe(false);
+    expect(pause.running).toBe(1);
+    await rendering;
+    expect(pause.running).toBe(0);
+  });
 });
