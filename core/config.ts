@@ -116,6 +116,8 @@ const fieldsSchema = z.object({
   SPEECH_IDLE_MS: int(30_000, 1_000, 3_600_000),
   PIPELINE_NICE: int(10, 0, 19),
   PIPELINE_YIELD_MS: int(10_000, 0, 600_000),
+  /** How many syntheses may run while the chat endpoint is busy (unset: the cores but one; 0: none, as while it is saturated). */
+  PIPELINE_BUSY_SYNTHESES: z.preprocess(blankAsUnset, z.coerce.number().int().min(0).max(256).optional()),
   SENDGRID_API_KEY: optionalString,
   SENDGRID_BASE_URL: url.default('https://api.sendgrid.com'),
   ACS_EMAIL_CONNECTION_STRING: optionalString,

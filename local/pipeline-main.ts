@@ -92,7 +92,8 @@ if (stopAsked) {
   await ports.close();
   process.exit(0);
 }
-const yieldToIntake = new PipelineYield(config.PIPELINE_YIELD_MS);
+// While the intake is busy, the cores but one synthesize (PIPELINE_BUSY_SYNTHESES, if set): see local/intake-load.ts.
+const yieldToIntake = new PipelineYield(config.PIPELINE_YIELD_MS, undefined, undefined, config.PIPELINE_BUSY_SYNTHESES);
 yieldToIntake.intakeLoad(intakeLoadNow);
 intakeLoad = (load) => yieldToIntake.intakeLoad(load);
 yieldToIntake.onSynthesisLimit((limit) => synthesisPause.hold(limit));

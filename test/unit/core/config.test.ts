@@ -118,6 +118,16 @@ describe('loadConfig: bot identity', () => {
     expect(config.RECORD_TTL_DAYS).toBeUndefined();
   });
 
+  it('leaves PIPELINE_BUSY_SYNTHESES unset (the cores but one) unless given, takes 0 (synthesis pauses while busy), refuses what is not a count', () => {
+    expect(loadConfig({}).PIPELINE_BUSY_SYNTHESES).toBeUndefined();
+    expect(loadConfig({ PIPELINE_BUSY_SYNTHESES: '' }).PIPELINE_BUSY_SYNTHESES).toBeUndefined();
+    expect(loadConfig({ PIPELINE_BUSY_SYNTHESES: '0' }).PIPELINE_BUSY_SYNTHESES).toBe(0);
+    expect(loadConfig({ PIPELINE_BUSY_SYNTHESES: '3' }).PIPELINE_BUSY_SYNTHESES).toBe(3);
+    for (const bad of ['-1', '1.5', 'one', '257']) {
+      expect(() => loadConfig({ PIPELINE_BUSY_SYNTHESES: bad })).toThrow(expect.objectContaining({ code: 'ConfigInvalid' }));
+    }
+  });
+
   it('ends an idle eSpeak synthesis thread after 30 s unless SPEECH_IDLE_MS says otherwise, within 1 s .. 1 h', () => {
     expect(loadConfig({}).SPEECH_IDLE_MS).toBe(30_000);
     expect(loadConfig({ SPEECH_IDLE_MS: '5000' }).SPEECH_IDLE_MS).toBe(5_000);
