@@ -6,10 +6,11 @@
  * store, the outbox) runs its pumps on this thread, with two ports replaced: a speech engine that
  * answers with audio eSpeak synthesized once per text before the rounds (so synthesis costs nothing and
  * everything else is measured), and an in-memory chat channel (a reply's HTTP call to a channel costs
- * ~1 ms more, not counted here). Each round publishes BENCH_PIPELINE_MESSAGES (300) messages at once
- * (⅓ Korean, 40 conversations; or BENCH_PIPELINE_RATE a second, as a drain meets them) and waits until every subscription is empty; CPU time comes from /proc
- * (Linux): the whole process, this thread, and libuv's pool. BENCH_ROUNDS (5) rounds after a warm-up
- * of 60; prints each and the medians, writes bench-results/pipeline-overhead.json.
+ * ~1 ms more, not counted here). Each round publishes BENCH_PIPELINE_MESSAGES (300) messages at once,
+ * or BENCH_PIPELINE_RATE a second as a drain meets them (⅓ Korean, 40 conversations), and waits until
+ * every subscription is empty; CPU time comes from /proc (Linux): the whole process, this thread, and
+ * libuv's pool. BENCH_ROUNDS (5) rounds after a warm-up of 60; prints each and the medians, writes
+ * bench-results/pipeline-overhead.json.
  *
  * Not the host's exact figure: there the pipeline runs on a worker thread with a 4 MB young generation
  * (more frequent scavenges) and the data folder is the host's; run it with the flags of `npm start`

@@ -1,33 +1,31 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PipelineYield, watchIntakeLoad, type IntakeLoad } from '../../../local/intake-load.js';
 
 describe('PipelineYield', () => {
+  afterEach(() => vi.useRealTimers());
+
   it('leaves a busy intake a core: the cores but one synthesize, at most maxYieldMs at a stretch, then all for minRunMs', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    try {
-      // Two cores: one synthesizes while the intake is busy.
-      const y = new PipelineYield(10_000, 2_000, Date.now, 1);
-      const told: Array<number | undefined> = [];
-      y.onSynthesisLimit((limit) => told.push(limit));
-      expect(told).toEqual([]); // calm: nothing to say
-      y.intakeLoad('busy');
-      expect(told).toEqual([1]);
-      expect(y.yielding('synthesis')).toBe(false); // the speech pump goes on taking messages for the core left
-      expect(y.yielding('delivery')).toBe(false); // records, mails and replies go on while the intake keeps up
-      vi.advanceTimersByTime(10_000); // a long flood cannot starve the pipeline
-      expect(told).toEqual([1, undefined]);
-      vi.advanceTimersByTime(2_000);
-      expect(told).toEqual([1, undefined, 1]);
-      y.intakeLoad('busy'); // still busy: the stretch is not restarted, nothing said again
-      expect(told).toEqual([1, undefined, 1]);
-      y.intakeLoad('calm');
-      expect(told).toEqual([1, undefined, 1, undefined]);
-      vi.advanceTimersByTime(60_000); // calm: no clock runs
-      expect(told).toEqual([1, undefined, 1, undefined]);
-      y.close();
-    } finally {
-      vi.useRealTimers();
-    }
+    // Two cores: one synthesizes while the intake is busy.
+    const y = new PipelineYield(10_000, 2_000, Date.now, 1);
+    const told: Array<number | undefined> = [];
+    y.onSynthesisLimit((limit) => told.push(limit));
+    expect(told).toEqual([]); // calm: nothing to say
+    y.intakeLoad('busy');
+    expect(told).toEqual([1]);
+    expect(y.yielding('synthesis')).toBe(false); // the speech pump goes on taking messages for the core left
+    expect(y.yielding('delivery')).toBe(false); // records, mails and replies go on while the intake keeps up
+    vi.advanceTimersByTime(10_000); // a long flood cannot starve the pipeline
+    expect(told).toEqual([1, undefined]);
+    vi.advanceTimersByTime(2_000);
+    expect(told).toEqual([1, undefined, 1]);
+    y.intakeLoad('busy'); // still busy: the stretch is not restarted, nothing said again
+    expect(told).toEqual([1, undefined, 1]);
+    y.intakeLoad('calm');
+    expect(told).toEqual([1, undefined, 1, undefined]);
+    vi.advanceTimersByTime(60_000); // calm: no clock runs
+    expect(told).toEqual([1, undefined, 1, undefined]);
+    y.close();
   });
 
   it('on a single core, a busy intake pauses synthesis and the speech pump, at most maxYieldMs at a stretch', () => {
@@ -106,19 +104,15 @@ describe('PipelineYield', () => {
 
   it('says nothing more once closed', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    try {
-      const y = new PipelineYield(10_000, 2_000, Date.now, 1);
-      const told: Array<number | undefined> = [];
-      y.onSynthesisLimit((limit) => told.push(limit));
-      y.intakeLoad('busy');
-      y.close();
-      vi.advanceTimersByTime(60_000);
-      y.intakeLoad('saturated');
-      y.intakeLoad('calm');
-      expect(told).toEqual([1]);
-    } finally {
-      vi.useRealTimers();
-    }
+    const y = new PipelineYield(10_000, 2_000, Date.now, 1);
+    const told: Array<number | undefined> = [];
+    y.onSynthesisLimit((limit) => told.push(limit));
+    y.intakeLoad('busy');
+    y.close();
+    vi.advanceTimersByTime(60_000);
+    y.intakeLoad('saturated');
+    y.intakeLoad('calm');
+    expect(told).toEqual([1]);
   });
 
   it('tells a listener that comes while the intake is busy at once, and nothing with PIPELINE_YIELD_MS=0', () => {
